@@ -1,0 +1,49 @@
+"""The `reader` command: parse arguments, call the core, print. Imports the TUI only to open it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from reader import __version__
+from reader.errors import ReaderError
+
+COMMANDS = ("read", "export", "translate", "terms", "glossary", "model")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from reader.commands import export, glossary, model, read, terms, translate
+
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read Chinese documents beside an English translation, with a glossary.",
+        epilog="`reader FILE` is short for `reader read FILE`. "
+        "Run `reader COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (read, export, translate, terms, glossary, model):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `reader FILE` opens the reader
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") or argv == ["-"]:
+        argv = ["read", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except ReaderError as error:
+        print(error.render(), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,87 @@
+"""`reader terms FILE`: the glossary terms in a document and how the translation rendered them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+
+from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "terms",
+        help="list the glossary terms found in a document",
+        description="List each glossary term found in FILE (original form, count, required "
+        "rendering) and whether the translation rendered each occurrence as required.",
+    )
+    add_document_args(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON with every occurrence and its offsets")
+    parser.add_argument("--no-translate", action="store_true", help="only find the terms; do not translate or check renderings")
+    add_engine_args(parser)
+    add_glossary_arg(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from reader.translate import TermOccurrence
+
+    if args.no_translate:
+        from reader.loading import load_document
+        from reader.matching import TermMatcher
+        from reader.session import open_glossary
+
+        doc = load_document(args.file, encoding=args.encoding)
+        matcher = TermMatcher(open_glossary(args.glossary).entries)
+        per_paragraph = {
+            p.id: [
+                TermOccurrence(h.entry.zh, h.entry.en, h.start, h.end, "found")
+                for h in matcher.find(p)
+            ]
+            for p in doc.paragraphs
+        }
+        engine = ""
+    else:
+        from reader.session import open_session
+
+        session = open_session(args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary)
+        print(f"reader: {session.engine_message}", file=sys.stderr)
+        doc = session.doc
+        translations = session.translator.translate(doc)  # type: ignore[attr-defined]
+        per_paragraph = {pid: tr.terms for pid, tr in translations.items()}
+        engine = session.engine_name
+
+    records: dict[str, dict] = {}
+    for index, para in enumerate(doc.paragraphs, start=1):
+        for occ in per_paragraph.get(para.id, []):
+            record = records.setdefault(
+                occ.zh, {"zh": occ.zh, "en": occ.en, "count": 0, "forms": Counter(), "statuses": Counter(), "occurrences": []}
+            )
+            surface = para.text[occ.start : occ.end]
+            record["count"] += 1
+            record["forms"][surface] += 1
+            record["statuses"][occ.status] += 1
+            record["occurrences"].append(
+                {"paragraph": index, "paragraph_id": para.id, "start": occ.start, "end": occ.end, "surface": surface, "status": occ.status}
+            )
+    ordered = sorted(records.values(), key=lambda r: (-r["count"], r["zh"]))
+    if args.json:
+        payload = {"source": args.file, "engine": engine, "terms": [{**r, "forms": dict(r["forms"]), "statuses": dict(r["statuses"])} for r in ordered]}
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not ordered:
+        print("no glossary terms found")
+        return 0
+    width = max(len(r["zh"]) for r in ordered)
+    for r in ordered:
+        forms = "/".join(f for f in r["forms"] if f != r["zh"])
+        statuses = ", ".join(f"{s} {n}" for s, n in sorted(r["statuses"].items()))
+        zh = r["zh"] + (f" ({forms})" if forms else "")
+        print(f"{zh:<{width * 2 + 4}}\t×{r['count']}\t{r['en']}\t{statuses}")
+    problems = sum(r["statuses"].get("missing", 0) + r["statuses"].get("forbidden", 0) for r in ordered)
+    total = sum(r["count"] for r in ordered)
+    print(f"{len(ordered)} terms, {total} occurrences" + (f", {problems} not rendered as required" if problems else ""), file=sys.stderr)
+    return 0

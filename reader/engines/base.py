@@ -1,0 +1,42 @@
+"""The one seam between the tool and any translation engine.
+
+An engine translates plain sentences; everything else (sentence splitting, batching order,
+glossary protection and verification, caching) is done once, above it, in `reader.translate`,
+so the Argos engine, the dictionary engine and test engines are interchangeable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class TranslationEngine(Protocol):
+    #: short name shown to the user and used in cache keys: "argos", "gloss", "test"
+    name: str
+
+    @property
+    def model_id(self) -> str:
+        """Model package and version, e.g. "translate-zh_en-1.9"; part of the cache key."""
+        ...
+
+    @property
+    def settings_key(self) -> str:
+        """Decoding settings that change output (beam size, max length); part of the cache key."""
+        ...
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        """Translate source sentences (already protected) into English, one output per input."""
+        ...
+
+
+@runtime_checkable
+class NBestEngine(TranslationEngine, Protocol):
+    """An engine that can offer alternatives and be steered; used to repair glossary terms."""
+
+    def translate_nbest(
+        self, sentence: str, n: int, target_prefix: str | None = None
+    ) -> list[str]:
+        """Return up to `n` hypotheses, best first; with a prefix, each starts with it."""
+        ...

@@ -1,0 +1,28 @@
+"""Choose the translation engine: `auto` uses Argos when a zh→en package is installed."""
+
+from __future__ import annotations
+
+from reader.engines.base import TranslationEngine
+from reader.errors import ReaderError
+
+INSTALL_HINT = "install one with `reader model install` (or `reader model install --file X.argosmodel`)"
+
+
+def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
+    """Return the engine and a one-line message saying which was used and why."""
+    if name == "gloss":
+        from reader.engines.gloss import GlossEngine
+
+        return GlossEngine(), "engine: gloss (built-in CC-CEDICT dictionary, word by word)"
+    from reader.models import find_zh_en
+
+    model = find_zh_en()
+    if model is not None:
+        from reader.engines.argos import ArgosEngine
+
+        return ArgosEngine(model), f"engine: argos ({model.name} {model.version})"
+    if name == "argos":
+        raise ReaderError("--engine argos", f"no zh→en Argos model is installed; {INSTALL_HINT}")
+    from reader.engines.gloss import GlossEngine
+
+    return GlossEngine(), f"engine: gloss (no zh→en Argos model installed; {INSTALL_HINT})"

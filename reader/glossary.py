@@ -1,0 +1,685 @@
+"""The glossary: entries that fix how key terms are rendered.
+
+Guarantees:
+- `Glossary.load` never raises on bad rows: each becomes a `Problem` with its physical line
+  number, the good rows become entries, and the bad rows are still written back by `save`.
+- `save` is atomic (the old file is kept as `glossary.csv~`), keeps comments, blank lines, row
+  order, unknown columns and the exact text of rows that were not changed, and refuses to
+  overwrite a file that changed on disk after it was read.
+- Terms compare script-insensitively: 聯防聯控 and 联防联控 are the same term.
+
+## Glossary format
+
+`glossary.csv` is UTF-8 CSV (a byte-order mark is accepted) with a header row. Only `zh` and
+`en` are required; other columns may be left out or left empty.
+
+| column      | meaning                                                                  |
+|-------------|--------------------------------------------------------------------------|
+| `zh`        | the term, Simplified or Traditional                                      |
+| `en`        | the required English rendering                                           |
+| `variants`  | other Chinese forms, `\\|`-separated (the other script is derived, no need to list it) |
+| `accept`    | other English renderings counted as correct, `\\|`-separated              |
+| `forbidden` | English renderings to flag, `\\|`-separated                                |
+| `note`      | free text shown with the term                                            |
+| `category`  | free text, e.g. `policy`, `body`                                         |
+| `priority`  | integer, default 0; breaks ties between terms matching the same text     |
+| `dnt`       | do not translate (keep the Chinese): `1`, `true`, `yes` or `y`           |
+
+Lines starting with `#` are comments. Columns you add are kept; comments, row order and
+unchanged rows are kept byte for byte when the tool writes the file.
+
+```csv
+zh,en,variants,accept,forbidden,note,category,priority,dnt
+# pandemic-control terms
+联防联控机制,joint prevention and control mechanism,,,,,policy,1,
+外防输入,preventing imported cases,,guarding against imported cases,,,slogan,,
+```
+
+Run `reader glossary check` to list problems as `glossary.csv:LINE: message`.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+
+from reader.errors import ReaderError
+
+COLUMNS = ("zh", "en", "variants", "accept", "forbidden", "note", "category", "priority", "dnt")
+REQUIRED = ("zh", "en")
+LIST_COLUMNS = ("variants", "accept", "forbidden")
+TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
+CHANGED_ON_DISK = "changed on disk since it was read; reload and retry"
+
+
+@dataclass(slots=True)
+class Entry:
+    zh: str  # source term, either script
+    en: str  # required rendering
+    variants: list[str] = field(default_factory=list)  # other Chinese forms
+    accept: list[str] = field(default_factory=list)  # other renderings that count as correct
+    forbidden: list[str] = field(default_factory=list)  # renderings to flag
+    note: str = ""
+    category: str = ""
+    priority: int = 0
+    dnt: bool = False  # do not translate: keep the Chinese (with pinyin)
+    extra: dict[str, str] = field(default_factory=dict)  # unknown columns, preserved on write
+    line: int = 0  # line in the CSV it was read from (0 when not from a file)
+
+    @property
+    def renderings(self) -> list[str]:
+        """Every English form that counts as correct, required one first."""
+        return [self.en, *self.accept]
+
+    @property
+    def forms(self) -> list[str]:
+        """Every Chinese form (term first, then variants), in Simplified, without repeats."""
+        return list(dict.fromkeys(simplify(f) for f in [self.zh, *self.variants] if f))
+
+    @property
+    def key(self) -> str:
+        """The term in Simplified: two entries with the same key are the same term."""
+        return simplify(self.zh)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+# --- scripts ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def simplify(text: str) -> str:
+    """`text` in Simplified Chinese (cached: the matcher converts every term and variant)."""
+    return _converter()(text)
+
+
+@lru_cache(maxsize=1)
+def _converter():  # -> Callable[[str], str]
+    try:
+        from reader.scripts import to_simplified
+    except ModuleNotFoundError as error:  # reader/scripts.py not written yet
+        if error.name != "reader.scripts":
+            raise
+        import opencc  # opencc: ~10 ms
+
+        return opencc.OpenCC("t2s").convert
+    return lambda text: to_simplified(text)[0]
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    """A data row read from the file (or added since), with what is needed to write it back."""
+
+    entry: Entry
+    raw: str = ""  # exact text as read, including its line ending; "" for a new row
+    fields: dict[str, str] = field(default_factory=dict)  # column -> value as read
+    snapshot: Entry | None = None  # the entry as read, to tell whether it changed
+
+
+@dataclass(slots=True)
+class _Record:
+    line: int  # physical line the record starts on
+    text: str  # the record's text including line endings
+    comment: bool = False
+
+
+def _split_lines(text: str) -> list[str]:
+    """Physical lines with their endings; only \\n ends a line (\\r\\n keeps its \\r)."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def _ends_inside_quotes(line: str, inside: bool) -> bool:
+    """Whether a CSV record is still inside a quoted field at the end of `line` (csv semantics:
+    a quote opens a field only at the field's start; "" inside a quoted field is a quote)."""
+    at_start = not inside
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if inside:
+            if ch == '"':
+                if i + 1 < n and line[i + 1] == '"':
+                    i += 1
+                else:
+                    inside = False
+        elif ch == '"' and at_start:
+            inside = True
+        at_start = ch == "," if not inside else False
+        i += 1
+    return inside
+
+
+def _records(lines: list[str]) -> Iterator[_Record | int]:
+    """CSV records with their first line; yields a bare line number for a quoted field that
+    never closes (that line is then read again as a record of its own, as text)."""
+    i = 0
+    while i < len(lines):
+        first = lines[i]
+        if first.lstrip("\ufeff").startswith("#"):
+            yield _Record(i + 1, first, comment=True)
+            i += 1
+            continue
+        j, inside = i, False
+        while True:
+            inside = _ends_inside_quotes(lines[j], inside)
+            if not inside or j + 1 == len(lines):
+                break
+            j += 1
+        if inside:
+            yield i + 1
+            yield _Record(i + 1, first)  # parsed alone; csv reports it as a bad row
+            i += 1
+            continue
+        yield _Record(i + 1, "".join(lines[i : j + 1]))
+        i = j + 1
+
+
+def _parse_record(text: str) -> list[str]:
+    rows = list(csv.reader(io.StringIO(text), strict=True))
+    if not rows:
+        return []
+    if len(rows) > 1:
+        raise csv.Error("more than one row")
+    return rows[0]
+
+
+def _split_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
+def _norm_column(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().lower()
+
+
+# --- the glossary ----------------------------------------------------------------------------
+
+
+class Glossary:
+    """A glossary file: entries plus everything needed to write the file back faithfully."""
+
+    def __init__(self, path: str | Path | None = None, entries: Iterable[Entry] = ()) -> None:
+        self.path: Path | None = Path(path) if path is not None else None
+        self.entries: list[Entry] = list(entries)
+        self.problems: list[Problem] = []
+        self.columns: list[str] = list(COLUMNS)  # header as read, original spelling
+        self._items: list[_Row | str] = []  # file order: rows and raw text (comments, bad rows)
+        self._digest: str | None = None  # sha256 of the file as read; None when it was missing
+        self._bom = False
+        self._newline = "\n"
+        self._header_raw = ""
+
+    # reading
+
+    @classmethod
+    def load(cls, path: str | Path, *, missing_ok: bool = False) -> Glossary:
+        """Read `path`. Bad rows become `problems`; with `missing_ok`, a missing file is empty."""
+        glossary = cls(path)
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            if missing_ok:
+                return glossary
+            raise ReaderError(path, "no such glossary file") from None
+        except OSError as error:
+            raise ReaderError(path, f"cannot read: {error.strerror}") from None
+        glossary._digest = hashlib.sha256(data).hexdigest()
+        glossary._parse(data)
+        return glossary
+
+    @classmethod
+    def from_text(cls, text: str, path: str | Path = "glossary.csv") -> Glossary:
+        """Parse CSV text as if read from `path` (the file itself is not touched)."""
+        glossary = cls(path)
+        glossary._parse(text.encode("utf-8"))
+        return glossary
+
+    def _problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(str(self.path or "glossary.csv"), line, message))
+
+    def _parse(self, data: bytes) -> None:
+        self._bom = data.startswith(b"\xef\xbb\xbf")
+        text = data.decode("utf-8", errors="replace")
+        if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
+            self._problem(1, "not valid UTF-8; undecodable bytes were replaced")
+        if self._bom:
+            text = text[1:]
+        self._newline = "\r\n" if "\r\n" in text else "\n"
+        header: list[str] | None = None
+        unclosed: set[int] = set()
+        for record in _records(_split_lines(text)):
+            if isinstance(record, int):
+                unclosed.add(record)
+                continue
+            if record.comment or not record.text.strip():
+                self._items.append(record.text)
+                continue
+            try:
+                values = _parse_record(record.text)
+            except csv.Error as error:
+                reason = "quote never closed" if record.line in unclosed else str(error)
+                self._problem(record.line, f"unbalanced quotes (CSV parse error: {reason})")
+                self._items.append(record.text)
+                continue
+            if header is None:
+                header = self._read_header(values, record.line)
+                self._header_raw = record.text
+                continue
+            self._read_row(header, values, record)
+        if header is None:
+            self._header_raw = ""
+            self.columns = list(COLUMNS)
+
+    def _read_header(self, values: list[str], line: int) -> list[str]:
+        self.columns = [v.strip() for v in values]
+        names = [_norm_column(v) for v in values]
+        for required in REQUIRED:
+            if required not in names:
+                self._problem(line, f"missing required column {required!r} in the header")
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                self._problem(line, f"column {name!r} appears twice in the header")
+            seen.add(name)
+        return names
+
+    def _read_row(self, header: list[str], values: list[str], record: _Record) -> None:
+        line = record.line
+        if not any(v.strip() for v in values):
+            self._items.append(record.text)
+            return
+        if len(values) > len(header):
+            self._problem(
+                line,
+                f"row has {len(values)} fields but the header has {len(header)} "
+                "(quote a field that contains a comma)",
+            )
+            self._items.append(record.text)
+            return
+        by_name: dict[str, str] = {}
+        for name, value in zip(header, values, strict=False):
+            by_name.setdefault(name, value)
+        if "zh" not in header or "en" not in header:
+            self._items.append(record.text)  # already reported on the header line
+            return
+        zh, en = by_name.get("zh", "").strip(), by_name.get("en", "").strip()
+        if not zh or not en:
+            self._problem(line, f"empty {'zh' if not zh else 'en'}" + (f" for {zh}" if zh else ""))
+            self._items.append(record.text)
+            return
+        priority = 0
+        raw_priority = by_name.get("priority", "").strip()
+        if raw_priority:
+            try:
+                priority = int(raw_priority)
+            except ValueError:
+                self._problem(line, f"bad priority {raw_priority!r} (want an integer); using 0")
+        raw_dnt = by_name.get("dnt", "").strip().lower()
+        if raw_dnt not in TRUE_WORDS | FALSE_WORDS:
+            self._problem(line, f"bad dnt value {raw_dnt!r} (want 1/true/yes/y or empty)")
+        extra = {
+            col: by_name.get(name, "")
+            for col, name in zip(self.columns, header, strict=True)
+            if name not in COLUMNS
+        }
+        entry = Entry(
+            zh=zh,
+            en=en,
+            variants=_split_list(by_name.get("variants", "")),
+            accept=_split_list(by_name.get("accept", "")),
+            forbidden=_split_list(by_name.get("forbidden", "")),
+            note=by_name.get("note", "").strip(),
+            category=by_name.get("category", "").strip(),
+            priority=priority,
+            dnt=raw_dnt in TRUE_WORDS,
+            extra=extra,
+            line=line,
+        )
+        self.entries.append(entry)
+        self._items.append(_Row(entry, record.text, by_name, copy.deepcopy(entry)))
+
+    # looking up and editing
+
+    def find(self, zh: str, *, variants: bool = False) -> Entry | None:
+        """The entry whose term is `zh` in either script (or, with `variants`, lists it)."""
+        key = simplify(zh.strip())
+        for entry in self.entries:
+            if entry.key == key:
+                return entry
+        if variants:
+            for entry in self.entries:
+                if key in entry.forms:
+                    return entry
+        return None
+
+    def add(self, entry: Entry) -> Entry:
+        """Append `entry`; refuses an empty term or rendering and a term already present."""
+        entry.zh, entry.en = entry.zh.strip(), entry.en.strip()
+        if not entry.zh or not entry.en:
+            raise ReaderError(self._where(), "a glossary entry needs both zh and en")
+        self._refuse_duplicate(entry.zh, None)
+        self.entries.append(entry)
+        return entry
+
+    def update(self, zh: str, **changes: object) -> Entry:
+        """Change fields of the entry for `zh`, e.g. `update("四早", en="four earlies")`."""
+        entry = self._get(zh)
+        names = {f.name for f in fields(Entry)} - {"line"}
+        for name, value in changes.items():
+            if name not in names:
+                raise TypeError(f"Entry has no field {name!r}")
+            if name in REQUIRED and not str(value).strip():
+                raise ReaderError(self._where(), f"{name} cannot be empty")
+        if "zh" in changes:
+            self._refuse_duplicate(str(changes["zh"]).strip(), entry)
+        for name, value in changes.items():
+            setattr(entry, name, value.strip() if isinstance(value, str) else value)
+        return entry
+
+    def remove(self, zh: str) -> Entry:
+        entry = self._get(zh)
+        self.entries.remove(entry)
+        return entry
+
+    def _get(self, zh: str) -> Entry:
+        entry = self.find(zh)
+        if entry is None:
+            raise ReaderError(self._where(), f"{zh} is not in the glossary")
+        return entry
+
+    def _refuse_duplicate(self, zh: str, editing: Entry | None) -> None:
+        key = simplify(zh)
+        for other in self.entries:
+            if other is editing:
+                continue
+            where = f" (line {other.line})" if other.line else ""
+            if other.key == key:
+                raise ReaderError(
+                    self._where(),
+                    f"{zh} is already in the glossary{where} as {other.en!r}; "
+                    "use `reader glossary edit` to change it",
+                )
+            if key in other.forms:
+                raise ReaderError(
+                    self._where(), f"{zh} is already a variant of {other.zh}{where}"
+                )
+
+    def _where(self) -> str:
+        return str(self.path or "glossary")
+
+    # writing
+
+    def to_text(self) -> str:
+        """The file as `save` would write it."""
+        columns = self._output_columns()
+        rewrite_all = columns != self.columns or not self._header_raw
+        nl = self._newline
+        out: list[str] = []
+        header_written = False
+        current = {id(e) for e in self.entries}
+        seen: set[int] = set()
+
+        def emit(text: str) -> None:
+            if out and not out[-1].endswith("\n"):
+                out[-1] += nl
+            out.append(text)
+
+        def header() -> None:
+            nonlocal header_written
+            if not header_written:
+                emit(self._header_raw if not rewrite_all else _csv_line(columns, nl))
+                header_written = True
+
+        # comments before the first row stay above the header, as read
+        items = list(self._items)
+        lead = 0
+        while lead < len(items) and isinstance(items[lead], str) and self._header_raw:
+            if self._before_header(lead):
+                emit(items[lead])  # type: ignore[arg-type]
+                lead += 1
+            else:
+                break
+        header()
+        for item in items[lead:]:
+            if isinstance(item, str):
+                emit(item)
+                continue
+            if id(item.entry) not in current:
+                continue  # removed
+            seen.add(id(item.entry))
+            if not rewrite_all and item.raw and item.entry == item.snapshot:
+                emit(item.raw)
+            else:
+                emit(_csv_line(self._row_values(item, columns), nl))
+        for entry in self.entries:
+            if id(entry) not in seen:
+                emit(_csv_line(self._row_values(_Row(entry), columns), nl))
+        text = "".join(out)
+        return ("\ufeff" if self._bom else "") + text
+
+    def _before_header(self, index: int) -> bool:
+        """Whether raw item `index` was read before the header (comments at the top)."""
+        return index < self._header_index()
+
+    def _header_index(self) -> int:
+        # the header sits before the first row item; raw items before it were read above it,
+        # unless they were bad rows after the header; count them by position in the file text
+        count = 0
+        for item in self._items:
+            if not isinstance(item, str):
+                break
+            count += 1
+        return min(count, self._lead_raw)
+
+    @property
+    def _lead_raw(self) -> int:
+        return getattr(self, "_lead_count", 0)
+
+    def _output_columns(self) -> list[str]:
+        if not self._header_raw:
+            columns: list[str] = []
+        else:
+            columns = list(self.columns)
+        names = [_norm_column(c) for c in columns]
+        for name in COLUMNS:
+            if name not in names and (name in REQUIRED or self._column_used(name)):
+                columns.append(name)
+                names.append(name)
+        for entry in self.entries:
+            for col in entry.extra:
+                if col not in columns and _norm_column(col) not in names:
+                    columns.append(col)
+                    names.append(_norm_column(col))
+        return columns
+
+    def _column_used(self, name: str) -> bool:
+        default = Entry("", "")
+        return any(getattr(e, name) != getattr(default, name) for e in self.entries)
+
+    def _row_values(self, row: _Row, columns: list[str]) -> list[str]:
+        entry, old = row.entry, row.snapshot
+        values: list[str] = []
+        for col in columns:
+            name = _norm_column(col)
+            if name in COLUMNS:
+                current = getattr(entry, name)
+                if old is not None and current == getattr(old, name) and name in row.fields:
+                    values.append(row.fields[name])  # unchanged: keep the text as written
+                else:
+                    values.append(_format_value(name, current))
+            else:
+                values.append(entry.extra.get(col, entry.extra.get(name, "")))
+        while values and not values[-1] and len(values) > 2:
+            values.pop()  # trailing empty fields are optional on read
+        return values
+
+    def save(self) -> None:
+        """Write atomically, keeping `path~`; refuses if the file changed since it was read."""
+        if self.path is None:
+            raise ReaderError("glossary", "this glossary has no path to save to")
+        try:
+            current = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            current = None
+        if current != self._digest:
+            raise ReaderError(self.path, CHANGED_ON_DISK)
+        from reader.atomic import write_text_atomic
+
+        text = self.to_text()
+        write_text_atomic(self.path, text, backup=True)
+        self._digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        self._reset_from_text(text)
+
+    def _reset_from_text(self, text: str) -> None:
+        """After a save, re-read what was written so line numbers and raw rows are current,
+        keeping the same Entry objects for callers that hold them."""
+        fresh = Glossary(self.path)
+        fresh._parse(text.encode("utf-8"))
+        for old, new in zip(self.entries, fresh.entries, strict=False):
+            old.line = new.line
+        rows = [i for i in fresh._items if isinstance(i, _Row)]
+        for old, row in zip(self.entries, rows, strict=False):
+            row.entry = old
+        self._items, self.columns = fresh._items, fresh.columns
+        self._header_raw, self._lead_count = fresh._header_raw, fresh._lead_count
+        self.entries = [r.entry for r in rows] or self.entries
+
+
+def _format_value(name: str, value: object) -> str:
+    if name in LIST_COLUMNS:
+        return "|".join(value)  # type: ignore[arg-type]
+    if name == "dnt":
+        return "1" if value else ""
+    if name == "priority":
+        return str(value) if value else ""
+    return str(value)
+
+
+def _csv_line(values: list[str], newline: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=newline).writerow(values)
+    return buffer.getvalue()
+
+
+# --- validation ------------------------------------------------------------------------------
+
+_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
+
+
+def check(glossary: Glossary) -> list[Problem]:
+    """Every problem: the ones found while reading plus duplicates, conflicts and quoting."""
+    problems = list(glossary.problems)
+    where = str(glossary.path or "glossary.csv")
+
+    def report(line: int, message: str) -> None:
+        problems.append(Problem(where, line, message))
+
+    by_key: dict[str, Entry] = {}
+    by_variant: dict[str, Entry] = {}
+    for entry in glossary.entries:
+        for form in entry.forms[1:]:
+            by_variant.setdefault(form, entry)
+    for entry in glossary.entries:
+        key = entry.key
+        first = by_key.get(key)
+        if first is not None:
+            if first.en.strip().lower() != entry.en.strip().lower():
+                report(
+                    entry.line,
+                    f"conflicting renderings for {entry.zh}: {entry.en!r} here, "
+                    f"{first.en!r} on line {first.line}",
+                )
+            else:
+                report(entry.line, f"duplicate term {entry.zh} (first on line {first.line})")
+            continue
+        by_key[key] = entry
+        owner = by_variant.get(key)
+        if owner is not None and owner is not entry:
+            report(
+                entry.line,
+                f"{entry.zh} is also a variant of {owner.zh} (line {owner.line}); "
+                "keep one of them",
+            )
+    for item in glossary._items:
+        if isinstance(item, _Row):
+            for name, value in item.fields.items():
+                message = _quote_problem(value)
+                if message:
+                    report(item.entry.line, f"{message} in column {name}")
+    problems.sort(key=lambda p: p.line)
+    return problems
+
+
+def _quote_problem(value: str) -> str:
+    if value.count('"') % 2:
+        return 'unbalanced quotes (odd number of ")'
+    for left, right in _PAIRS:
+        if value.count(left) != value.count(right):
+            return f"unbalanced quotes (mismatched {left}{right})"
+    return ""
+
+
+# --- which glossary --------------------------------------------------------------------------
+
+_EMPTY_HEADER = ",".join(COLUMNS) + "\n"
+
+
+def resolve_glossary(explicit: str | Path | None) -> tuple[Path, str]:
+    """The glossary to use and why: --glossary, $READER_GLOSSARY, ./glossary.csv, or the
+    user's own glossary (created on first use from the shipped one)."""
+    if explicit:
+        return Path(explicit), "--glossary"
+    env = os.environ.get("READER_GLOSSARY")
+    if env:
+        return Path(env), "READER_GLOSSARY"
+    local = Path("glossary.csv")
+    if local.is_file():
+        return local, "./glossary.csv in the current directory"
+    from reader import paths
+
+    user = paths.data_dir() / "glossary.csv"
+    if user.exists():
+        return user, "your glossary"
+    _create_user_glossary(user)
+    return user, "your glossary (created now from the shipped one)"
+
+
+def resolve_glossary_path(explicit: str | None) -> Path:
+    return resolve_glossary(explicit)[0]
+
+
+def _create_user_glossary(target: Path) -> None:
+    from reader import paths
+    from reader.atomic import write_bytes_atomic
+
+    repo_copy = Path(__file__).resolve().parent.parent / "glossary.csv"
+    for source in (paths.shipped_glossary(), repo_copy):
+        if source.is_file():
+            write_bytes_atomic(target, source.read_bytes())
+            return
+    write_bytes_atomic(target, _EMPTY_HEADER.encode("utf-8"))
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")

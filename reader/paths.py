@@ -1,0 +1,45 @@
+"""Where the user's files live. Every path comes from here; tests point XDG_* at a temp dir.
+
+Directories are created on first use, not on import.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "reader"
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def data_dir() -> Path:
+    """User data: the user's own glossary, reading positions."""
+    from platformdirs import user_data_path  # platformdirs: ~2 ms
+
+    return _ensure(user_data_path(APP, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Rebuildable data: the translation memory, the dictionary index."""
+    from platformdirs import user_cache_path
+
+    return _ensure(user_cache_path(APP, appauthor=False))
+
+
+def shipped_glossary() -> Path:
+    """The curated glossary shipped with the package (a copy of the repo's glossary.csv)."""
+    return Path(__file__).parent / "data" / "glossary.csv"
+
+
+def argos_packages_dir() -> Path:
+    """Where Argos packages are installed; honours ARGOS_PACKAGES_DIR as argostranslate does."""
+    env = os.environ.get("ARGOS_PACKAGES_DIR")
+    if env:
+        return _ensure(Path(env))
+    # argostranslate's own default (argostranslate/settings.py): $XDG_DATA_HOME/argos-translate
+    home_data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return _ensure(home_data / "argos-translate" / "packages")

@@ -1,0 +1,56 @@
+"""What every translating command needs, assembled once: document, glossary, engine, memory.
+
+The CLI commands and the TUI call these so that `--engine`, `--glossary` and the translation
+memory mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from reader.document import Document
+from reader.glossary import Glossary
+
+
+def open_glossary(explicit: str | None, *, warn: bool = True) -> Glossary:
+    """Resolve and load the glossary; its problems are warned about, the good rows used."""
+    from reader.glossary import resolve_glossary_path
+
+    glossary = Glossary.load(resolve_glossary_path(explicit))
+    if warn:
+        for problem in glossary.problems:
+            print(f"reader: warning: {problem}", file=sys.stderr)
+    return glossary
+
+
+@dataclass
+class Session:
+    doc: Document
+    glossary: Glossary
+    translator: object  # reader.translate.Translator
+    engine_message: str
+
+    @property
+    def engine_name(self) -> str:
+        engine = self.translator.engine  # type: ignore[attr-defined]
+        return f"{engine.name} ({engine.model_id})"
+
+
+def open_session(
+    file: str, *, encoding: str | None, engine: str, glossary: str | None
+) -> Session:
+    from reader.cache import TranslationMemory
+    from reader.engines.select import select_engine
+    from reader.loading import load_document
+    from reader.translate import Translator
+
+    doc = load_document(file, encoding=encoding)
+    for warning in doc.warnings:
+        print(f"reader: {file}: warning: {warning}", file=sys.stderr)
+    gloss = open_glossary(glossary)
+    chosen, message = select_engine(engine)
+    memory = TranslationMemory()
+    for warning in memory.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+    return Session(doc, gloss, Translator(chosen, gloss, memory), message)

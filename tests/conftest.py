@@ -1,0 +1,33 @@
+"""Hermetic tests: the developer's own config, cache, glossary and models never leak in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def seed(prefix: str) -> Path:
+    """The seed document whose name starts with `prefix`, e.g. seed("001")."""
+    (match,) = SEEDS.glob(f"{prefix}_*.txt")
+    return match
+
+
+@pytest.fixture(autouse=True)
+def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in [
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+    ]:
+        (home / sub).mkdir()
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
+    monkeypatch.delenv("READER_GLOSSARY", raising=False)
+    return home
