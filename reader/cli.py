@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `reader FILE` opens the reader
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") or argv == ["-"]:
+    if (argv and argv[0] not in COMMANDS and not argv[0].startswith("-")) or argv == ["-"]:
         argv = ["read", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -152,7 +152,7 @@ def _clean_sense(sense: str) -> str:
 
 
 def gloss_word(word: str) -> str:
-    """The first usable CC-CEDICT sense of `word`, shortened for a word-by-word gloss; '' if none."""
+    """The first usable CC-CEDICT sense of `word`, shortened for a gloss; '' if none."""
     entries = lookup(word)
     # prefer entries whose headword is not a proper noun (capitalised pinyin) for common words
     entries.sort(key=lambda e: e.pinyin[:1].isupper())

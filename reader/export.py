@@ -122,7 +122,9 @@ def _blockquote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
 
 
-def _glossary_appendix(doc: Document, translations: Mapping[str, ParagraphTranslation]) -> list[str]:
+def _glossary_appendix(
+    doc: Document, translations: Mapping[str, ParagraphTranslation]
+) -> list[str]:
     occurrences: list[TermOccurrence] = [
         t for p in doc.paragraphs if (tr := translations.get(p.id)) for t in tr.terms
     ]

@@ -1,4 +1,4 @@
-"""The glossary: entries that fix how key terms are rendered.
+r"""The glossary: entries that fix how key terms are rendered.
 
 Guarantees:
 - `Glossary.load` never raises on bad rows: each becomes a `Problem` with its physical line
@@ -13,17 +13,17 @@ Guarantees:
 `glossary.csv` is UTF-8 CSV (a byte-order mark is accepted) with a header row. Only `zh` and
 `en` are required; other columns may be left out or left empty.
 
-| column      | meaning                                                                  |
-|-------------|--------------------------------------------------------------------------|
-| `zh`        | the term, Simplified or Traditional                                      |
-| `en`        | the required English rendering                                           |
-| `variants`  | other Chinese forms, `\\|`-separated (the other script is derived, no need to list it) |
-| `accept`    | other English renderings counted as correct, `\\|`-separated              |
-| `forbidden` | English renderings to flag, `\\|`-separated                                |
-| `note`      | free text shown with the term                                            |
-| `category`  | free text, e.g. `policy`, `body`                                         |
-| `priority`  | integer, default 0; breaks ties between terms matching the same text     |
-| `dnt`       | do not translate (keep the Chinese): `1`, `true`, `yes` or `y`           |
+| column      | meaning                                                                |
+|-------------|------------------------------------------------------------------------|
+| `zh`        | the term, Simplified or Traditional                                    |
+| `en`        | the required English rendering                                         |
+| `variants`  | other Chinese forms, `\|`-separated (the other script is derived)      |
+| `accept`    | other English renderings counted as correct, `\|`-separated            |
+| `forbidden` | English renderings to flag, `\|`-separated                             |
+| `note`      | free text shown with the term                                          |
+| `category`  | free text, e.g. `policy`, `slogan`                                     |
+| `priority`  | integer, default 0; the higher wins when two terms match the same text |
+| `dnt`       | do not translate (keep the Chinese): `1`, `true`, `yes` or `y`         |
 
 Lines starting with `#` are comments. Columns you add are kept; comments, row order and
 unchanged rows are kept byte for byte when the tool writes the file.
@@ -45,7 +45,6 @@ import csv
 import hashlib
 import io
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
@@ -214,6 +213,9 @@ def _norm_column(name: str) -> str:
     return name.strip().lstrip("\ufeff").strip().lower()
 
 
+_HEADER = object()  # where the header row sits among the file's items
+
+
 # --- the glossary ----------------------------------------------------------------------------
 
 
@@ -225,7 +227,8 @@ class Glossary:
         self.entries: list[Entry] = list(entries)
         self.problems: list[Problem] = []
         self.columns: list[str] = list(COLUMNS)  # header as read, original spelling
-        self._items: list[_Row | str] = []  # file order: rows and raw text (comments, bad rows)
+        # file order: the header marker, rows, and raw text (comments, blank lines, bad rows)
+        self._items: list[_Row | str | object] = []
         self._digest: str | None = None  # sha256 of the file as read; None when it was missing
         self._bom = False
         self._newline = "\n"
@@ -286,10 +289,10 @@ class Glossary:
             if header is None:
                 header = self._read_header(values, record.line)
                 self._header_raw = record.text
+                self._items.append(_HEADER)
                 continue
             self._read_row(header, values, record)
         if header is None:
-            self._header_raw = ""
             self.columns = list(COLUMNS)
 
     def _read_header(self, values: list[str], line: int) -> list[str]:
@@ -422,9 +425,7 @@ class Glossary:
                     "use `reader glossary edit` to change it",
                 )
             if key in other.forms:
-                raise ReaderError(
-                    self._where(), f"{zh} is already a variant of {other.zh}{where}"
-                )
+                raise ReaderError(self._where(), f"{zh} is already a variant of {other.zh}{where}")
 
     def _where(self) -> str:
         return str(self.path or "glossary")
@@ -433,69 +434,39 @@ class Glossary:
 
     def to_text(self) -> str:
         """The file as `save` would write it."""
+        return self._render()[0]
+
+    def _render(self) -> tuple[str, list[Entry]]:
         columns = self._output_columns()
         rewrite_all = columns != self.columns or not self._header_raw
         nl = self._newline
         out: list[str] = []
-        header_written = False
+        written: list[Entry] = []
         current = {id(e) for e in self.entries}
-        seen: set[int] = set()
 
         def emit(text: str) -> None:
             if out and not out[-1].endswith("\n"):
                 out[-1] += nl
             out.append(text)
 
-        def header() -> None:
-            nonlocal header_written
-            if not header_written:
-                emit(self._header_raw if not rewrite_all else _csv_line(columns, nl))
-                header_written = True
-
-        # comments before the first row stay above the header, as read
-        items = list(self._items)
-        lead = 0
-        while lead < len(items) and isinstance(items[lead], str) and self._header_raw:
-            if self._before_header(lead):
-                emit(items[lead])  # type: ignore[arg-type]
-                lead += 1
-            else:
-                break
-        header()
-        for item in items[lead:]:
-            if isinstance(item, str):
+        items = self._items if _HEADER in self._items else [*self._items, _HEADER]
+        for item in items:
+            if item is _HEADER:
+                emit(_csv_line(columns, nl) if rewrite_all else self._header_raw)
+            elif isinstance(item, str):
                 emit(item)
-                continue
-            if id(item.entry) not in current:
-                continue  # removed
-            seen.add(id(item.entry))
-            if not rewrite_all and item.raw and item.entry == item.snapshot:
-                emit(item.raw)
-            else:
-                emit(_csv_line(self._row_values(item, columns), nl))
+            elif id(item.entry) in current:  # else removed
+                written.append(item.entry)
+                if not rewrite_all and item.raw and item.entry == item.snapshot:
+                    emit(item.raw)
+                else:
+                    emit(_csv_line(self._row_values(item, columns), nl))
+        seen = {id(e) for e in written}
         for entry in self.entries:
             if id(entry) not in seen:
+                written.append(entry)
                 emit(_csv_line(self._row_values(_Row(entry), columns), nl))
-        text = "".join(out)
-        return ("\ufeff" if self._bom else "") + text
-
-    def _before_header(self, index: int) -> bool:
-        """Whether raw item `index` was read before the header (comments at the top)."""
-        return index < self._header_index()
-
-    def _header_index(self) -> int:
-        # the header sits before the first row item; raw items before it were read above it,
-        # unless they were bad rows after the header; count them by position in the file text
-        count = 0
-        for item in self._items:
-            if not isinstance(item, str):
-                break
-            count += 1
-        return min(count, self._lead_raw)
-
-    @property
-    def _lead_raw(self) -> int:
-        return getattr(self, "_lead_count", 0)
+        return ("\ufeff" if self._bom else "") + "".join(out), written
 
     def _output_columns(self) -> list[str]:
         if not self._header_raw:
@@ -540,31 +511,31 @@ class Glossary:
         if self.path is None:
             raise ReaderError("glossary", "this glossary has no path to save to")
         try:
-            current = hashlib.sha256(self.path.read_bytes()).hexdigest()
+            current: str | None = hashlib.sha256(self.path.read_bytes()).hexdigest()
         except FileNotFoundError:
             current = None
         if current != self._digest:
             raise ReaderError(self.path, CHANGED_ON_DISK)
         from reader.atomic import write_text_atomic
 
-        text = self.to_text()
+        text, written = self._render()
         write_text_atomic(self.path, text, backup=True)
-        self._digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        self._reset_from_text(text)
-
-    def _reset_from_text(self, text: str) -> None:
-        """After a save, re-read what was written so line numbers and raw rows are current,
-        keeping the same Entry objects for callers that hold them."""
+        data = text.encode("utf-8")
+        self._digest = hashlib.sha256(data).hexdigest()
+        # read back what was written so raw rows and line numbers are current, keeping the
+        # caller's Entry objects
         fresh = Glossary(self.path)
-        fresh._parse(text.encode("utf-8"))
-        for old, new in zip(self.entries, fresh.entries, strict=False):
-            old.line = new.line
-        rows = [i for i in fresh._items if isinstance(i, _Row)]
-        for old, row in zip(self.entries, rows, strict=False):
-            row.entry = old
-        self._items, self.columns = fresh._items, fresh.columns
-        self._header_raw, self._lead_count = fresh._header_raw, fresh._lead_count
-        self.entries = [r.entry for r in rows] or self.entries
+        fresh._parse(data)
+        rows = [item for item in fresh._items if isinstance(item, _Row)]
+        if len(rows) == len(written):
+            for row, entry in zip(rows, written, strict=True):
+                entry.line = row.entry.line
+                row.entry = entry
+            self.entries = written
+        else:  # a written row did not read back as an entry; trust the file
+            self.entries = fresh.entries
+        self._items, self.columns, self._header_raw = fresh._items, fresh.columns, fresh._header_raw
+        self.problems = fresh.problems
 
 
 def _format_value(name: str, value: object) -> str:
@@ -619,8 +590,7 @@ def check(glossary: Glossary) -> list[Problem]:
         if owner is not None and owner is not entry:
             report(
                 entry.line,
-                f"{entry.zh} is also a variant of {owner.zh} (line {owner.line}); "
-                "keep one of them",
+                f"{entry.zh} is also a variant of {owner.zh} (line {owner.line}); keep one of them",
             )
     for item in glossary._items:
         if isinstance(item, _Row):
@@ -680,6 +650,3 @@ def _create_user_glossary(target: Path) -> None:
             write_bytes_atomic(target, source.read_bytes())
             return
     write_bytes_atomic(target, _EMPTY_HEADER.encode("utf-8"))
-
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")

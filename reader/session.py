@@ -37,9 +37,7 @@ class Session:
         return f"{engine.name} ({engine.model_id})"
 
 
-def open_session(
-    file: str, *, encoding: str | None, engine: str, glossary: str | None
-) -> Session:
+def open_session(file: str, *, encoding: str | None, engine: str, glossary: str | None) -> Session:
     from reader.cache import TranslationMemory
     from reader.engines.select import select_engine
     from reader.loading import load_document

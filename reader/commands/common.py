@@ -6,8 +6,14 @@ import argparse
 
 
 def add_document_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="document to open (.txt .md .html .epub .docx), or - for stdin")
-    parser.add_argument("--encoding", metavar="NAME", help="decode the file with this encoding instead of detecting it")
+    parser.add_argument(
+        "file", metavar="FILE", help="document to open (.txt .md .html .epub .docx), or - for stdin"
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="decode the file with this encoding instead of detecting it",
+    )
 
 
 def add_engine_args(parser: argparse.ArgumentParser) -> None:

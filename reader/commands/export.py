@@ -15,9 +15,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Translate FILE and write bilingual Markdown (Chinese beside English).",
     )
     add_document_args(parser)
-    parser.add_argument("-o", "--output", metavar="OUT.md", help="output file (default: FILE.bilingual.md; - for stdout)")
-    parser.add_argument("--layout", choices=("table", "interleaved"), default="table", help="table: one row per paragraph; interleaved: English as a blockquote under each paragraph")
-    parser.add_argument("--show-dropped", action="store_true", help="also print the lines cleaning dropped to stderr")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.md",
+        help="output file (default: FILE.bilingual.md; - for stdout)",
+    )
+    parser.add_argument(
+        "--layout",
+        choices=("table", "interleaved"),
+        default="table",
+        help="table: a row per paragraph; interleaved: English quoted under each paragraph",
+    )
+    parser.add_argument(
+        "--show-dropped",
+        action="store_true",
+        help="also print the lines cleaning dropped to stderr",
+    )
     add_engine_args(parser)
     add_glossary_arg(parser)
     parser.set_defaults(func=run)
@@ -28,15 +42,24 @@ def run(args: argparse.Namespace) -> int:
     from reader.progress import Progress
     from reader.session import open_session
 
-    session = open_session(args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary)
+    session = open_session(
+        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
+    )
     print(f"reader: {session.engine_message}", file=sys.stderr)
     progress = Progress(len(session.doc.paragraphs), "translating")
-    translations = session.translator.translate(session.doc, on_paragraph=lambda _: progress.advance())  # type: ignore[attr-defined]
+    translations = session.translator.translate(
+        session.doc, on_paragraph=lambda _: progress.advance()
+    )  # type: ignore[attr-defined]
     progress.done()
-    text = export_markdown(session.doc, translations, layout=args.layout, engine_name=session.engine_name)
+    text = export_markdown(
+        session.doc, translations, layout=args.layout, engine_name=session.engine_name
+    )
     if args.show_dropped:
         for dropped in session.doc.dropped:
-            print(f"{args.file}:{dropped.line}: dropped ({dropped.reason}): {dropped.text}", file=sys.stderr)
+            print(
+                f"{args.file}:{dropped.line}: dropped ({dropped.reason}): {dropped.text}",
+                file=sys.stderr,
+            )
     if args.output == "-":
         sys.stdout.write(text)
         return 0

@@ -18,8 +18,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rendering) and whether the translation rendered each occurrence as required.",
     )
     add_document_args(parser)
-    parser.add_argument("--json", action="store_true", help="print JSON with every occurrence and its offsets")
-    parser.add_argument("--no-translate", action="store_true", help="only find the terms; do not translate or check renderings")
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON with every occurrence and its offsets"
+    )
+    parser.add_argument(
+        "--no-translate",
+        action="store_true",
+        help="only find the terms; do not translate or check renderings",
+    )
     add_engine_args(parser)
     add_glossary_arg(parser)
     parser.set_defaults(func=run)
@@ -46,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         from reader.session import open_session
 
-        session = open_session(args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary)
+        session = open_session(
+            args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
+        )
         print(f"reader: {session.engine_message}", file=sys.stderr)
         doc = session.doc
         translations = session.translator.translate(doc)  # type: ignore[attr-defined]
@@ -57,18 +65,39 @@ def run(args: argparse.Namespace) -> int:
     for index, para in enumerate(doc.paragraphs, start=1):
         for occ in per_paragraph.get(para.id, []):
             record = records.setdefault(
-                occ.zh, {"zh": occ.zh, "en": occ.en, "count": 0, "forms": Counter(), "statuses": Counter(), "occurrences": []}
+                occ.zh,
+                {
+                    "zh": occ.zh,
+                    "en": occ.en,
+                    "count": 0,
+                    "forms": Counter(),
+                    "statuses": Counter(),
+                    "occurrences": [],
+                },
             )
             surface = para.text[occ.start : occ.end]
             record["count"] += 1
             record["forms"][surface] += 1
             record["statuses"][occ.status] += 1
             record["occurrences"].append(
-                {"paragraph": index, "paragraph_id": para.id, "start": occ.start, "end": occ.end, "surface": surface, "status": occ.status}
+                {
+                    "paragraph": index,
+                    "paragraph_id": para.id,
+                    "start": occ.start,
+                    "end": occ.end,
+                    "surface": surface,
+                    "status": occ.status,
+                }
             )
     ordered = sorted(records.values(), key=lambda r: (-r["count"], r["zh"]))
     if args.json:
-        payload = {"source": args.file, "engine": engine, "terms": [{**r, "forms": dict(r["forms"]), "statuses": dict(r["statuses"])} for r in ordered]}
+        payload = {
+            "source": args.file,
+            "engine": engine,
+            "terms": [
+                {**r, "forms": dict(r["forms"]), "statuses": dict(r["statuses"])} for r in ordered
+            ],
+        }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
@@ -81,7 +110,13 @@ def run(args: argparse.Namespace) -> int:
         statuses = ", ".join(f"{s} {n}" for s, n in sorted(r["statuses"].items()))
         zh = r["zh"] + (f" ({forms})" if forms else "")
         print(f"{zh:<{width * 2 + 4}}\t×{r['count']}\t{r['en']}\t{statuses}")
-    problems = sum(r["statuses"].get("missing", 0) + r["statuses"].get("forbidden", 0) for r in ordered)
+    problems = sum(
+        r["statuses"].get("missing", 0) + r["statuses"].get("forbidden", 0) for r in ordered
+    )
     total = sum(r["count"] for r in ordered)
-    print(f"{len(ordered)} terms, {total} occurrences" + (f", {problems} not rendered as required" if problems else ""), file=sys.stderr)
+    print(
+        f"{len(ordered)} terms, {total} occurrences"
+        + (f", {problems} not rendered as required" if problems else ""),
+        file=sys.stderr,
+    )
     return 0

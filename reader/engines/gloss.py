@@ -109,7 +109,7 @@ def _join(pieces: list[str]) -> str:
                 text += " "
             continue
         if piece in ('"', "'"):
-            # straight quotes alternate: an opening one hugs what follows, a closing one what precedes
+            # straight quotes alternate: opening hugs what follows, closing what precedes
             quotes_open = not quotes_open
             if quotes_open:
                 text += piece if not text or text.endswith((" ", "(")) else " " + piece

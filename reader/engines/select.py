@@ -5,7 +5,9 @@ from __future__ import annotations
 from reader.engines.base import TranslationEngine
 from reader.errors import ReaderError
 
-INSTALL_HINT = "install one with `reader model install` (or `reader model install --file X.argosmodel`)"
+INSTALL_HINT = (
+    "install one with `reader model install` (or `reader model install --file X.argosmodel`)"
+)
 
 
 def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:

@@ -1,0 +1,377 @@
+"""Clean decoded document text before it is split into paragraphs; the user's file is never touched.
+
+`clean(text) -> CleanResult(text, dropped)` applies these pure steps, in this order:
+
+1. `normalise_newlines` — CRLF, CR, U+2028/U+2029, VT and FF become "\\n".
+2. `strip_invisible` — removes zero-width characters (U+200B-U+200D, U+2060, U+FEFF, soft
+   hyphen), control characters other than newline and tab, and inline anti-copy junk between two
+   Han characters: private-use characters, the symbols \\ ^ `, and short lowercase letter-digit
+   jumbles such as `a3f9` (never `5G`, `COVID-19`, `mp3`, `b2b`: upper case, one letter-digit
+   switch, or a known word).
+3. `normalise_whitespace` — per line: U+3000, NBSP, other Unicode spaces and tabs become one
+   space, runs collapse, leading indentation and trailing spaces go. Lines stay lines.
+4. `strip_pinyin_artifacts` — removes tone-marked pinyin in parentheses right after a Han
+   character, left by sites that annotate readings: `事關(guān)全局` → `事關全局`, full-width
+   parentheses and several syllables too. A group is removed only if it is all pinyin letters
+   with at least one tone mark or ü, so `（北京日报）`, `(WHO)`, `(2020)`, `(brand)` stay.
+5. `drop_boilerplate_lines` — drops whole lines of web boilerplate and returns each as a
+   `DroppedLine` (1-based line number, text, reason) so nothing is lost. Rules, all on short
+   lines: breadcrumbs (`首页 > 国内新闻 > 正文`), editor credits (`责任编辑：…`, `【編輯:…】`),
+   share prompts (`分享到：`), font-size switches (`大字体`), copyright and reprint notices
+   (`版权所有`, `©`, `未經授權禁止轉載…`), comment prompts (`我要评论`, `發表評論`), navigation
+   words alone on a line (`返回顶部`, `上一篇`), pagers (`1/62/6…`), lines with no letters,
+   digits or Han (`-`), publish timestamps of link lists (`2020-02-28 07:43 …`) and the headline
+   line above each, a `相关阅读`/`推薦閱讀` header and the run of link lines after it (up to a
+   blank line or a line with `。`), a `温馨提示` download-site notice and its numbered items,
+   six or more consecutive tag lines of at most four characters, and a line repeating the
+   previous line. Rules are applied until nothing more drops, so the step is idempotent.
+   It is deliberately conservative: a wrong drop of a real paragraph is worse than a kept footer.
+6. `join_wrapped_lines` — rebuilds paragraphs, separated in the result by one blank line.
+   Blank lines always end a paragraph. A file is taken as hard-wrapped when many lines have
+   the same display width (≥ 3 lines and ≥ 30% within 2 cells of the commonest width ≥ 16);
+   a full-width line then continues into the next one. In files with blank lines, a line that
+   does not end a sentence (。！？!?…;； or `.`, optionally followed by closing quotes) and is
+   not a short title-like line (≤ 30 cells) continues into the next line of its block. In files
+   with no blank line at all that are not hard-wrapped, every line is a paragraph. Joined Han
+   text gets no space; two Latin words get one.
+
+Every step is a `str -> str` function (the boilerplate step also returns its `DroppedLine`s),
+never raises on any input and is idempotent: f(f(x)) == f(x).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reader.document import DroppedLine
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    text: str
+    dropped: list[DroppedLine] = field(default_factory=list)
+
+
+# --- 1. newlines -------------------------------------------------------------------------------
+
+_NEWLINES = re.compile("\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+
+
+def normalise_newlines(text: str) -> str:
+    """Every line break becomes "\\n"."""
+    return _NEWLINES.sub("\n", text)
+
+
+# --- 2. invisible characters -------------------------------------------------------------------
+
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_PUA_JUNK = re.compile(f"(?<=[{HAN}])[\ue000-\uf8ff]{{1,3}}(?=[{HAN}])")
+_SYMBOL_JUNK = re.compile(f"(?<=[{HAN}])[\\\\^`]{{1,3}}(?=[{HAN}])")
+_ASCII_JUNK = re.compile(f"(?<=[{HAN}])[a-z0-9]{{3,8}}(?=[{HAN}])")
+_LETTER_DIGIT_SWITCH = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+# Lowercase letter-digit words that are real (business and tech jargon), never junk.
+_REAL_JUMBLES = frozenset({"b2b", "b2c", "c2c", "c2b", "o2o", "p2p", "b2g", "m2m", "c2m", "p2c"})
+
+
+def _ascii_junk(match: re.Match[str]) -> str:
+    token = match.group()
+    switches = len(_LETTER_DIGIT_SWITCH.findall(token))
+    # "a3f9" switches 3 times; "mp3", "win10", "5g" once: real words keep one switch at most.
+    if switches >= 2 and token not in _REAL_JUMBLES:
+        return ""
+    return token
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width and control characters (newline and tab kept) and anti-copy junk."""
+    text = _ZERO_WIDTH.sub(lambda m: m.group() if m.group() in "\n\t" else "", text)
+    text = _PUA_JUNK.sub("", text)
+    text = _SYMBOL_JUNK.sub("", text)
+    return _ASCII_JUNK.sub(_ascii_junk, text)
+
+
+# --- 3. whitespace -----------------------------------------------------------------------------
+
+_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_EDGE_SPACES = re.compile("^ | $", re.M)
+
+
+def normalise_whitespace(text: str) -> str:
+    """Per line: every run of spaces (full-width, NBSP, tabs...) becomes one ASCII space, and
+    leading indentation and trailing spaces go. The number of lines never changes."""
+    return _EDGE_SPACES.sub("", _SPACES.sub(" ", text))
+
+
+# --- 4. pinyin artifacts -----------------------------------------------------------------------
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙǕǗǙǛÜńňǹḿ"
+_PINYIN_LETTERS = f"a-zA-Z{_TONED}"
+_PINYIN_GROUP = (
+    f"[(（] ?(?=[^)）]{{0,40}}[{_TONED}])"  # a tone mark (or ü) somewhere inside
+    f"[{_PINYIN_LETTERS}]{{1,8}}(?:[ '’·-]?[{_PINYIN_LETTERS}]{{1,8}}){{0,5}} ?[)）]"
+)
+_PINYIN_ARTIFACT = re.compile(f"(?<=[{HAN}])(?:{_PINYIN_GROUP})+")
+
+
+def strip_pinyin_artifacts(text: str) -> str:
+    """Remove tone-marked pinyin in parentheses directly after a Han character."""
+    return _PINYIN_ARTIFACT.sub("", text)
+
+
+# --- 5. boilerplate lines ----------------------------------------------------------------------
+
+_LIST_MARKER = re.compile(r"^(?:[-•·*]\s*)+|\s*-$")
+_BRACKETS = re.compile(r"^[【\[(（]\s*|\s*[】\])）]$")
+
+_LINE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
+    (reason, re.compile(pattern), max_len)
+    for reason, pattern, max_len in (
+        (
+            "breadcrumb",
+            r"^(?:首[页頁]|主[页頁]|网站首页|網站首頁|[当當]前位置|您的位置|你的位置|您[现現]在的位置)"
+            r"\s*[:：]?.*[>＞»›→]",
+            60,
+        ),
+        (
+            "editor credit",
+            r"^(?:责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|校对|校對|编审|編審|实习编辑|實習編輯)"
+            r"\s*[:：]",
+            40,
+        ),
+        ("share prompt", r"^(?:分享到|分享至|分享)\s*[:：]?", 30),
+        (
+            "font size switch",
+            r"^(?:字[体體号號]\s*[:：]|[大中小]字[体體号號]$|[大中小](?:\s*[大中小]){2}$)",
+            20,
+        ),
+        ("copyright", r"版[权權]所有|版[权權][声聲]明|©|Copyright|All Rights Reserved", 150),
+        (
+            "comment prompt",
+            r"我要[评評][论論]|[发發]表[评評][论論]|网友[评評][论論]|網友評論|文明上[网網]"
+            r"|[评評][论論][区區]|查看[评評][论論]|[条條][评評][论論]|^[评評][论論]$",
+            80,
+        ),
+        (
+            "navigation",
+            r"^(?:返回|回到)?[顶頂]部$|^(?:返回|回到)首[页頁]$|^打印(?:本[页頁])?$|^[关關]闭(?:窗口)?$"
+            r"|^收藏$|^上一篇(?:[:：].*)?$|^下一篇(?:[:：].*)?$|^(?:阅读|閱讀|展开|展開)全文$"
+            r"|^[点點]击查看$|^更多$",
+            60,
+        ),
+        ("pager", r"^[\d\s]*\d+\s*/\s*\d+[\d/\s]*$|上一[页頁].*下一[页頁]", 40),
+        ("timestamp", r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+\S.{0,20})?$", 50),
+        ("site notice", r"^(?:网站客服|網站客服|客服QQ|客服[电電]话|客服[电電]話)\s*[:：]", 40),
+    )
+)
+
+_RELATED_HEADER = re.compile(
+    r"^(?:相[关關][阅閱][读讀]|相[关關]推[荐薦]|推[荐薦][阅閱][读讀]|延伸[阅閱][读讀]|相[关關]新[闻聞]"
+    r"|相[关關]文章|[热熱][点點]推[荐薦]|[热熱][门門]推[荐薦]|猜你喜[欢歡]|更多精彩|[为為]您推[荐薦])"
+    r"[\s:：\-]*$"
+)
+_NOTICE_HEADER = re.compile(r"^(?:温馨提示|溫馨提示)\s*[:：]?$")
+_NOTICE_ITEM = re.compile(
+    r"^\d{1,2}\s*[.、．]|下[载載]|客服|本站|上[传傳]|文[档檔]|[预預][览覽]|付[费費]"
+)
+_RIGHTS_SUBJECT = re.compile(r"[转轉][载載]|摘[编編]|[镜鏡]像|刊用|稿件|不代表本")
+_RIGHTS_VERB = re.compile(r"授[权權]|禁止|不得|[请請]注明|版[权權]|[观觀]点|法律[责責]任")
+_BREADCRUMB_SEP = re.compile(r"\s*[>＞»›]\s*")
+_BREADCRUMB_WORD = re.compile(r"首[页頁]|正文|新[闻聞]|[频頻]道|栏目|欄目")
+_HAS_CONTENT = re.compile(f"[0-9A-Za-z{HAN}]")
+_SHORT_TAG = re.compile(f"^[0-9A-Za-z{HAN}]{{1,4}}$")
+_SENTENCE_END = "。！？!?…"
+
+_TAG_RUN = 6  # this many consecutive ≤ 4-character lines are a tag list, not prose
+
+
+def _line_reason(line: str) -> str | None:
+    """Why this line alone is boilerplate, or None."""
+    if not line:
+        return None
+    if not _HAS_CONTENT.search(line):
+        return "separator" if len(line) <= 20 else None
+    core = _BRACKETS.sub("", _LIST_MARKER.sub("", line))
+    for reason, pattern, max_len in _LINE_RULES:
+        if len(core) <= max_len and pattern.search(core):
+            return reason
+    if len(core) <= 150 and _RIGHTS_SUBJECT.search(core) and _RIGHTS_VERB.search(core):
+        return "reprint notice"
+    parts = _BREADCRUMB_SEP.split(core)
+    if (
+        len(parts) >= 3
+        and len(core) <= 50
+        and all(0 < len(p) <= 10 for p in parts)
+        and _BREADCRUMB_WORD.search(core)
+    ):
+        return "breadcrumb"
+    return None
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip("」』”’）)】》\"'")[-1:] in _SENTENCE_END
+
+
+def _boilerplate_pass(seq: Sequence[str]) -> dict[int, str]:
+    """Reasons for the positions of `seq` to drop, judged on `seq` as it stands."""
+    reasons: dict[int, str] = {}
+    own = [_line_reason(line) for line in seq]
+    nonblank = [i for i, line in enumerate(seq) if line]
+    for k, i in enumerate(nonblank):
+        if own[i]:
+            reasons[i] = own[i]  # type: ignore[assignment]
+            continue
+        line = seq[i]
+        nxt = nonblank[k + 1] if k + 1 < len(nonblank) else None
+        prev = nonblank[k - 1] if k > 0 else None
+        if nxt is not None and own[nxt] == "timestamp" and len(line) <= 50 and "。" not in line:
+            reasons[i] = "headline link"
+        elif prev is not None and seq[prev] == line and len(line) >= 4:
+            reasons[i] = "repeated line"
+
+    # Headers that take the lines after them along: related links, download-site notices.
+    for i, line in enumerate(seq):
+        if _RELATED_HEADER.match(line):
+            reasons[i] = "related links header"
+            for j in range(i + 1, len(seq)):
+                if not seq[j] or "。" in seq[j] or len(seq[j]) > 200:
+                    break
+                reasons.setdefault(j, "related links")
+        elif _NOTICE_HEADER.match(line):
+            reasons[i] = "site notice"
+            for j in range(i + 1, len(seq)):
+                if not seq[j] or not _NOTICE_ITEM.search(seq[j]):
+                    break
+                reasons.setdefault(j, "site notice")
+
+    # Runs of tiny tag lines (download sites list keywords one per line).
+    run: list[int] = []
+    for i in [*range(len(seq)), -1]:
+        if i >= 0 and i not in reasons and _SHORT_TAG.match(seq[i]):
+            run.append(i)
+            continue
+        if len(run) >= _TAG_RUN:
+            reasons.update(dict.fromkeys(run, "tag list"))
+        run = []
+    return reasons
+
+
+def boilerplate_mask(lines: Sequence[str]) -> dict[int, str]:
+    """Indices of `lines` that are boilerplate, with the reason; rules are re-applied to what
+    is left until nothing more drops (at most a few rounds), which makes dropping idempotent."""
+    alive = list(range(len(lines)))
+    dropped: dict[int, str] = {}
+    while True:
+        reasons = _boilerplate_pass([lines[i] for i in alive])
+        if not reasons:
+            return dropped
+        for pos, reason in reasons.items():
+            dropped[alive[pos]] = reason
+        alive = [i for i in alive if i not in dropped]
+
+
+def drop_boilerplate_lines(text: str) -> tuple[str, list[DroppedLine]]:
+    """Drop web boilerplate lines; return the kept text and the dropped lines (1-based)."""
+    lines = text.split("\n")
+    mask = boilerplate_mask(lines)
+    if not mask:
+        return text, []
+    kept = "\n".join(line for i, line in enumerate(lines) if i not in mask)
+    dropped = [DroppedLine(i + 1, lines[i], reason) for i, reason in sorted(mask.items())]
+    return kept, dropped
+
+
+# --- 6. wrapped lines --------------------------------------------------------------------------
+
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+                   "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+_TITLE_CELLS = 30  # a line of ≤ 15 Han characters with no sentence end may be a title
+_MIN_WRAP_CELLS = 16
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells `text` takes: two for each East Asian wide character."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def _wrap_width(widths: Sequence[int]) -> int | None:
+    """The width a file was hard-wrapped at, or None if it does not look hard-wrapped."""
+    candidates = [w for w in widths if w >= _MIN_WRAP_CELLS]
+    if len(candidates) < 3:
+        return None
+    mode, _ = Counter(candidates).most_common(1)[0]
+    # Chinese wraps at an exact column, give or take one wide character.
+    near = sum(1 for w in widths if mode - 2 <= w <= mode)
+    over = sum(1 for w in widths if w > mode + 2)
+    if near >= 3 and near >= 0.3 * len(widths) and over <= 0.1 * len(widths):
+        return mode
+    return None
+
+
+def _joiner(left: str, right: str) -> str:
+    if _WIDE.match(left[-1]) or _WIDE.match(right[0]):
+        return ""
+    return " "
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Rebuild paragraphs from lines; the result has one paragraph per line, separated by one
+    blank line (see the module docstring for when a line break is a wrap)."""
+    lines = [line.strip() for line in text.split("\n")]
+    nonblank = [line for line in lines if line]
+    if not nonblank:
+        return ""
+    has_blank = len(nonblank) < len(lines) and any(
+        not line for line in lines[lines.index(nonblank[0]) : len(lines) - lines[::-1].index(nonblank[-1])]
+    )
+    widths = {line: cell_width(line) for line in nonblank}
+    wrap = _wrap_width([widths[line] for line in nonblank])
+
+    paragraphs: list[str] = []
+    current = ""
+    previous = ""
+    for line in lines:
+        if not line:
+            if current:
+                paragraphs.append(current)
+            current = previous = ""
+            continue
+        if current and _continues(previous, widths[previous], wrap, has_blank):
+            current += _joiner(current, line) + line
+        else:
+            if current:
+                paragraphs.append(current)
+            current = line
+        previous = line
+    if current:
+        paragraphs.append(current)
+    return "\n\n".join(paragraphs)
+
+
+def _continues(line: str, width: int, wrap: int | None, has_blank: bool) -> bool:
+    """Whether the line after `line` continues the same paragraph."""
+    ends = _ends_sentence(line)
+    if wrap is not None and width >= wrap - 2:
+        return has_blank or not ends
+    if not has_blank:
+        return False
+    return not ends and width > _TITLE_CELLS
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+def clean_inline(text: str) -> str:
+    """Steps 1-4: the character-level cleaning, for text that is already split into blocks."""
+    return strip_pinyin_artifacts(normalise_whitespace(strip_invisible(normalise_newlines(text))))
+
+
+def clean(text: str) -> CleanResult:
+    """All steps in order; the result's paragraphs are separated by one blank line."""
+    kept, dropped = drop_boilerplate_lines(clean_inline(text))
+    return CleanResult(join_wrapped_lines(kept), dropped)

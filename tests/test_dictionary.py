@@ -1,0 +1,53 @@
+"""The built-in dictionary: CC-CEDICT lookups, segmentation, pinyin."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader import dictionary
+
+
+def test_lookup_finds_both_scripts() -> None:
+    simplified = dictionary.lookup("会议")
+    traditional = dictionary.lookup("會議")
+    assert simplified and simplified == traditional
+    assert simplified[0].traditional == "會議"
+    assert simplified[0].pinyin == "huì yì"
+    assert any("meeting" in s for s in simplified[0].senses)
+
+
+def test_lookup_unknown_word_is_empty() -> None:
+    assert dictionary.lookup("不是一个词语啊") == []
+
+
+@pytest.mark.parametrize(
+    ("numbered", "marked"),
+    [
+        ("lian2 fang2", "lián fáng"),
+        ("lu:4", "lǜ"),
+        ("xiu1", "xiū"),
+        ("gou3", "gǒu"),
+        ("de5", "de"),
+        ("Ou1 zhou1", "Ōu zhōu"),
+    ],
+)
+def test_numbered_pinyin_gets_tone_marks(numbered: str, marked: str) -> None:
+    assert dictionary.numbered_to_marks(numbered) == marked
+
+
+def test_segment_reassembles_text() -> None:
+    text = "北京新冠肺炎疫情防控工作领导小组会议召开。"
+    words = dictionary.segment(text)
+    assert "".join(words) == text
+    assert "疫情" in words and "召开" in words
+
+
+def test_pinyin_skips_non_han() -> None:
+    assert dictionary.pinyin("联防联控") == "lián fáng lián kòng"
+    assert dictionary.pinyin("COVID-19疫情") == "yì qíng"
+
+
+def test_gloss_word_skips_surname_and_variant_senses() -> None:
+    assert dictionary.gloss_word("会议") == "meeting"
+    assert not dictionary.gloss_word("王").startswith("surname")
+    assert dictionary.gloss_word("不是一个词语啊") == ""

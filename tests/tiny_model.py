@@ -1,0 +1,244 @@
+"""A real, tiny Argos zh→en package with random weights, built in about a second.
+
+`build_tiny_package(dest_dir)` writes `translate-zh_en-tiny.argosmodel`: a zip holding one
+top-level folder with metadata.json, a SentencePiece model trained on the seeds plus some
+English, and a CTranslate2 Transformer (2+2 layers, d_model 64) whose weights are seeded
+random numbers. Its English is junk; its structure is exactly a real package's, so install,
+validation, tokenization, batching, n-best and target prefixes run for real.
+
+`build_package(...)` is the general builder; bench/build_base_model.py uses it for a
+transformer-base-size model.
+
+Pytest fixtures (enable with `pytest_plugins = ["tests.tiny_model"]` in conftest.py):
+- `tiny_argos_archive` (session): the .argosmodel file, built once per session.
+- `installed_tiny_model`: installs it with `reader model install --file` into the test's own
+  ARGOS_PACKAGES_DIR and returns the `InstalledModel`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+TINY_FOLDER = "translate-zh_en-tiny"
+TINY_VERSION = "0.1"
+
+# So that the target side has English pieces to emit, and byte fallback has company.
+ENGLISH = """\
+The State Council held an executive meeting on Wednesday.
+The committee discussed the economy, public health and epidemic prevention and control.
+Local governments should strengthen coordination and improve public services.
+The ministry said the policy would support small and medium-sized enterprises.
+Officials reported that exports grew by five percent in the first quarter.
+The new regulations take effect on the first of next month.
+Reporters asked about the development of rural areas and the protection of the environment.
+The people's congress approved the plan for national economic and social development.
+Hong Kong and Macao will maintain long-term prosperity and stability.
+Science and technology innovation is the core of the country's development strategy.
+"""
+
+
+def corpus_lines() -> list[str]:
+    """Training text for the tokenizer: every non-blank seed line plus the English above."""
+    lines: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        lines += [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    lines += ENGLISH.splitlines() * 3
+    return [line for line in lines if line]
+
+
+def train_sentencepiece(lines: list[str], vocab_size: int, coverage: float) -> bytes:
+    """Train a BPE SentencePiece model with byte fallback (so any input tokenizes)."""
+    import sentencepiece as spm  # ~20 ms
+
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=model,
+        vocab_size=vocab_size,
+        model_type="bpe",
+        # the seeds hold ~1,700 distinct characters; rarer ones fall back to bytes
+        character_coverage=coverage,
+        byte_fallback=True,
+        hard_vocab_limit=False,  # the seeds cannot fill every size asked for
+        split_digits=True,
+        num_threads=2,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def _import_specs():  # -> (TransformerSpec, model_spec module)
+    """Import ctranslate2.specs without torch: it imports torch (~2 s) only to accept torch
+    tensors, and we pass numpy arrays. A `None` in sys.modules makes `import torch` fail fast."""
+    import sys
+
+    block = "torch" not in sys.modules
+    if block:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        from ctranslate2.specs import TransformerSpec, model_spec  # ~60 ms without torch
+    finally:
+        if block:
+            del sys.modules["torch"]
+    return TransformerSpec, model_spec
+
+
+def random_transformer(
+    vocabulary: list[str],
+    *,
+    layers: tuple[int, int],
+    d_model: int,
+    heads: int,
+    ffn: int,
+    seed: int,
+):  # -> ctranslate2.specs.TransformerSpec
+    """A CTranslate2 Transformer spec (pre-norm, shared vocabulary) with seeded random weights."""
+    import numpy as np
+
+    TransformerSpec, model_spec = _import_specs()
+
+    spec = TransformerSpec.from_config(layers, heads)
+    rng = np.random.default_rng(seed)
+    vocab = len(vocabulary)
+
+    def shape_of(name: str) -> tuple[int, ...]:
+        parts = name.split("/")
+        leaf, layer = parts[-1], parts[-2]
+        if leaf in ("gamma", "beta"):
+            return (d_model,)
+        if "embeddings" in layer or layer == "projection":
+            return (vocab, d_model)
+        block = parts[-3]
+        if block == "ffn":
+            return (ffn, d_model) if layer == "linear_0" else (d_model, ffn)
+        if block == "self_attention":
+            # linear_0 is the fused query/key/value projection
+            return (3 * d_model, d_model) if layer == "linear_0" else (d_model, d_model)
+        if block == "attention":  # encoder-decoder attention: query, fused key/value, output
+            return (2 * d_model, d_model) if layer == "linear_1" else (d_model, d_model)
+        raise ValueError(f"no shape rule for {name}")
+
+    def fill(layer_spec, name: str, value) -> None:
+        if value is not None:
+            return
+        leaf = name.split("/")[-1]
+        if leaf == "gamma":
+            array = np.ones(shape_of(name), dtype=np.float32)
+        elif leaf == "beta":
+            array = np.zeros(shape_of(name), dtype=np.float32)
+        else:
+            shape = shape_of(name)
+            array = rng.normal(0.0, shape[-1] ** -0.5, size=shape).astype(np.float32)
+        setattr(layer_spec, leaf, array)
+
+    model_spec.visit_spec(spec, fill)
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
+    return spec
+
+
+def metadata(version: str, description: str) -> dict:
+    """metadata.json as a real Argos zh→en package has it."""
+    return {
+        "package_version": version,
+        "argos_version": "1.9.0",
+        "from_code": "zh",
+        "from_name": "Chinese",
+        "to_code": "en",
+        "to_name": "English",
+        "type": "translate",
+        "languages": [],
+        "description": description,
+    }
+
+
+def build_package(
+    dest_dir: Path,
+    *,
+    folder: str,
+    version: str,
+    layers: tuple[int, int],
+    d_model: int,
+    heads: int,
+    ffn: int,
+    sp_vocab_size: int,
+    character_coverage: float = 1.0,
+    model_vocab_size: int | None = None,
+    quantization: str | None = None,
+    seed: int = 1234,
+    description: str = "random weights for tests",
+) -> Path:
+    """Write `<dest_dir>/<folder>.argosmodel` and return its path.
+
+    With `model_vocab_size` larger than the trained SentencePiece vocabulary, the model's
+    vocabulary is padded with synthetic pieces (`▁zzNNNNN`) so embedding and softmax sizes
+    match a real model's.
+    """
+    import sentencepiece as spm
+
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    sp_bytes = train_sentencepiece(corpus_lines(), sp_vocab_size, character_coverage)
+    sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
+    vocabulary = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    if model_vocab_size and model_vocab_size > len(vocabulary):
+        vocabulary += [f"▁zz{i:05d}" for i in range(model_vocab_size - len(vocabulary))]
+    spec = random_transformer(
+        vocabulary, layers=layers, d_model=d_model, heads=heads, ffn=ffn, seed=seed
+    )
+    spec.validate()
+    spec.optimize(quantization=quantization)
+    stage = dest_dir / f".{folder}.build"
+    model_dir = stage / "model"
+    model_dir.mkdir(parents=True, exist_ok=True)
+    spec.save(str(model_dir))
+    archive = dest_dir / f"{folder}.argosmodel"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{folder}/metadata.json", json.dumps(metadata(version, description), indent=2))
+        zf.writestr(f"{folder}/sentencepiece.model", sp_bytes)
+        zf.writestr(f"{folder}/README.md", f"# {folder}\n\n{description}\n")
+        for path in sorted(model_dir.iterdir()):
+            zf.write(path, f"{folder}/model/{path.name}")
+    for path in model_dir.iterdir():
+        path.unlink()
+    model_dir.rmdir()
+    stage.rmdir()
+    return archive
+
+
+def build_tiny_package(dest_dir: Path) -> Path:
+    """The tiny test package: 2+2 layers, d_model 64, 2000 pieces, float32, deterministic."""
+    return build_package(
+        dest_dir,
+        folder=TINY_FOLDER,
+        version=TINY_VERSION,
+        layers=(2, 2),
+        d_model=64,
+        heads=2,
+        ffn=128,
+        sp_vocab_size=2000,
+        character_coverage=0.995,
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_argos_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_package(tmp_path_factory.mktemp("tiny-argos"))
+
+
+@pytest.fixture
+def installed_tiny_model(hermetic: Path, tiny_argos_archive: Path) -> Iterator:
+    from reader.cli import main
+    from reader.models import find_zh_en
+
+    assert main(["model", "install", "--file", str(tiny_argos_archive)]) == 0
+    model = find_zh_en()
+    assert model is not None
+    yield model
