@@ -181,9 +181,7 @@ class TranslationMemory:
 
         return self._run(run)
 
-    def clear_post_edit(
-        self, doc_key: str | None, paragraph_id: str, source_text: str
-    ) -> bool:
+    def clear_post_edit(self, doc_key: str | None, paragraph_id: str, source_text: str) -> bool:
         """Forget the user's English for this paragraph text; True when there was one.
 
         Clears it for every document (with `doc_key` None, or when the same text was edited

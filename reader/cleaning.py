@@ -3,11 +3,11 @@
 `clean(text) -> CleanResult(text, dropped)` applies these pure steps, in this order:
 
 1. `normalise_newlines` — CRLF, CR, U+2028/U+2029, VT and FF become "\\n".
-2. `strip_invisible` — removes zero-width characters (U+200B-U+200D, U+2060, U+FEFF, soft
-   hyphen), control characters other than newline and tab, and inline anti-copy junk between two
-   Han characters: private-use characters, the symbols \\ ^ `, and short lowercase letter-digit
-   jumbles such as `a3f9` (never `5G`, `COVID-19`, `mp3`, `b2b`: upper case, one letter-digit
-   switch, or a known word).
+2. `strip_invisible` — removes zero-width and direction marks (U+200B-U+200F,
+   U+2060-U+2064, U+FEFF, soft hyphen), control characters other than newline and tab, and
+   inline anti-copy junk between two Han characters: private-use characters, the symbols
+   \\ ^ `, and short lowercase letter-digit jumbles such as `a3f9` (never `5G`, `COVID-19`,
+   `mp3`, `b2b`: upper case, one letter-digit switch, or a known word).
 3. `normalise_whitespace` — per line: U+3000, NBSP, other Unicode spaces and tabs become one
    space, runs collapse, leading indentation and trailing spaces go. Lines stay lines.
 4. `strip_pinyin_artifacts` — removes tone-marked pinyin in parentheses right after a Han
@@ -31,9 +31,10 @@
    the same display width (≥ 3 lines and ≥ 30% within 2 cells of the commonest width ≥ 16);
    a full-width line then continues into the next one. In files with blank lines, a line that
    does not end a sentence (。！？!?…;； or `.`, optionally followed by closing quotes) and is
-   not a short title-like line (≤ 30 cells) continues into the next line of its block. In files
-   with no blank line at all that are not hard-wrapped, every line is a paragraph. Joined Han
-   text gets no space; two Latin words get one.
+   not a short title-like line (≤ 30 cells, not ending in a comma or a lower-case word)
+   continues into the next line of its block. In files with no blank line at all that are not
+   hard-wrapped, every line is a paragraph. Joined Han text gets no space; two Latin words
+   get one.
 
 Every step is a `str -> str` function (the boilerplate step also returns its `DroppedLine`s),
 never raises on any input and is idempotent: f(f(x)) == f(x).
@@ -165,7 +166,11 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
             60,
         ),
         ("pager", r"^[\d\s]*\d+\s*/\s*\d+[\d/\s]*$|上一[页頁].*下一[页頁]", 40),
-        ("timestamp", r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+\S.{0,20})?$", 50),
+        (
+            "timestamp",
+            r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+\S.{0,20})?$",
+            50,
+        ),
         ("site notice", r"^(?:网站客服|網站客服|客服QQ|客服[电電]话|客服[电電]話)\s*[:：]", 40),
     )
 )
@@ -184,8 +189,9 @@ _RIGHTS_VERB = re.compile(r"授[权權]|禁止|不得|[请請]注明|版[权權]
 _BREADCRUMB_SEP = re.compile(r"\s*[>＞»›]\s*")
 _BREADCRUMB_WORD = re.compile(r"首[页頁]|正文|新[闻聞]|[频頻]道|栏目|欄目")
 _HAS_CONTENT = re.compile(f"[0-9A-Za-z{HAN}]")
+_SEPARATOR = re.compile(r"^[-_=*~#·•—–|/\\+. ]+$")
 _SHORT_TAG = re.compile(f"^[0-9A-Za-z{HAN}]{{1,4}}$")
-_SENTENCE_END = "。！？!?…"
+_SENTENCE_END = "。！？!?…;；."
 
 _TAG_RUN = 6  # this many consecutive ≤ 4-character lines are a tag list, not prose
 
@@ -195,7 +201,8 @@ def _line_reason(line: str) -> str | None:
     if not line:
         return None
     if not _HAS_CONTENT.search(line):
-        return "separator" if len(line) <= 20 else None
+        # Rules like "-" or "***", never "……" or "？！", which can be a line of dialogue.
+        return "separator" if len(line) <= 20 and _SEPARATOR.match(line) else None
     core = _BRACKETS.sub("", _LIST_MARKER.sub("", line))
     for reason, pattern, max_len in _LINE_RULES:
         if len(core) <= max_len and pattern.search(core):
@@ -217,10 +224,14 @@ def _ends_sentence(line: str) -> bool:
     return line.rstrip("」』”’）)】》\"'")[-1:] in _SENTENCE_END
 
 
-def _boilerplate_pass(seq: Sequence[str]) -> dict[int, str]:
+def _boilerplate_pass(seq: Sequence[str], cache: dict[str, str | None]) -> dict[int, str]:
     """Reasons for the positions of `seq` to drop, judged on `seq` as it stands."""
     reasons: dict[int, str] = {}
-    own = [_line_reason(line) for line in seq]
+    own = []
+    for line in seq:
+        if line not in cache:
+            cache[line] = _line_reason(line)
+        own.append(cache[line])
     nonblank = [i for i, line in enumerate(seq) if line]
     for k, i in enumerate(nonblank):
         if own[i]:
@@ -266,8 +277,9 @@ def boilerplate_mask(lines: Sequence[str]) -> dict[int, str]:
     is left until nothing more drops (at most a few rounds), which makes dropping idempotent."""
     alive = list(range(len(lines)))
     dropped: dict[int, str] = {}
+    cache: dict[str, str | None] = {}  # each rule pass re-reads every line: judge each once
     while True:
-        reasons = _boilerplate_pass([lines[i] for i in alive])
+        reasons = _boilerplate_pass([lines[i] for i in alive], cache)
         if not reasons:
             return dropped
         for pos, reason in reasons.items():
@@ -288,10 +300,13 @@ def drop_boilerplate_lines(text: str) -> tuple[str, list[DroppedLine]]:
 
 # --- 6. wrapped lines --------------------------------------------------------------------------
 
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
-                   "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
 _TITLE_CELLS = 30  # a line of ≤ 15 Han characters with no sentence end may be a title
 _MIN_WRAP_CELLS = 16
+_CONTINUING = "，、,：:—-("
 
 
 def cell_width(text: str) -> int:
@@ -313,7 +328,8 @@ def _wrap_width(widths: Sequence[int]) -> int | None:
     return None
 
 
-def _joiner(left: str, right: str) -> str:
+def joiner(left: str, right: str) -> str:
+    """What goes between two pieces of one paragraph: nothing next to Han, else a space."""
     if _WIDE.match(left[-1]) or _WIDE.match(right[0]):
         return ""
     return " "
@@ -326,9 +342,9 @@ def join_wrapped_lines(text: str) -> str:
     nonblank = [line for line in lines if line]
     if not nonblank:
         return ""
-    has_blank = len(nonblank) < len(lines) and any(
-        not line for line in lines[lines.index(nonblank[0]) : len(lines) - lines[::-1].index(nonblank[-1])]
-    )
+    first = next(i for i, line in enumerate(lines) if line)
+    last = max(i for i, line in enumerate(lines) if line)
+    has_blank = not all(lines[first:last])
     widths = {line: cell_width(line) for line in nonblank}
     wrap = _wrap_width([widths[line] for line in nonblank])
 
@@ -342,7 +358,7 @@ def join_wrapped_lines(text: str) -> str:
             current = previous = ""
             continue
         if current and _continues(previous, widths[previous], wrap, has_blank):
-            current += _joiner(current, line) + line
+            current += joiner(current, line) + line
         else:
             if current:
                 paragraphs.append(current)
@@ -358,9 +374,10 @@ def _continues(line: str, width: int, wrap: int | None, has_blank: bool) -> bool
     ends = _ends_sentence(line)
     if wrap is not None and width >= wrap - 2:
         return has_blank or not ends
-    if not has_blank:
+    if not has_blank or ends:
         return False
-    return not ends and width > _TITLE_CELLS
+    # A comma or a lower-case word at the end cannot end a title: the sentence goes on.
+    return width > _TITLE_CELLS or line[-1] in _CONTINUING or "a" <= line[-1] <= "z"
 
 
 # --- the pipeline ------------------------------------------------------------------------------

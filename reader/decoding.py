@@ -14,6 +14,7 @@ Guarantees:
 from __future__ import annotations
 
 import codecs
+import contextlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -51,8 +52,7 @@ _PLAUSIBLE = 0.8
 # Counted as plausible besides common Han: CJK punctuation, pinyin vowels, full-width ASCII.
 _CJK_PUNCT = (
     "，。、；：？！“”‘’「」『』（）《》〈〉【】—…·～％＋－：　"
-    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
-    + "".join(chr(c) for c in range(0xFF01, 0xFF5F))
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü" + "".join(chr(c) for c in range(0xFF01, 0xFF5F))
 )
 
 
@@ -88,16 +88,12 @@ def _common_chars() -> frozenset[str]:
     chars: set[str] = set(_CJK_PUNCT)
     for lead in range(0xB0, 0xD8):  # GB2312 level 1: rows 16-55
         for trail in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes((lead, trail)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     for lead in range(0xA4, 0xC7):  # Big5 level 1: 0xA440-0xC67E
         for trail in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]:
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes((lead, trail)).decode("big5"))
-            except UnicodeDecodeError:
-                pass
     return frozenset(chars)
 
 

@@ -106,20 +106,9 @@ class Problem:
 @lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
     """`text` in Simplified Chinese (cached: the matcher converts every term and variant)."""
-    return _converter()(text)
+    from reader.scripts import to_simplified  # OpenCC t2s: ~15 ms once per process
 
-
-@lru_cache(maxsize=1)
-def _converter():  # -> Callable[[str], str]
-    try:
-        from reader.scripts import to_simplified
-    except ModuleNotFoundError as error:  # reader/scripts.py not written yet
-        if error.name != "reader.scripts":
-            raise
-        import opencc  # opencc: ~10 ms
-
-        return opencc.OpenCC("t2s").convert
-    return lambda text: to_simplified(text)[0]
+    return to_simplified(text)[0]
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -632,21 +621,22 @@ def resolve_glossary(explicit: str | Path | None) -> tuple[Path, str]:
     user = paths.data_dir() / "glossary.csv"
     if user.exists():
         return user, "your glossary"
-    _create_user_glossary(user)
-    return user, "your glossary (created now from the shipped one)"
+    source = _create_user_glossary(user)
+    return user, f"your glossary (created now from {source})"
 
 
 def resolve_glossary_path(explicit: str | None) -> Path:
     return resolve_glossary(explicit)[0]
 
 
-def _create_user_glossary(target: Path) -> None:
+def _create_user_glossary(target: Path) -> str:
     from reader import paths
     from reader.atomic import write_bytes_atomic
 
     repo_copy = Path(__file__).resolve().parent.parent / "glossary.csv"
-    for source in (paths.shipped_glossary(), repo_copy):
+    for source, name in ((paths.shipped_glossary(), "the shipped one"), (repo_copy, repo_copy)):
         if source.is_file():
             write_bytes_atomic(target, source.read_bytes())
-            return
+            return str(name)
     write_bytes_atomic(target, _EMPTY_HEADER.encode("utf-8"))
+    return "an empty header, as no shipped glossary was found"

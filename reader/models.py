@@ -194,9 +194,7 @@ def validate_archive(path: str | Path) -> tuple[str, dict]:
             if f"{top}/model/model.bin" not in names:
                 raise ReaderError(path, f"not an Argos model: {top}/model/model.bin is missing")
             if f"{top}/sentencepiece.model" not in names:
-                raise ReaderError(
-                    path, f"not an Argos model: {top}/sentencepiece.model is missing"
-                )
+                raise ReaderError(path, f"not an Argos model: {top}/sentencepiece.model is missing")
     except zipfile.BadZipFile as error:
         raise ReaderError(path, f"damaged zip archive: {error}") from None
     return top, metadata
@@ -211,7 +209,7 @@ def _dirs_of(names: set[str]) -> set[str]:
 
 
 def install_from_file(path: str | Path) -> InstalledModel:
-    """Validate and install an .argosmodel file; an installed copy of the same folder is replaced."""
+    """Validate and install an .argosmodel file, replacing an installed copy of the same folder."""
     path = Path(path)
     top, _metadata = validate_archive(path)
     root = paths.argos_packages_dir()
@@ -240,7 +238,8 @@ def remove(name_or_path: str | Path) -> InstalledModel:
     by_path = [
         m
         for m in packages
-        if m.path.name == wanted or (Path(wanted).exists() and m.path.resolve() == Path(wanted).resolve())
+        if m.path.name == wanted
+        or (Path(wanted).exists() and m.path.resolve() == Path(wanted).resolve())
     ]
     matches = by_path or [m for m in packages if m.name == wanted]
     if not matches:
@@ -287,7 +286,14 @@ def available_packages() -> list[AvailableModel]:
 
 def _point_argostranslate_here():  # -> the argostranslate.package module
     """Import argostranslate.package and aim its import-time settings at today's directories."""
+    import logging
+
     from argostranslate import package, settings  # ~80 ms, mostly urllib
+
+    # argostranslate logs failures (e.g. an unreachable index) before returning; we report
+    # them as one ReaderError line, so keep its log records off stderr
+    logging.getLogger("argostranslate").addHandler(logging.NullHandler())
+    logging.getLogger("argostranslate").propagate = False
 
     settings.package_data_dir = paths.argos_packages_dir()
     settings.package_dirs = [settings.package_data_dir]
@@ -311,8 +317,9 @@ def install_from_index() -> InstalledModel:
     package.update_package_index()
     after = index.stat().st_mtime_ns if index.exists() else None
     if after is None or after == before:
-        raise ReaderError("model install", f"cannot reach the Argos package index (no network?); "
-                          f"{OFFLINE_HINT}")
+        raise ReaderError(
+            "model install", f"cannot reach the Argos package index (no network?); {OFFLINE_HINT}"
+        )
     try:
         candidates = [
             p

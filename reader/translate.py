@@ -1,12 +1,40 @@
 """Translate a document: sentences in length-sorted batches, cached, with the glossary enforced.
 
 Result types are defined here so the export, the CLI and the TUI share them.
+
+Guarantees of `Translator.translate`:
+- Paragraphs are served in the order asked for (the TUI asks for what is on screen first);
+  `on_paragraph` fires once per paragraph as soon as all its sentences are done, and `cancel`
+  is honoured between chunks of `batch_size` sentences.
+- Every sentence is looked up in the translation memory first, all at once; only misses go to
+  the engine, in length-sorted batches, each distinct sentence once. Each finished batch is
+  committed, so a cancelled or interrupted run resumes where it stopped, and a second run over
+  the same document costs no model time.
+- The engine receives the Simplified form of each sentence with glossary terms protected;
+  every term occurrence comes back with a status (see `reader.enforcement`) and its spans in
+  `Paragraph.text` and in the English. English sentences are joined with one space.
+- A user's post-edit wins over machine output; its terms are verified against the human text.
+- Text with no Han characters (a paragraph, or a sentence such as "2024.") passes through.
+- Output the degenerate-output guard still rejects after retries is kept but flagged in
+  `ParagraphTranslation.flags`.
 """
 
 from __future__ import annotations
 
+import bisect
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from reader.cache import MemoryEntry, MemoryKey, TranslationMemory
+    from reader.document import Document, Paragraph
+    from reader.enforcement import Protect, Protected, TermCheck
+    from reader.engines.base import TranslationEngine
+    from reader.glossary import Glossary
+    from reader.matching import TermMatcher
 
 TermStatusName = Literal["applied", "repaired", "missing", "forbidden", "found"]
 
@@ -32,3 +60,369 @@ class ParagraphTranslation:
     terms: list[TermOccurrence] = field(default_factory=list)
     human: bool = False  # a user's post-edit; always wins over MT
     flags: list[str] = field(default_factory=list)  # e.g. "degenerate output in sentence 2"
+
+
+PASSTHROUGH_ENGINE = "none"  # ParagraphTranslation.engine for text with no Han characters
+_META_VERSION = 1
+
+
+def document_key(doc: Document) -> str:
+    """The document's identity for post-edits: its absolute path, or "-" for stdin."""
+    if doc.source in ("", "-"):
+        return "-"
+    return str(Path(doc.source).expanduser().resolve())
+
+
+def terms_without_translation(doc: Document, matcher: TermMatcher) -> list[TermOccurrence]:
+    """Every glossary term occurrence in the document, status "found" (nothing checked)."""
+    return [
+        TermOccurrence(hit.entry.zh, _required(hit.entry, hit.surface), hit.start, hit.end, "found")
+        for hit in matcher.find_in_document(doc)
+    ]
+
+
+@dataclass(slots=True)
+class _Sentence:
+    """One sentence of a paragraph on its way through the pipeline."""
+
+    paragraph_id: str
+    number: int  # 0-based within the paragraph
+    text: str  # original sentence, as written (the memory key)
+    to_original: list[int]  # sentence-Simplified index -> Paragraph.text index
+    protected: Protected | None  # None: no Han, passes through
+    key: MemoryKey | None
+    english: str = ""
+    checks: list[TermCheck] = field(default_factory=list)
+    flag: str | None = None
+    done: bool = False
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A paragraph whose sentences are not all done yet."""
+
+    paragraph: Paragraph
+    sentences: list[_Sentence]
+
+
+class Translator:
+    def __init__(
+        self,
+        engine: TranslationEngine,
+        glossary: Glossary | None,
+        memory: TranslationMemory | None,
+        *,
+        protect: Protect | None = None,
+        batch_size: int = 64,
+        repair: bool = True,
+    ) -> None:
+        from reader.enforcement import DEFAULT_PROTECT, PROTECT_MODES
+
+        self.engine = engine
+        self.glossary = glossary
+        self.memory = memory
+        self.protect: Protect = protect or DEFAULT_PROTECT
+        if self.protect not in PROTECT_MODES:
+            raise ValueError(f"unknown protection mode {self.protect!r}")
+        self.batch_size = max(1, batch_size)
+        self.repair = repair
+        self._matcher: TermMatcher | None = None
+        self._matcher_entries: list[Any] | None = None
+
+    # -- public --------------------------------------------------------------------------
+
+    def translate(
+        self,
+        doc: Document,
+        paragraph_ids: Sequence[str] | None = None,
+        *,
+        on_paragraph: Callable[[ParagraphTranslation], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> dict[str, ParagraphTranslation]:
+        """Translate the requested paragraphs (all by default); see the module docstring."""
+        return self._run(doc, paragraph_ids, on_paragraph, cancel, use_engine=True)
+
+    def cached(
+        self, doc: Document, paragraph_ids: Sequence[str] | None = None
+    ) -> dict[str, ParagraphTranslation]:
+        """The paragraphs available without the engine (memory, post-edits, passthrough)."""
+        return self._run(doc, paragraph_ids, None, None, use_engine=False)
+
+    def statuses(self, doc: Document) -> list[TermOccurrence]:
+        """Every term occurrence in document order: checked where a translation is in the
+        memory, "found" elsewhere. Costs no model time (for `reader terms`)."""
+        done = self.cached(doc)
+        out: list[TermOccurrence] = []
+        for paragraph in doc.paragraphs:
+            if paragraph.id in done:
+                out += done[paragraph.id].terms
+            else:
+                for sentence in self._sentences(doc, paragraph):
+                    out += _occurrences(sentence, [None] * _term_count(sentence), 0)
+        return out
+
+    def set_post_edit(self, doc: Document, paragraph_id: str, english: str) -> None:
+        """Store the user's English for a paragraph (needs a memory)."""
+        if self.memory is None:
+            raise RuntimeError("post-edits need a translation memory")
+        paragraph = doc.paragraph(paragraph_id)
+        self.memory.set_post_edit(document_key(doc), paragraph.id, paragraph.text, english)
+
+    def clear_post_edit(self, doc: Document, paragraph_id: str) -> bool:
+        if self.memory is None:
+            return False
+        paragraph = doc.paragraph(paragraph_id)
+        return self.memory.clear_post_edit(document_key(doc), paragraph.id, paragraph.text)
+
+    # -- the pipeline --------------------------------------------------------------------
+
+    def _run(
+        self,
+        doc: Document,
+        paragraph_ids: Sequence[str] | None,
+        on_paragraph: Callable[[ParagraphTranslation], None] | None,
+        cancel: threading.Event | None,
+        *,
+        use_engine: bool,
+    ) -> dict[str, ParagraphTranslation]:
+        from reader.degenerate import has_han
+
+        ids = list(paragraph_ids) if paragraph_ids is not None else [p.id for p in doc.paragraphs]
+        results: dict[str, ParagraphTranslation] = {}
+
+        def finish(result: ParagraphTranslation) -> None:
+            results[result.paragraph_id] = result
+            if on_paragraph is not None:
+                on_paragraph(result)
+
+        doc_key = document_key(doc)
+        pending: list[_Pending] = []
+        for pid in dict.fromkeys(ids):
+            paragraph = doc.paragraph(pid)
+            if not has_han(paragraph.text):
+                finish(ParagraphTranslation(pid, paragraph.text, PASSTHROUGH_ENGINE))
+                continue
+            sentences = self._sentences(doc, paragraph)
+            human = (
+                self.memory.post_edit(pid, paragraph.text, doc_key)
+                if self.memory is not None
+                else None
+            )
+            if human is not None:
+                finish(self._human(paragraph, sentences, human))
+                continue
+            pending.append(_Pending(paragraph, sentences))
+
+        # one memory lookup for everything asked for
+        keys = [s.key for p in pending for s in p.sentences if s.key is not None]
+        found = self.memory.get_many(keys) if self.memory is not None and keys else {}
+        for item in pending:
+            for sentence in item.sentences:
+                if sentence.protected is None:
+                    sentence.english, sentence.done = sentence.text.strip(), True
+                elif sentence.key in found:
+                    self._from_memory(sentence, found[sentence.key])
+
+        remaining: list[_Pending] = []
+        for item in pending:
+            if all(s.done for s in item.sentences):
+                finish(self._assemble(item))
+            else:
+                remaining.append(item)
+        if not use_engine:
+            return _in_order(results, ids)
+
+        # chunks of about batch_size sentences, in the order asked for
+        while remaining:
+            if cancel is not None and cancel.is_set():
+                break
+            chunk: list[_Pending] = []
+            size = 0
+            while remaining and (not chunk or size < self.batch_size):
+                item = remaining.pop(0)
+                chunk.append(item)
+                size += sum(not s.done for s in item.sentences)
+            self._translate_chunk([s for item in chunk for s in item.sentences if not s.done])
+            for item in chunk:
+                finish(self._assemble(item))
+        return _in_order(results, ids)
+
+    def _translate_chunk(self, sentences: list[_Sentence]) -> None:
+        from reader.enforcement import enforce
+
+        # each distinct sentence once; shortest first so a batch pads little
+        by_key: dict[MemoryKey, list[_Sentence]] = {}
+        for sentence in sentences:
+            assert sentence.key is not None and sentence.protected is not None
+            by_key.setdefault(sentence.key, []).append(sentence)
+        order = sorted(by_key, key=lambda k: len(by_key[k][0].protected.source))  # type: ignore[union-attr]
+        for i in range(0, len(order), self.batch_size):
+            batch = order[i : i + self.batch_size]
+            sources = [by_key[k][0].protected.source for k in batch]  # type: ignore[union-attr]
+            outputs = self.engine.translate_batch(sources)
+            if len(outputs) != len(sources):
+                raise RuntimeError(
+                    f"engine {self.engine.name} returned {len(outputs)} outputs "
+                    f"for {len(sources)} sentences"
+                )
+            stored: list[tuple[MemoryKey, str, dict[str, Any]]] = []
+            for key, output in zip(batch, outputs, strict=True):
+                first = by_key[key][0]
+                assert first.protected is not None
+                result = enforce(self.engine, first.protected, output, repair=self.repair)
+                for sentence in by_key[key]:
+                    sentence.english, sentence.checks = result.english, result.checks
+                    sentence.flag, sentence.done = result.degenerate, True
+                meta = {
+                    "v": _META_VERSION,
+                    "terms": [c.status for c in result.checks],
+                    "degenerate": result.degenerate,
+                }
+                stored.append((key, result.english, meta))
+            if self.memory is not None:
+                self.memory.put_many(stored)  # one commit per batch: resumable
+
+    # -- sentences -----------------------------------------------------------------------
+
+    def _sentences(self, doc: Document, paragraph: Paragraph) -> list[_Sentence]:
+        from reader.cache import MemoryKey, glossary_digest
+        from reader.degenerate import has_han
+        from reader.enforcement import SentenceTerm, protect
+
+        spans = [(s.start, s.end) for s in paragraph.sentences] or [(0, len(paragraph.text))]
+        matcher = self._term_matcher()
+        out: list[_Sentence] = []
+        for number, (start, end) in enumerate(spans):
+            text = paragraph.text[start:end]
+            s_start = bisect.bisect_left(paragraph.to_original, start)
+            s_end = bisect.bisect_left(paragraph.to_original, end)
+            simplified = paragraph.simplified[s_start:s_end]
+            to_original = paragraph.to_original[s_start : s_end + 1]
+            if not has_han(text):
+                out.append(_Sentence(paragraph.id, number, text, to_original, None, None))
+                continue
+            terms = [
+                SentenceTerm(a, b, entry, paragraph.text[to_original[a] : to_original[b]])
+                for a, b, entry in (matcher.find_in_text(simplified) if matcher else [])
+            ]
+            protected = protect(simplified, terms, self.protect)
+            digest = glossary_digest(
+                ((t.entry.zh, t.entry.en, t.entry.dnt) for t in terms), self.protect
+            )
+            key = MemoryKey(
+                self.engine.name, self.engine.model_id, self.engine.settings_key, digest, text
+            )
+            out.append(_Sentence(paragraph.id, number, text, to_original, protected, key))
+        return out
+
+    def _term_matcher(self) -> TermMatcher | None:
+        if self.glossary is None or not self.glossary.entries:
+            return None
+        # rebuild when the glossary was edited since the last call (the TUI edits it live)
+        snapshot = [
+            (e.zh, e.en, tuple(e.variants), e.priority, e.dnt) for e in self.glossary.entries
+        ]
+        if self._matcher is None or snapshot != self._matcher_entries:
+            from reader.matching import TermMatcher
+
+            self._matcher = TermMatcher(self.glossary.entries)
+            self._matcher_entries = snapshot
+        return self._matcher
+
+    def _from_memory(self, sentence: _Sentence, entry: MemoryEntry) -> None:
+        from reader.enforcement import TermCheck, verify
+
+        assert sentence.protected is not None
+        stored = entry.meta.get("terms") or []
+        # re-verify: `accept` and `forbidden` are not in the key, so they may have changed
+        checks = verify(entry.english, sentence.protected.terms)
+        sentence.checks = [
+            TermCheck("repaired", c.en_start, c.en_end)
+            if c.status == "applied" and i < len(stored) and stored[i] == "repaired"
+            else c
+            for i, c in enumerate(checks)
+        ]
+        sentence.english = entry.english
+        sentence.flag = entry.meta.get("degenerate")
+        sentence.done = True
+
+    # -- paragraphs ----------------------------------------------------------------------
+
+    def _assemble(self, item: _Pending) -> ParagraphTranslation:
+        parts: list[str] = []
+        terms: list[TermOccurrence] = []
+        flags: list[str] = []
+        offset = 0
+        for sentence in item.sentences:
+            english = sentence.english.strip()
+            if parts and english:
+                offset += 1  # the joining space
+            terms += _occurrences(sentence, sentence.checks, offset)
+            if english:
+                parts.append(english)
+                offset += len(english)
+            if sentence.flag:
+                flags.append(
+                    f"degenerate output in sentence {sentence.number + 1}: {sentence.flag}"
+                )
+        engine = self.engine.name
+        return ParagraphTranslation(item.paragraph.id, " ".join(parts), engine, terms, flags=flags)
+
+    def _human(
+        self, paragraph: Paragraph, sentences: list[_Sentence], english: str
+    ) -> ParagraphTranslation:
+        from reader.enforcement import verify
+
+        all_terms = [t for s in sentences if s.protected for t in s.protected.terms]
+        checks = iter(verify(english, all_terms))
+        terms: list[TermOccurrence] = []
+        for sentence in sentences:
+            own = [next(checks) for _ in range(_term_count(sentence))]
+            terms += _occurrences(sentence, own, 0)
+        return ParagraphTranslation(paragraph.id, english, "human", terms, human=True)
+
+
+def _in_order(
+    results: dict[str, ParagraphTranslation], ids: Sequence[str]
+) -> dict[str, ParagraphTranslation]:
+    """The results keyed in the order the paragraphs were asked for."""
+    return {pid: results[pid] for pid in ids if pid in results}
+
+
+def _term_count(sentence: _Sentence) -> int:
+    return len(sentence.protected.terms) if sentence.protected is not None else 0
+
+
+def _occurrences(
+    sentence: _Sentence, checks: Sequence[TermCheck | None], offset: int
+) -> list[TermOccurrence]:
+    """TermOccurrences with spans in Paragraph.text and (offset by `offset`) in the English."""
+    if sentence.protected is None:
+        return []
+    out = []
+    for term, check in zip(sentence.protected.terms, checks, strict=False):
+        start, end = sentence.to_original[term.start], sentence.to_original[term.end]
+        en = _required(term.entry, term.surface)
+        if check is None:
+            out.append(TermOccurrence(term.entry.zh, en, start, end, "found"))
+        elif check.en_start < 0:
+            out.append(TermOccurrence(term.entry.zh, en, start, end, check.status))
+        else:
+            out.append(
+                TermOccurrence(
+                    term.entry.zh,
+                    en,
+                    start,
+                    end,
+                    check.status,
+                    check.en_start + offset,
+                    check.en_end + offset,
+                )
+            )
+    return out
+
+
+def _required(entry: Any, surface: str) -> str:
+    from reader.enforcement import rendering_for
+
+    return rendering_for(entry, surface)

@@ -18,9 +18,7 @@ from __future__ import annotations
 from rich.cells import get_character_cell_size
 
 # No line may start with these (kinsoku shori, the common subset).
-CLOSING = frozenset(
-    "，。、；：？！）」』】》〉〕｝］”’…—,.;:?!)]}%％·・ー～〜ゝゞヽヾ々"
-)
+CLOSING = frozenset("，。、；：？！）」』】》〉〕｝］”’…—,.;:?!)]}%％·・ー～〜ゝゞヽヾ々")
 # No line may end with these.
 OPENING = frozenset("（「『【《〈〔｛［“‘([{")
 

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 TINY_FOLDER = "translate-zh_en-tiny"
 TINY_VERSION = "0.1"
+TINY_OUTPUT_PIECES = 12  # every tiny-model output stops after this many pieces
+MAX_POSITIONS = 1024  # rows of the decoder position table when it is written out
 
 # So that the target side has English pieces to emit, and byte fallback has company.
 ENGLISH = """\
@@ -75,6 +77,33 @@ def train_sentencepiece(lines: list[str], vocab_size: int, coverage: float) -> b
     return model.getvalue()
 
 
+def sinusoids(length: int, depth: int):  # -> numpy array [length, depth]
+    """The usual sinusoidal position table (sines in the first half, cosines in the second)."""
+    import numpy as np
+
+    half = depth // 2
+    rates = np.exp(-np.log(10000.0) * np.arange(half) / max(half - 1, 1))
+    angles = np.arange(length)[:, None] * rates[None, :]
+    return np.concatenate([np.sin(angles), np.cos(angles)], axis=1).astype(np.float32)
+
+
+def output_bias(vocabulary: list[str]):  # -> numpy array
+    """A bias on the output layer so random weights emit English-looking pieces.
+
+    Whole ASCII words get +6, ASCII fragments +3, everything else (Chinese, bytes, <unk>,
+    </s>) -8, so the junk is English-looking words rather than Chinese characters.
+    """
+    import numpy as np
+
+    bias = np.full(len(vocabulary), -8.0, dtype=np.float32)
+    for i, piece in enumerate(vocabulary):
+        word = piece.replace("▁", "")
+        if word and word.isascii() and word.isprintable() and not piece.startswith("<"):
+            # whole words (▁-prefixed) above fragments, so the junk has spaces in it
+            bias[i] = 6.0 if piece.startswith("▁") else 3.0
+    return bias
+
+
 def _import_specs():  # -> (TransformerSpec, model_spec module)
     """Import ctranslate2.specs without torch: it imports torch (~2 s) only to accept torch
     tensors, and we pass numpy arrays. A `None` in sys.modules makes `import torch` fail fast."""
@@ -99,8 +128,17 @@ def random_transformer(
     heads: int,
     ffn: int,
     seed: int,
+    stop_after: int | None = None,
 ):  # -> ctranslate2.specs.TransformerSpec
-    """A CTranslate2 Transformer spec (pre-norm, shared vocabulary) with seeded random weights."""
+    """A CTranslate2 Transformer spec (pre-norm, shared vocabulary) with seeded random weights.
+
+    Random weights almost never predict </s>, so every output would run to the maximum
+    decoding length. With `stop_after=K`, the decoder's position table carries a sign in
+    dimension 0 (-6 before position K, +6 from K on) that no layer writes to, and the </s>
+    row of the output layer reads only that dimension: outputs are then exactly K pieces long
+    (longer only with a longer prefix), like a real model that stops, while every other
+    weight stays random.
+    """
     import numpy as np
 
     TransformerSpec, model_spec = _import_specs()
@@ -140,6 +178,28 @@ def random_transformer(
         setattr(layer_spec, leaf, array)
 
     model_spec.visit_spec(spec, fill)
+    spec.decoder.projection.bias = output_bias(vocabulary)
+    if stop_after is not None:
+        eos = vocabulary.index("</s>")
+        positions = sinusoids(MAX_POSITIONS, d_model)
+        positions[:, 0] = np.where(np.arange(MAX_POSITIONS) < stop_after, -6.0, 6.0)
+        spec.decoder.position_encodings.encodings = positions
+        # nothing else writes to dimension 0 of the decoder's residual stream...
+        spec.decoder.embeddings.weight[:, 0] = 0.0
+        for layer in spec.decoder.layer:
+            for out in (
+                layer.self_attention.linear[-1],
+                layer.attention.linear[-1],
+                layer.ffn.linear_1,
+            ):
+                out.weight[0, :] = 0.0
+        # ...and only </s> reads it
+        projection = spec.decoder.projection.weight
+        projection[:, 0] = 0.0
+        projection[eos] = 0.0
+        # after the final layer norm, ±6 becomes about ±3: a </s> logit of about ±24
+        projection[eos, 0] = 8.0
+        spec.decoder.projection.bias[eos] = 0.0
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     return spec
@@ -174,6 +234,7 @@ def build_package(
     model_vocab_size: int | None = None,
     quantization: str | None = None,
     seed: int = 1234,
+    stop_after: int | None = None,
     description: str = "random weights for tests",
 ) -> Path:
     """Write `<dest_dir>/<folder>.argosmodel` and return its path.
@@ -191,7 +252,13 @@ def build_package(
     if model_vocab_size and model_vocab_size > len(vocabulary):
         vocabulary += [f"▁zz{i:05d}" for i in range(model_vocab_size - len(vocabulary))]
     spec = random_transformer(
-        vocabulary, layers=layers, d_model=d_model, heads=heads, ffn=ffn, seed=seed
+        vocabulary,
+        layers=layers,
+        d_model=d_model,
+        heads=heads,
+        ffn=ffn,
+        seed=seed,
+        stop_after=stop_after,
     )
     spec.validate()
     spec.optimize(quantization=quantization)
@@ -225,6 +292,7 @@ def build_tiny_package(dest_dir: Path) -> Path:
         ffn=128,
         sp_vocab_size=2000,
         character_coverage=0.995,
+        stop_after=TINY_OUTPUT_PIECES,
     )
 
 

@@ -1,10 +1,406 @@
-"""`reader glossary …`: list, add, edit, remove, check, import, export, path, suggest."""
+"""`reader glossary …`: list, add, edit, remove, check, import, export, path, suggest.
+
+Every subcommand takes `--glossary PATH`. A glossary with bad rows still loads: its problems
+are printed to stderr as warnings and the good rows are used. Edits are saved atomically and
+refused if the file changed on disk meanwhile.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import unicodedata
+from typing import TYPE_CHECKING
+
+from reader.commands.common import add_glossary_arg
+from reader.errors import ReaderError
+from reader.glossary import Entry, Glossary, check, resolve_glossary
+
+if TYPE_CHECKING:
+    from reader.document import Document
+    from reader.suggest import Suggestion
+
+LIST_FIELDS = ("variants", "accept", "forbidden")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("glossary", help="view and edit the glossary")
-    parser.set_defaults(func=lambda args: parser.print_help() or 0)
+    parser = subparsers.add_parser(
+        "glossary",
+        help="view, edit, check, import and export the glossary",
+        description="View and edit the glossary that fixes how key terms are translated.",
+    )
+    parser.set_defaults(func=lambda args: _help(parser))
+    sub = parser.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
+
+    p = sub.add_parser("list", help="list entries, optionally only those matching QUERY")
+    p.add_argument("query", nargs="?", metavar="QUERY", help="text to find in zh, en or variants")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("add", help="add an entry")
+    p.add_argument("zh", metavar="ZH", help="the Chinese term (either script)")
+    p.add_argument("en", metavar="EN", help="the required English rendering")
+    _add_entry_options(p)
+    p.add_argument("--dnt", action="store_true", help="do not translate: keep the Chinese")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("edit", help="change fields of an entry")
+    p.add_argument("zh", metavar="ZH", help="the term to edit (either script)")
+    p.add_argument("--zh", dest="new_zh", metavar="TERM", help="change the term itself")
+    p.add_argument("--en", metavar="TEXT", help="the required English rendering")
+    _add_entry_options(p)
+    p.add_argument(
+        "--dnt", action=argparse.BooleanOptionalAction, default=None, help="do not translate"
+    )
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser("remove", help="remove an entry")
+    p.add_argument("zh", metavar="ZH", help="the term to remove (either script)")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("check", help="list every problem as FILE:LINE: message; exit 1 if any")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "import",
+        help="merge entries from another tool's glossary",
+        description="Merge entries from FILE: new terms are added; terms already present are "
+        "reported and left alone unless --overwrite.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--format",
+        choices=("auto", "babeldoc", "omegat", "tbx", "csv"),
+        default="auto",
+        help="babeldoc: CSV source,target,tgt_lng (also Immersive Translate); omegat: TSV "
+        "source<TAB>target<TAB>comment; tbx: TBX-Basic XML; csv: a reader glossary.csv; "
+        "auto: guess from the name and first line (default)",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace entries already present")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write the glossary for another tool")
+    p.add_argument(
+        "--format",
+        choices=("csv", "tsv", "tbx"),
+        required=True,
+        help="csv: BabelDOC/Immersive Translate (source,target,tgt_lng); tsv: OmegaT; "
+        "tbx: TBX-Basic",
+    )
+    p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("path", help="print which glossary is used and why")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_path)
+
+    p = sub.add_parser(
+        "suggest",
+        help="suggest frequent terms in FILE that the glossary lacks",
+        description="List repeated multi-character expressions in FILE that are not in the "
+        "glossary, with a dictionary gloss. With --add, choose which to add: interactively "
+        "(y/n/q, then the English), or by number (--add 1,3) using the gloss with --en.",
+    )
+    p.add_argument("file", metavar="FILE", help="document to mine (.txt .md .html .epub .docx)")
+    p.add_argument("--encoding", metavar="NAME", help="decode FILE with this encoding")
+    p.add_argument("--top", type=int, default=30, metavar="N", help="how many (default 30)")
+    p.add_argument(
+        "--add",
+        nargs="?",
+        const="ask",
+        metavar="N,M,…",
+        help="add suggestions: ask for each one, or add the numbered ones",
+    )
+    p.add_argument(
+        "--en",
+        action="store_true",
+        help="with --add N,M: use the dictionary gloss as the English rendering",
+    )
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_suggest)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 0
+
+
+def _add_entry_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--note", metavar="TEXT", help="free text shown with the term")
+    p.add_argument("--accept", metavar="A|B", help="other renderings counted as correct")
+    p.add_argument("--forbidden", metavar="A|B", help="renderings to flag")
+    p.add_argument("--variants", metavar="A|B", help="other Chinese forms")
+    p.add_argument("--category", metavar="NAME", help="e.g. policy, slogan")
+    p.add_argument("--priority", type=int, metavar="N", help="wins ties between terms (default 0)")
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def open_glossary(args: argparse.Namespace, *, create: bool = False, warn: bool = True) -> Glossary:
+    """The glossary chosen by --glossary / READER_GLOSSARY / cwd / user data, with its
+    problems printed as warnings. With `create`, a missing file is an empty glossary."""
+    path, _reason = resolve_glossary(getattr(args, "glossary", None))
+    glossary = Glossary.load(path, missing_ok=create)
+    if warn:
+        for problem in glossary.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+    return glossary
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from reader.glossary import simplify
+
+    glossary = open_glossary(args)
+    entries = glossary.entries
+    if args.query:
+        q = simplify(args.query.strip()).lower()
+        entries = [
+            e
+            for e in entries
+            if q in e.key.lower()
+            or q in e.en.lower()
+            or any(q in form for form in e.forms)
+            or any(q in r.lower() for r in e.accept)
+        ]
+    if not entries:
+        print("no entries" + (f" match {args.query!r}" if args.query else ""), file=sys.stderr)
+        return 1 if args.query else 0
+    rows = [
+        [
+            e.zh,
+            e.en,
+            "|".join(e.variants),
+            e.category,
+            str(e.priority) if e.priority else "",
+            "dnt" if e.dnt else "",
+            _shorten(e.note, 40),
+        ]
+        for e in entries
+    ]
+    print(_table(["ZH", "EN", "VARIANTS", "CATEGORY", "PRI", "DNT", "NOTE"], rows))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    glossary = open_glossary(args, create=True)
+    entry = Entry(
+        zh=args.zh,
+        en=args.en,
+        variants=_split(args.variants) or [],
+        accept=_split(args.accept) or [],
+        forbidden=_split(args.forbidden) or [],
+        note=args.note or "",
+        category=args.category or "",
+        priority=args.priority or 0,
+        dnt=args.dnt,
+    )
+    glossary.add(entry)
+    glossary.save()
+    print(f"added {entry.zh} → {entry.en} ({glossary.path})")
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    glossary = open_glossary(args)
+    changes: dict[str, object] = {}
+    for name in ("en", "note", "category", "priority", "dnt"):
+        value = getattr(args, name)
+        if value is not None:
+            changes[name] = value
+    for name in LIST_FIELDS:
+        value = _split(getattr(args, name))
+        if value is not None:
+            changes[name] = value
+    if args.new_zh is not None:
+        changes["zh"] = args.new_zh
+    if not changes:
+        raise ReaderError(
+            "glossary edit", "nothing to change; give --en, --note, --accept, … (see --help)"
+        )
+    entry = glossary.update(args.zh, **changes)
+    glossary.save()
+    print(f"edited {entry.zh} → {entry.en} ({glossary.path})")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    glossary = open_glossary(args)
+    entry = glossary.remove(args.zh)
+    glossary.save()
+    print(f"removed {entry.zh} → {entry.en} ({glossary.path})")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    glossary = open_glossary(args, warn=False)
+    problems = check(glossary)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {glossary.path}", file=sys.stderr)
+        return 1
+    print(f"ok: {len(glossary.entries)} entries")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from reader.glossary_io import import_entries, merge
+
+    entries = import_entries(args.file, args.format)
+    glossary = open_glossary(args, create=True)
+    report = merge(glossary, entries, overwrite=args.overwrite)
+    if report.added or report.updated:
+        glossary.save()
+    for entry in report.existing:
+        print(f"already present: {entry.zh} → {entry.en}", file=sys.stderr)
+    summary = f"imported {len(entries)} entries from {args.file}: added {len(report.added)}"
+    if args.overwrite:
+        summary += f", replaced {len(report.updated)}"
+    else:
+        summary += f", kept {len(report.existing)} already present"
+        if report.existing:
+            summary += " (use --overwrite to replace them)"
+    print(summary)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reader.glossary_io import export_entries
+
+    glossary = open_glossary(args)
+    text = export_entries(glossary.entries, args.format)
+    if args.output:
+        from reader.atomic import write_text_atomic
+
+        write_text_atomic(args.output, text)
+        print(f"wrote {len(glossary.entries)} entries to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    path, reason = resolve_glossary(args.glossary)
+    print(path.resolve() if path.exists() else path)
+    print(f"chosen by: {reason}" + ("" if path.exists() else " (does not exist yet)"))
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from reader.suggest import suggest_terms
+
+    doc = _load_document(args.file, args.encoding)
+    glossary = open_glossary(args, create=True)
+    suggestions = suggest_terms(doc, glossary, top=args.top)
+    if not suggestions:
+        print("no suggestions: no repeated expressions outside the glossary", file=sys.stderr)
+        return 0
+    rows = [[str(i), s.term, str(s.count), s.gloss] for i, s in enumerate(suggestions, 1)]
+    print(_table(["#", "TERM", "COUNT", "GLOSS"], rows))
+    if args.add is None:
+        return 0
+    if args.add == "ask":
+        if not sys.stdin.isatty():
+            raise ReaderError(
+                "glossary suggest",
+                "stdin is not a terminal: give the numbers to add, e.g. --add 1,3 --en",
+            )
+        chosen = _ask(suggestions)
+    else:
+        chosen = _pick(suggestions, args.add, use_gloss=args.en)
+    added = 0
+    for term, en in chosen:
+        glossary.add(Entry(term, en))
+        added += 1
+        print(f"added {term} → {en}")
+    if added:
+        glossary.save()
+    print(f"added {added} entries to {glossary.path}")
+    return 0
+
+
+def _pick(suggestions: list[Suggestion], spec: str, *, use_gloss: bool) -> list[tuple[str, str]]:
+    if not use_gloss:
+        raise ReaderError(
+            "glossary suggest",
+            "--add N,M without a terminal needs --en to use the dictionary gloss as the "
+            "rendering (or run it in a terminal to type each one)",
+        )
+    chosen = []
+    for part in spec.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= len(suggestions):
+            raise ReaderError(
+                "glossary suggest", f"--add: {part!r} is not a number from 1 to {len(suggestions)}"
+            )
+        suggestion = suggestions[int(part) - 1]
+        if not suggestion.gloss:
+            print(f"skipped {suggestion.term}: no dictionary gloss to use", file=sys.stderr)
+            continue
+        chosen.append((suggestion.term, suggestion.gloss))
+    return chosen
+
+
+def _ask(suggestions: list[Suggestion]) -> list[tuple[str, str]]:
+    chosen = []
+    for i, s in enumerate(suggestions, 1):
+        answer = input(f"{i}. add {s.term} ({s.count}×)? [y/n/q] ").strip().lower()
+        if answer.startswith("q"):
+            break
+        if not answer.startswith("y"):
+            continue
+        default = f" [{s.gloss}]" if s.gloss else ""
+        en = input(f"   English{default}: ").strip() or s.gloss
+        if en:
+            chosen.append((s.term, en))
+        else:
+            print("   skipped: no rendering given", file=sys.stderr)
+    return chosen
+
+
+def _load_document(path: str, encoding: str | None) -> Document:
+    from reader.loading import load_document
+
+    return load_document(path, encoding=encoding)
+
+
+# --- table output ----------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """Columns padded by display width (Chinese is two cells); empty trailing columns dropped."""
+    rows = [[" ".join(cell.split()) for cell in row] for row in rows]  # one line per row
+    keep = [i for i in range(len(headers)) if any(row[i] for row in rows) or i < 2]
+    headers = [headers[i] for i in keep]
+    rows = [[row[i] for i in keep] for row in rows]
+    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = []
+    for row in [headers, *rows]:
+        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

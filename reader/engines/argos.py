@@ -141,9 +141,7 @@ class ArgosEngine:
                 results[i] = self._detokenize(sp, output.hypotheses[0])
         return results
 
-    def translate_nbest(
-        self, sentence: str, n: int, target_prefix: str | None = None
-    ) -> list[str]:
+    def translate_nbest(self, sentence: str, n: int, target_prefix: str | None = None) -> list[str]:
         if not sentence.strip() or n < 1:
             return []
         translator, sp = self._load()

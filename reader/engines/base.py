@@ -35,8 +35,6 @@ class TranslationEngine(Protocol):
 class NBestEngine(TranslationEngine, Protocol):
     """An engine that can offer alternatives and be steered; used to repair glossary terms."""
 
-    def translate_nbest(
-        self, sentence: str, n: int, target_prefix: str | None = None
-    ) -> list[str]:
+    def translate_nbest(self, sentence: str, n: int, target_prefix: str | None = None) -> list[str]:
         """Return up to `n` hypotheses, best first; with a prefix, each starts with it."""
         ...

@@ -1,0 +1,74 @@
+"""`reader translate FILE|-`: the English on stdout, one paragraph per block, for pipes.
+
+Paragraphs are written in document order as soon as they and all before them are done, so
+`reader translate long.txt | less` shows the start while the rest is translated. The engine
+message, warnings and progress (only on a terminal) go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "translate",
+        help="print the English translation",
+        description="Translate FILE (or - for stdin) and print the English to stdout, one "
+        "paragraph per block separated by blank lines. Translations are remembered, so a "
+        "second run costs no model time.",
+    )
+    add_document_args(parser)
+    add_engine_args(parser)
+    add_glossary_arg(parser)
+    parser.add_argument(
+        "--protect",
+        choices=("placeholder", "inline"),
+        default=None,
+        help="how glossary terms are protected from the engine: placeholder (a token the "
+        "engine copies, replaced by the rendering; default) or inline (the English rendering "
+        "put into the source)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from reader.progress import Progress
+    from reader.session import open_session
+    from reader.translate import ParagraphTranslation
+
+    session = open_session(
+        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
+    )
+    print(f"reader: {session.engine_message}", file=sys.stderr)
+    translator = session.translator
+    if args.protect:
+        translator.protect = args.protect  # type: ignore[attr-defined]
+    doc = session.doc
+    order = [p.id for p in doc.paragraphs]
+    done: dict[str, ParagraphTranslation] = {}
+    written = 0
+    progress = Progress(len(order), "translating")
+
+    def on_paragraph(result: ParagraphTranslation) -> None:
+        nonlocal written
+        done[result.paragraph_id] = result
+        progress.advance()
+        while written < len(order) and order[written] in done:
+            result = done[order[written]]
+            if written:
+                sys.stdout.write("\n")
+            sys.stdout.write(result.text + "\n")
+            for flag in result.flags:
+                print(f"reader: {args.file}: paragraph {written + 1}: {flag}", file=sys.stderr)
+            written += 1
+        sys.stdout.flush()
+
+    try:
+        translator.translate(doc, on_paragraph=on_paragraph)  # type: ignore[attr-defined]
+    finally:
+        progress.done()
+    return 0

@@ -1,0 +1,407 @@
+"""Per-format text extraction: Markdown, HTML, EPUB and DOCX into a flat list of `Block`s.
+
+Guarantees:
+- Every extractor returns blocks in reading order, each one paragraph, heading or list item
+  with its text on one line (inner line breaks joined: no space next to Han, else one space).
+- Markdown: `#` headings (and `===`/`---` underlines) become headings with their level, `-`,
+  `*`, `+`, `1.` items become list items; emphasis, links, inline code and HTML tags keep only
+  their text; images, code fences, front matter, rules and link definitions are left out.
+- HTML: the article only, via trafilatura offline (no fetching); if it finds nothing, a plain
+  lxml walk that first removes scripts, styles, nav, header, footer, aside, forms and elements
+  whose class or id names a menu, sidebar, footer, share or comment box. The title is <title>.
+- EPUB: chapters in spine order (the navigation document skipped), h1-h3 as headings, <li> as
+  list items; the title from the package metadata.
+- DOCX: paragraph styles "Title" and "Heading N" become headings, "List ..." styles and
+  numbered paragraphs become list items; the title from the core properties or the Title style.
+- Broken EPUB and DOCX files raise `FormatError` with a short reason.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reader.cleaning import joiner
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from reader.document import DroppedLine, Kind
+
+
+class FormatError(Exception):
+    """The file is not a valid document of its format; the message says why, briefly."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: Kind
+    text: str
+    level: int = 0
+    line: int = 0  # 1-based source line where known (Markdown), else the block's ordinal
+
+
+def _join_lines(lines: list[str]) -> str:
+    text = ""
+    for piece in (line.strip() for line in lines):
+        if piece:
+            text = text + joiner(text, piece) + piece if text else piece
+    return text
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
+_QUOTE = re.compile(r"^\s*>\s?")
+_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
+_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]"), ""),  # images
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<(https?://[^>]+)>"), r"\1"),  # autolinks
+    (re.compile(r"`+([^`]*)`+"), r"\1"),  # inline code
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    # Emphasis markers touch Han freely but not ASCII words (2*3*4, snake_case).
+    (re.compile(r"(?<![A-Za-z0-9*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![A-Za-z0-9*])"), r"\1"),
+    (re.compile(r"(?<![A-Za-z0-9_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![A-Za-z0-9_])"), r"\1"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
+)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|<])")
+_HIDE = 0x100000  # escaped characters hide in plane-16 private use while markup is stripped
+_HIDDEN = re.compile("[\U00100000-\U0010ffff]")
+
+
+def strip_inline_markdown(text: str) -> str:
+    """Text of one Markdown line without emphasis, link, image, code or HTML markup."""
+    text = _ESCAPE.sub(lambda m: chr(_HIDE + ord(m.group(1))), text)
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    return _HIDDEN.sub(lambda m: chr(ord(m.group()) - _HIDE), text)
+
+
+def extract_markdown(text: str) -> tuple[list[Block], list[DroppedLine]]:
+    """Blocks of a Markdown document, and the code-block lines left out (as DroppedLines)."""
+    from reader.document import DroppedLine
+
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    dropped: list[DroppedLine] = []
+    pending: list[str] = []
+    pending_kind: Kind = "paragraph"
+    pending_line = 0
+
+    def flush() -> None:
+        nonlocal pending
+        joined = _join_lines([strip_inline_markdown(p) for p in pending])
+        if joined:
+            blocks.append(Block(pending_kind, joined, 0, pending_line))
+        pending = []
+
+    i = 0
+    if lines and lines[0].strip() == "---":  # YAML front matter
+        end = next((j for j in range(1, len(lines)) if lines[j].strip() in ("---", "...")), None)
+        if end is not None:
+            i = end + 1
+    while i < len(lines):
+        line = lines[i]
+        number = i + 1
+        i += 1
+        fence = _FENCE.match(line)
+        if fence:
+            flush()
+            marker = fence.group(1)
+            while i < len(lines) and not lines[i].strip().startswith(marker[0] * len(marker)):
+                if lines[i].strip():
+                    dropped.append(DroppedLine(i + 1, lines[i], "code block"))
+                i += 1
+            i += 1
+            continue
+        if not line.strip() or _LINK_DEF.match(line):
+            flush()
+            continue
+        setext = _SETEXT.match(line)
+        if setext and pending and pending_kind == "paragraph":
+            level = 1 if setext.group(1)[0] == "=" else 2
+            title = _join_lines([strip_inline_markdown(p) for p in pending])
+            pending = []
+            if title:
+                blocks.append(Block("heading", title, level, pending_line))
+            continue
+        if _RULE.match(line):
+            flush()
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            flush()
+            title = strip_inline_markdown(atx.group(2) or "").strip()
+            if title:
+                blocks.append(Block("heading", title, len(atx.group(1)), number))
+            continue
+        line = _QUOTE.sub("", line)
+        item = _ITEM.match(line)
+        if item:
+            flush()
+            pending, pending_kind, pending_line = [item.group(1)], "list_item", number
+            continue
+        if not pending:
+            pending_kind, pending_line = "paragraph", number
+        pending.append(line)
+    flush()
+    return blocks, dropped
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "pre",
+        "dd",
+        "dt",
+        "td",
+        "th",
+        "div",
+        "section",
+        "article",
+        "main",
+        "body",
+        "figcaption",
+        "caption",
+    }
+)
+_JUNK_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "template",
+    "svg",
+    "button",
+    "select",
+    "head",
+)
+_JUNK_NAME = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|side|footer|foot|breadcrumbs?|crumbs?|share|"
+    r"comments?|related|ads?|advert\w*|toolbar|copyright|topbar)(?:$|[\s_-])",
+    re.I,
+)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> tag in its first 4 KB, if any."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    # Pages labelled GB2312 or GBK routinely use GB18030 characters; it is a superset.
+    return "gb18030" if name in ("gb2312", "gbk", "x-gbk") else name
+
+
+def html_title(html: str) -> str:
+    import lxml.html  # ~10 ms, already loaded by trafilatura
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:  # lxml raises several types on junk; a missing title is not an error
+        return ""
+    title = tree.findtext(".//title")
+    return " ".join(title.split()) if title else ""
+
+
+def _text_lines(element: HtmlElement) -> list[str]:
+    return [line for line in element.text_content().split("\n") if line.strip()]
+
+
+def html_tree_blocks(
+    root: HtmlElement, heading_levels: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
+) -> list[Block]:
+    """Blocks of an HTML tree by a plain walk: boilerplate elements removed, each innermost
+    block element one block (split at <br>)."""
+    for element in list(root.iter(*_JUNK_TAGS)):
+        element.drop_tree()
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        name = f"{element.get('class', '')} {element.get('id', '')}"
+        if name.strip() and _JUNK_NAME.search(name) and element.getparent() is not None:
+            element.drop_tree()
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+
+    blocks: list[Block] = []
+    for element in root.iter(*_BLOCK_TAGS):
+        if any(child.tag in _BLOCK_TAGS for child in element.iterdescendants()):
+            continue
+        tag = element.tag
+        if tag[0] == "h" and tag[1:].isdigit():
+            level = int(tag[1:])
+            text = _join_lines(_text_lines(element))
+            if text:
+                kind: Kind = "heading" if level in heading_levels else "paragraph"
+                blocks.append(Block(kind, text, level if kind == "heading" else 0))
+            continue
+        kind = "list_item" if tag == "li" else "paragraph"
+        if kind == "list_item":
+            text = _join_lines(_text_lines(element))
+            if text:
+                blocks.append(Block(kind, text))
+            continue
+        for line in _text_lines(element):
+            blocks.append(Block(kind, line.strip()))
+    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
+
+
+def _trafilatura_blocks(html: str) -> list[Block]:
+    import trafilatura  # ~300 ms on first import (lxml, courlan, htmldate)
+    from lxml import etree
+
+    xml = trafilatura.extract(
+        html,
+        output_format="xml",
+        include_formatting=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        with_metadata=False,
+    )
+    if not xml:
+        return []
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    if main is None:
+        main = root
+    blocks: list[Block] = []
+
+    def text_of(element: etree._Element) -> list[str]:
+        for lb in element.iter("lb"):
+            lb.tail = "\n" + (lb.tail or "")
+        return [line for line in "".join(element.itertext()).split("\n") if line.strip()]
+
+    for element in main:
+        tag = element.tag
+        if tag == "head":
+            rend = element.get("rend", "h2")
+            level = int(rend[1:]) if rend[1:].isdigit() else 2
+            text = _join_lines(text_of(element))
+            if text:
+                blocks.append(Block("heading", text, level))
+        elif tag == "list":
+            for item in element.iter("item"):
+                text = _join_lines(text_of(item))
+                if text:
+                    blocks.append(Block("list_item", text))
+        else:
+            blocks.extend(Block("paragraph", line.strip()) for line in text_of(element))
+    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
+
+
+def extract_html(html: str) -> tuple[list[Block], str]:
+    """Blocks of a web page's article, and the page title."""
+    import lxml.html
+
+    title = html_title(html)
+    if not html.strip():
+        return [], title
+    blocks = _trafilatura_blocks(html)
+    try:
+        walked = html_tree_blocks(lxml.html.document_fromstring(html))
+    except Exception:  # lxml.etree.ParserError on junk input
+        walked = []
+    # trafilatura's last-resort extractor flattens small pages into one paragraph: when the
+    # plain walk found the same text, its headings and list items are worth having.
+    if not blocks or _squash(blocks) == _squash(walked):
+        return walked, title
+    return blocks, title
+
+
+def _squash(blocks: list[Block]) -> str:
+    return "".join("".join(b.text.split()) for b in blocks)
+
+
+# --- EPUB --------------------------------------------------------------------------------------
+
+
+def extract_epub(data: bytes) -> tuple[list[Block], str]:
+    """Blocks of an EPUB's chapters in spine order, and the book title."""
+    import lxml.html
+    from ebooklib import epub  # ~40 ms
+
+    try:
+        book = epub.read_epub(io.BytesIO(data), {"ignore_ncx": True})
+    except Exception as exc:  # ebooklib raises EpubException, KeyError, BadZipFile, ...
+        raise FormatError(f"not a valid EPUB file ({type(exc).__name__}: {exc})") from exc
+    titles = book.get_metadata("DC", "title")
+    title = str(titles[0][0]).strip() if titles else ""
+    blocks: list[Block] = []
+    for idref, *_ in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or isinstance(item, epub.EpubNav):
+            continue
+        if item.media_type not in ("application/xhtml+xml", "text/html"):
+            continue
+        content = item.get_content()
+        if not content.strip():
+            continue
+        try:
+            root = lxml.html.document_fromstring(content)
+        except Exception:  # an empty or broken chapter: skip it, keep the book
+            continue
+        blocks.extend(html_tree_blocks(root, heading_levels=(1, 2, 3)))
+    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)], title
+
+
+# --- DOCX --------------------------------------------------------------------------------------
+
+_HEADING_STYLE = re.compile(r"^Heading\s*(\d)$", re.I)
+
+
+def extract_docx(data: bytes) -> tuple[list[Block], str]:
+    """Blocks of a Word document's body paragraphs, and its title."""
+    import docx  # python-docx: ~60 ms
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # PackageNotFoundError, KeyError, BadZipFile, XML errors
+        raise FormatError(f"not a valid DOCX file ({type(exc).__name__}: {exc})") from exc
+    title = (document.core_properties.title or "").strip()
+    blocks: list[Block] = []
+    for paragraph in document.paragraphs:
+        text = _join_lines(paragraph.text.split("\n"))
+        if not text:
+            continue
+        style = paragraph.style.name if paragraph.style is not None else ""
+        heading = _HEADING_STYLE.match(style)
+        ppr = paragraph._p.pPr
+        numbered = ppr is not None and ppr.numPr is not None
+        if style == "Title":
+            blocks.append(Block("heading", text, 1))
+            title = title or text
+        elif heading:
+            blocks.append(Block("heading", text, int(heading.group(1))))
+        elif "List" in style or numbered:
+            blocks.append(Block("list_item", text))
+        else:
+            blocks.append(Block("paragraph", text))
+    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)], title

@@ -1,0 +1,1 @@
+"""The Textual reader: widgets and screens only; every behaviour is a call into the core."""

@@ -1,0 +1,133 @@
+"""The Argos engine over a real (tiny, random-weight) CTranslate2 package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from reader.engines.argos import ArgosEngine
+from reader.engines.base import NBestEngine, TranslationEngine
+from reader.models import InstalledModel
+from tests.conftest import seed
+from tests.tiny_model import (
+    TINY_OUTPUT_PIECES,
+    installed_tiny_model,
+    tiny_argos_archive,
+)
+
+__all__ = ["installed_tiny_model", "tiny_argos_archive"]  # fixtures, until conftest loads them
+
+SENTENCES = [
+    "国务院召开常务会议。",
+    "会议指出，要加强联防联控。",
+    "聯(lián)防聯(lián)控機制",  # Traditional, with a pinyin artifact
+    "2024年GDP增长5.2%",
+    "😀 emoji and 𠀀 outside every vocabulary",  # byte fallback
+    "短",
+]
+
+
+@pytest.fixture
+def engine(installed_tiny_model: InstalledModel) -> ArgosEngine:
+    return ArgosEngine(installed_tiny_model, max_decoding_length=64)
+
+
+def test_engine_satisfies_both_protocols(engine: ArgosEngine) -> None:
+    assert isinstance(engine, TranslationEngine)
+    assert isinstance(engine, NBestEngine)
+    assert engine.name == "argos"
+    assert engine.model_id == "translate-zh_en-0.1"
+
+
+def test_settings_key_changes_with_output_affecting_settings(
+    installed_tiny_model: InstalledModel,
+) -> None:
+    keys = {
+        ArgosEngine(installed_tiny_model).settings_key,
+        ArgosEngine(installed_tiny_model, beam_size=2).settings_key,
+        ArgosEngine(installed_tiny_model, max_decoding_length=128).settings_key,
+        ArgosEngine(installed_tiny_model, compute_type="int8").settings_key,
+    }
+    assert len(keys) == 4
+    # threads and batch size change speed, not output
+    assert (
+        ArgosEngine(installed_tiny_model, threads=1, batch_size=2).settings_key
+        == ArgosEngine(installed_tiny_model).settings_key
+    )
+
+
+def test_construction_does_not_load_the_model(installed_tiny_model: InstalledModel) -> None:
+    engine = ArgosEngine(installed_tiny_model)
+    assert engine._translator is None
+    engine.translate_batch([])
+    engine.translate_batch(["", "  "])
+    assert engine._translator is None  # nothing to translate, nothing loaded
+
+
+def test_one_output_per_input_in_order_and_blank_gives_empty(engine: ArgosEngine) -> None:
+    inputs = ["", *SENTENCES, "   "]
+    outputs = engine.translate_batch(inputs)
+    assert len(outputs) == len(inputs)
+    assert outputs[0] == "" and outputs[-1] == ""
+    assert all(out.strip() for out in outputs[1:-1])
+    # the engine sorts by length, so reversing the input must reverse the output. (Comparing
+    # with solo translations would not do: padding in a batch can flip a near-tie of the
+    # random model, as it can in any CTranslate2 batch.)
+    assert engine.translate_batch(inputs[::-1]) == outputs[::-1]
+
+
+def test_small_batches_cover_every_sentence(installed_tiny_model: InstalledModel) -> None:
+    text = seed("000").read_text(encoding="utf-8")
+    sentences = [line for line in text.splitlines() if line.strip()][:20]
+    small = ArgosEngine(installed_tiny_model, max_decoding_length=64, batch_size=3)
+    outputs = small.translate_batch(sentences)
+    assert len(outputs) == len(sentences)
+    assert all(outputs)
+
+
+def test_output_is_deterministic_across_engines(installed_tiny_model: InstalledModel) -> None:
+    first = ArgosEngine(installed_tiny_model).translate_batch(SENTENCES)
+    second = ArgosEngine(installed_tiny_model).translate_batch(SENTENCES)
+    assert first == second
+
+
+def test_output_is_detokenized_english_without_leading_space(engine: ArgosEngine) -> None:
+    for out in engine.translate_batch(SENTENCES):
+        assert "▁" not in out
+        assert not out.startswith(" ")
+        assert out.isascii()  # the tiny model's output layer favours English pieces
+        # the tiny model stops after a fixed number of pieces, so outputs are short
+        assert len(out.split()) <= TINY_OUTPUT_PIECES
+
+
+def test_nbest_returns_n_distinct_hypotheses_best_first(engine: ArgosEngine) -> None:
+    hypotheses = engine.translate_nbest(SENTENCES[1], 4)
+    assert len(hypotheses) == 4
+    assert len(set(hypotheses)) == 4
+    assert hypotheses[0] == engine.translate_batch([SENTENCES[1]])[0]
+
+
+def test_nbest_honours_the_target_prefix(engine: ArgosEngine) -> None:
+    prefix = "The State Council"
+    hypotheses = engine.translate_nbest(SENTENCES[0], 3, target_prefix=prefix)
+    assert len(hypotheses) == 3
+    assert len(set(hypotheses)) == 3
+    assert all(h.startswith(prefix) for h in hypotheses)
+
+
+def test_nbest_of_blank_is_empty(engine: ArgosEngine) -> None:
+    assert engine.translate_nbest("  ", 3) == []
+
+
+def test_importing_the_engine_loads_no_heavy_libraries() -> None:
+    code = (
+        "import sys, reader.engines.argos, reader.models, reader.commands.model\n"
+        "heavy = {'ctranslate2', 'sentencepiece', 'torch', 'argostranslate', 'textual'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,120 @@
+"""The `reader` command as a user runs it: exports of every seed, errors as one line."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from tests.conftest import ROOT, SEEDS, seed
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_export_works_on_every_seed(path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.md"
+    assert main(["export", str(path), "-o", str(out), "--engine", "gloss"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# ")
+    assert text.count("\n| ") > 5
+
+
+def test_seed_001_export_has_no_pinyin_artifacts_and_keeps_the_term(tmp_path: Path) -> None:
+    out = tmp_path / "001.md"
+    assert main(["export", str(seed("001")), "-o", str(out), "--layout", "interleaved"]) == 0
+    body = out.read_text(encoding="utf-8").split("## Lines dropped")[0]
+    assert not re.search(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", body)
+    assert "聯防聯控" in body or "联防联控" in body
+
+
+def test_seed_000_breadcrumb_is_not_in_the_body(tmp_path: Path) -> None:
+    out = tmp_path / "000.md"
+    assert main(["export", str(seed("000")), "-o", str(out)]) == 0
+    body, _, dropped = out.read_text(encoding="utf-8").partition("## Lines dropped")
+    assert "首页 > 国内新闻 > 正文" not in body.replace("\\>", ">")
+    assert "首页 > 国内新闻 > 正文" in dropped  # visible, not lost
+
+
+def test_auto_engine_without_a_model_falls_back_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", str(seed("003")), "-o", str(tmp_path / "o.md")]) == 0
+    err = capsys.readouterr().err
+    assert "engine: gloss" in err and "reader model install" in err
+
+
+def test_argos_engine_without_a_model_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", str(seed("003")), "--engine", "argos", "-o", "-"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("reader: ") and "no zh→en Argos model" in err and "\n" not in err
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: d, "is a directory"),
+        (lambda d: _write(d / "empty.txt", b""), "empty"),
+        (lambda d: _write(d / "image.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256))), ""),
+    ],
+    ids=["missing", "directory", "empty", "binary"],
+)
+def test_bad_input_is_one_line_exit_2(
+    make, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make(tmp_path)
+    assert main(["export", str(path), "-o", str(tmp_path / "o.md")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"reader: {path}: ") and "\n" not in err
+    assert message in err.lower()
+    assert "Traceback" not in err
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_stdin_and_module_entry_point(tmp_path: Path) -> None:
+    text = seed("002").read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "export", "-", "-o", "-", "--engine", "gloss"],
+        input=text,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert "standard input" in result.stdout.decode()
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("read", "export", "translate", "terms", "glossary", "model"):
+        with pytest.raises(SystemExit) as exit_info:
+            main([command, "--help"])
+        assert exit_info.value.code == 0
+        assert "usage: reader" in capsys.readouterr().out
+
+
+def test_terms_finds_terms_in_traditional_text_with_original_offsets(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    assert main(["terms", str(seed("001")), "--json", "--no-translate"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    by_zh = {t["zh"]: t for t in payload["terms"]}
+    assert "联防联控" in by_zh or "联防联控机制" in by_zh
+    from reader.loading import load_document
+
+    doc = load_document(seed("001"))
+    paragraphs = {p.id: p for p in doc.paragraphs}
+    for term in payload["terms"]:
+        for occ in term["occurrences"]:
+            para = paragraphs[occ["paragraph_id"]]
+            assert para.text[occ["start"] : occ["end"]] == occ["surface"]
+    surfaces = {o["surface"] for t in payload["terms"] for o in t["occurrences"]}
+    assert "聯防聯控" in surfaces  # the Traditional original, not the Simplified form

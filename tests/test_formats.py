@@ -1,0 +1,243 @@
+"""Format extraction from small documents built in the tests (Markdown, HTML, EPUB, DOCX)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from reader.formats import (
+    Block,
+    FormatError,
+    extract_docx,
+    extract_epub,
+    extract_html,
+    extract_markdown,
+    strip_inline_markdown,
+)
+
+PARA1 = (
+    "昨天下午，北京新冠肺炎疫情防控工作领导小组召开会议，进一步调度疫情防控工作。"
+    "会议指出，首都疫情防控工作事关全局、责任重大，决不能有任何闪失。"
+)
+PARA2 = (
+    "会议强调，要进一步抓实联防联控机制。严格落实属地、部门、单位、个人“四方责任”，"
+    "特别是在京各单位要履行主体责任，按照首都疫情防控要求落实各项措施。"
+)
+
+
+def kinds(blocks: list[Block]) -> list[tuple[str, int, str]]:
+    return [(b.kind, b.level, b.text) for b in blocks]
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+MARKDOWN = """---
+title: 测试
+---
+# 北京召开会议
+
+昨天下午，**北京**召开[会议](https://example.org/a)，
+进一步调度_疫情_防控工作。
+
+![图片](pic.png)
+
+## 三项要求
+
+- 要坚决打好*湖北*保卫战
+- 要全力做好`北京`疫情防控工作
+1. 第三条
+
+```python
+print("代码")
+```
+
+> 引用的话。
+
+Setext 标题
+---
+
+***
+[ref]: https://example.org
+"""
+
+
+def test_markdown_structure_and_markup() -> None:
+    blocks, dropped = extract_markdown(MARKDOWN)
+    assert kinds(blocks) == [
+        ("heading", 1, "北京召开会议"),
+        ("paragraph", 0, "昨天下午，北京召开会议，进一步调度疫情防控工作。"),
+        ("heading", 2, "三项要求"),
+        ("list_item", 0, "要坚决打好湖北保卫战"),
+        ("list_item", 0, "要全力做好北京疫情防控工作"),
+        ("list_item", 0, "第三条"),
+        ("paragraph", 0, "引用的话。"),
+        ("heading", 2, "Setext 标题"),
+    ]
+    assert [(d.line, d.text, d.reason) for d in dropped] == [(18, 'print("代码")', "code block")]
+    assert blocks[0].line == 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("**粗体**和__粗体__", "粗体和粗体"),
+        ("*斜体*与_斜体_", "斜体与斜体"),
+        ("~~删除~~", "删除"),
+        ("[链接](http://x.y) 和 [引用][1]", "链接 和 引用"),
+        ("前![图](a.png)后", "前后"),
+        ("a_b_c snake_case 2*3*4", "a_b_c snake_case 2*3*4"),  # not emphasis
+        ("<span>文字</span><br/>", "文字"),
+        (r"\*不是强调\*", "*不是强调*"),
+    ],
+)
+def test_inline_markdown(raw: str, expected: str) -> None:
+    assert strip_inline_markdown(raw) == expected
+
+
+def test_markdown_latin_lines_join_with_space() -> None:
+    blocks, _ = extract_markdown("The meeting\nwas held.\n")
+    assert kinds(blocks) == [("paragraph", 0, "The meeting was held.")]
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+PAGE = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>北京召开会议_新闻网</title>
+<style>body {{ color: red }}</style></head><body>
+<nav><a href="/">首页</a> <a href="/gn">国内新闻</a> 导航菜单</nav>
+<div class="menu"><ul><li><a href="/a">体育频道</a></li>
+<li><a href="/b">财经频道</a></li></ul></div>
+<article>
+<h1>北京召开疫情防控会议</h1>
+<p>{PARA1}</p>
+<h2>三项要求</h2>
+<ul><li>要坚决打好湖北保卫战、武汉保卫战。</li><li>要全力做好北京疫情防控工作。</li></ul>
+<p>{PARA2}</p>
+</article>
+<aside class="sidebar">热门文章排行榜</aside>
+<footer>版权所有 © 2020 新闻网 联系我们</footer>
+<script>var ad = "广告脚本内容";</script>
+</body></html>"""
+
+JUNK = ("导航菜单", "体育频道", "热门文章", "版权所有", "广告脚本", "color: red")
+
+
+def test_html_keeps_article_drops_navigation() -> None:
+    blocks, title = extract_html(PAGE)
+    assert title == "北京召开会议_新闻网"
+    assert kinds(blocks) == [
+        ("heading", 1, "北京召开疫情防控会议"),
+        ("paragraph", 0, PARA1),
+        ("heading", 2, "三项要求"),
+        ("list_item", 0, "要坚决打好湖北保卫战、武汉保卫战。"),
+        ("list_item", 0, "要全力做好北京疫情防控工作。"),
+        ("paragraph", 0, PARA2),
+    ]
+    text = " ".join(b.text for b in blocks)
+    for junk in JUNK:
+        assert junk not in text
+
+
+def test_html_fallback_for_tiny_pages() -> None:
+    page = """<html><head><title>短</title><script>x()</script></head><body>
+    <div id="footer">页脚</div><h2>小标题</h2><p>第一行<br>第二行</p><ul><li>一项</li></ul>
+    </body></html>"""
+    blocks, title = extract_html(page)
+    assert title == "短"
+    assert kinds(blocks) == [
+        ("heading", 2, "小标题"),
+        ("paragraph", 0, "第一行"),
+        ("paragraph", 0, "第二行"),
+        ("list_item", 0, "一项"),
+    ]
+
+
+def test_html_nothing() -> None:
+    assert extract_html("") == ([], "")
+
+
+# --- EPUB --------------------------------------------------------------------------------------
+
+
+def make_epub() -> bytes:
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("test-book")
+    book.set_title("测试之书")
+    book.set_language("zh")
+    chapters = []
+    for number, body in [
+        (1, f"<h1>第一章 开端</h1><p>{PARA1}</p><ul><li>列表项</li></ul>"),
+        (2, f"<h2>第二章 发展</h2><p>{PARA2}</p><h3>小节</h3><p>结束。</p>"),
+    ]:
+        chapter = epub.EpubHtml(title=f"第{number}章", file_name=f"c{number}.xhtml", lang="zh")
+        chapter.content = f"<html><body>{body}</body></html>"
+        book.add_item(chapter)
+        chapters.append(chapter)
+    book.toc = chapters
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    # Spine order differs from creation order on purpose: chapter 2 first.
+    book.spine = ["nav", chapters[1], chapters[0]]
+    out = io.BytesIO()
+    epub.write_epub(out, book)
+    return out.getvalue()
+
+
+def test_epub_chapters_in_spine_order() -> None:
+    blocks, title = extract_epub(make_epub())
+    assert title == "测试之书"
+    assert kinds(blocks) == [
+        ("heading", 2, "第二章 发展"),
+        ("paragraph", 0, PARA2),
+        ("heading", 3, "小节"),
+        ("paragraph", 0, "结束。"),
+        ("heading", 1, "第一章 开端"),
+        ("paragraph", 0, PARA1),
+        ("list_item", 0, "列表项"),
+    ]
+
+
+def test_broken_epub() -> None:
+    with pytest.raises(FormatError, match="not a valid EPUB file"):
+        extract_epub(b"PK\x03\x04 not really a zip")
+
+
+# --- DOCX --------------------------------------------------------------------------------------
+
+
+def make_docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("会议纪要", style="Title")
+    document.add_heading("一、总体要求", level=1)
+    document.add_paragraph(PARA1)
+    document.add_heading("（一）具体措施", level=2)
+    document.add_paragraph("压紧压实防控责任", style="List Bullet")
+    document.add_paragraph("确保指挥体系高效运转", style="List Number")
+    document.add_paragraph("")
+    document.add_paragraph(PARA2)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_docx_styles() -> None:
+    blocks, title = extract_docx(make_docx())
+    assert title == "会议纪要"
+    assert kinds(blocks) == [
+        ("heading", 1, "会议纪要"),
+        ("heading", 1, "一、总体要求"),
+        ("paragraph", 0, PARA1),
+        ("heading", 2, "（一）具体措施"),
+        ("list_item", 0, "压紧压实防控责任"),
+        ("list_item", 0, "确保指挥体系高效运转"),
+        ("paragraph", 0, PARA2),
+    ]
+
+
+def test_broken_docx() -> None:
+    with pytest.raises(FormatError, match="not a valid DOCX file"):
+        extract_docx(b"PK\x03\x04 not really a zip")

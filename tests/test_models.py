@@ -1,0 +1,245 @@
+"""Model management: offline install with validation, list, remove, and the index path."""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reader import models, paths
+from reader.cli import main
+from reader.errors import ReaderError
+from tests.tiny_model import TINY_FOLDER, installed_tiny_model, tiny_argos_archive
+
+__all__ = ["installed_tiny_model", "tiny_argos_archive"]  # fixtures, until conftest loads them
+
+TOP = TINY_FOLDER
+
+
+def members(archive: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(archive) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def write_zip(path: Path, files: dict[str, bytes], symlinks: tuple[str, ...] = ()) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+        for name in symlinks:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, "/etc/passwd")
+    return path
+
+
+def cli_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Run the CLI, expect exit code 2 and one error line without a traceback; return it."""
+    assert main(list(argv)) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+# --- install from a file ------------------------------------------------------------------------
+
+
+def test_install_from_file_lists_and_finds_the_model(
+    tiny_argos_archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert models.find_zh_en() is None
+    assert main(["model", "install", "--file", str(tiny_argos_archive)]) == 0
+    model = models.find_zh_en()
+    assert model is not None
+    assert (model.name, model.from_code, model.to_code, model.version) == (
+        "translate-zh_en",
+        "zh",
+        "en",
+        "0.1",
+    )
+    assert model.path == paths.argos_packages_dir() / TOP
+    assert (model.path / "model" / "model.bin").is_file()
+    assert models.installed_packages() == [model]
+    capsys.readouterr()
+    assert main(["model", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"translate-zh_en  zh→en  0.1  {model.path}" in out
+    # no staging folder is left behind
+    assert [p.name for p in paths.argos_packages_dir().iterdir()] == [TOP]
+
+
+def test_reinstall_replaces_the_installed_copy(tiny_argos_archive: Path) -> None:
+    first = models.install_from_file(tiny_argos_archive)
+    (first.path / "stale.txt").write_text("old")
+    second = models.install_from_file(tiny_argos_archive)
+    assert second == first
+    assert not (second.path / "stale.txt").exists()
+
+
+def test_install_uses_the_packages_dir_of_the_moment(
+    tiny_argos_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # argostranslate reads ARGOS_PACKAGES_DIR once at import; we must not
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "elsewhere"))
+    model = models.install_from_file(tiny_argos_archive)
+    assert model.path == tmp_path / "elsewhere" / TOP
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("not a zip", "not an Argos model: an .argosmodel file is a zip archive"),
+        ("../evil", "unsafe archive: member '../evil' escapes the package folder"),
+        (f"{TOP}/../../evil", f"unsafe archive: member '{TOP}/../../evil' escapes"),
+        ("/tmp/evil", "unsafe archive: member '/tmp/evil' escapes the package folder"),
+        ("symlink", f"unsafe archive: member '{TOP}/link' is a symbolic link"),
+        ("wrong pair", "wrong language pair en→de: reader needs a zh→en model"),
+        ("no model", f"not an Argos model: {TOP}/model/model.bin is missing"),
+        ("no sentencepiece", f"not an Argos model: {TOP}/sentencepiece.model is missing"),
+        ("no metadata", f"not an Argos model: {TOP}/metadata.json is missing"),
+        ("bad metadata", f"{TOP}/metadata.json is not valid JSON"),
+        ("two folders", "not an Argos model: expected one top-level folder holding the package"),
+    ],
+)
+def test_bad_archives_are_refused_with_one_line(
+    change: str,
+    message: str,
+    tiny_argos_archive: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    files = members(tiny_argos_archive)
+    bad = tmp_path / "bad.argosmodel"
+    symlinks: tuple[str, ...] = ()
+    if change == "not a zip":
+        bad.write_text("PK? no, just text\n")
+    else:
+        if change in ("../evil", f"{TOP}/../../evil", "/tmp/evil"):
+            files[change] = b"pwned"
+        elif change == "symlink":
+            symlinks = (f"{TOP}/link",)
+        elif change == "wrong pair":
+            meta = json.loads(files[f"{TOP}/metadata.json"])
+            meta.update(from_code="en", to_code="de")
+            files[f"{TOP}/metadata.json"] = json.dumps(meta).encode()
+        elif change == "no model":
+            files = {k: v for k, v in files.items() if "/model/" not in k}
+        elif change == "no sentencepiece":
+            del files[f"{TOP}/sentencepiece.model"]
+        elif change == "no metadata":
+            del files[f"{TOP}/metadata.json"]
+        elif change == "bad metadata":
+            files[f"{TOP}/metadata.json"] = b"{nope"
+        elif change == "two folders":
+            files["other/readme.txt"] = b"hi"
+        write_zip(bad, files, symlinks)
+    line = cli_error(capsys, "model", "install", "--file", str(bad))
+    assert line.startswith(f"reader: {bad}: {message}")
+    # nothing was installed, nothing escaped
+    assert list(paths.argos_packages_dir().iterdir()) == []
+    assert not (tmp_path / "evil").exists()
+    with pytest.raises(ReaderError):
+        models.validate_archive(bad)
+
+
+def test_missing_file_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = cli_error(capsys, "model", "install", "--file", str(tmp_path / "nope.argosmodel"))
+    assert line == f"reader: {tmp_path / 'nope.argosmodel'}: no such file"
+
+
+# --- listing and removal -------------------------------------------------------------------------
+
+
+def test_broken_package_dirs_are_skipped(installed_tiny_model: models.InstalledModel) -> None:
+    root = paths.argos_packages_dir()
+    (root / "junk").mkdir()
+    (root / "half").mkdir()
+    (root / "half" / "metadata.json").write_text("{oops")
+    assert models.installed_packages() == [installed_tiny_model]
+
+
+def test_find_zh_en_ignores_other_pairs_and_incomplete_packages(
+    installed_tiny_model: models.InstalledModel,
+) -> None:
+    root = paths.argos_packages_dir()
+    other = root / "translate-en_de-1_0"
+    (other / "model").mkdir(parents=True)
+    (other / "model" / "model.bin").write_bytes(b"x")
+    (other / "sentencepiece.model").write_bytes(b"x")
+    (other / "metadata.json").write_text(
+        json.dumps({"from_code": "en", "to_code": "de", "package_version": "1.0"})
+    )
+    newer_but_empty = root / "translate-zh_en-9_9"
+    newer_but_empty.mkdir()
+    (newer_but_empty / "metadata.json").write_text(
+        json.dumps({"from_code": "zh", "to_code": "en", "package_version": "9.9"})
+    )
+    assert len(models.installed_packages()) == 3
+    assert models.find_zh_en() == installed_tiny_model
+
+
+def test_remove_by_name_default_and_unknown(
+    installed_tiny_model: models.InstalledModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["model", "remove", "translate-zh_en"]) == 0
+    assert not installed_tiny_model.path.exists()
+    assert models.find_zh_en() is None
+    capsys.readouterr()
+    assert (
+        cli_error(capsys, "model", "remove") == "reader: model remove: no zh→en model is installed"
+    )
+    assert cli_error(capsys, "model", "remove", "nothing-here").startswith(
+        "reader: nothing-here: no such installed model"
+    )
+
+
+def test_remove_by_path(installed_tiny_model: models.InstalledModel) -> None:
+    removed = models.remove(installed_tiny_model.path)
+    assert removed == installed_tiny_model
+    assert models.installed_packages() == []
+
+
+# --- the index (no network: a local index and file links only) -----------------------------------
+
+
+def test_unreachable_index_says_how_to_install_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", (tmp_path / "no-index").as_uri() + "/")
+    line = cli_error(capsys, "model", "install")
+    assert "cannot reach the Argos package index (no network?)" in line
+    assert "reader model install --file FILE" in line
+
+
+def test_index_is_cached_listed_and_a_failed_download_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    entry = {
+        "package_version": "1.9",
+        "argos_version": "1.9.0",
+        "from_code": "zh",
+        "from_name": "Chinese",
+        "to_code": "en",
+        "to_name": "English",
+        "type": "translate",
+        # argostranslate downloads only http(s) links, so this fails without any network
+        "links": [(tmp_path / "missing.argosmodel").as_uri()],
+    }
+    (index_dir / "index.json").write_text(json.dumps([entry]))
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", index_dir.as_uri() + "/")
+    line = cli_error(capsys, "model", "install")
+    assert line.startswith("reader: model install: download failed")
+    assert "--file FILE" in line
+    # the index was cached where argostranslate keeps it, and `list` shows what it offers
+    assert models.index_path().is_file()
+    assert models.available_packages() == [
+        models.AvailableModel("translate-zh_en", "zh", "en", "1.9")
+    ]
+    assert main(["model", "list"]) == 0
+    assert "translate-zh_en  zh→en  1.9" in capsys.readouterr().out

@@ -1,0 +1,34 @@
+"""Shared setup for the Pilot and snapshot tests: a hermetic glossary copy, waiting for work."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.ui.app import ReaderApp
+from tests.conftest import ROOT, seed
+
+
+def make_app(tmp_path: Path, prefix: str = "001", engine: str = "gloss") -> ReaderApp:
+    glossary = tmp_path / "glossary.csv"
+    shutil.copy(ROOT / "glossary.csv", glossary)
+    return ReaderApp(str(seed(prefix)), engine=engine, glossary=str(glossary))
+
+
+async def wait_until(pilot: Pilot, condition, timeout: float = 30.0) -> None:  # noqa: ANN001
+    """Let the app run until `condition()` holds (workers finish in their own time)."""
+    waited = 0.0
+    while not condition():
+        if waited > timeout:
+            raise AssertionError("the app never reached the expected state")
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+async def wait_translated(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    await wait_until(pilot, lambda: app.reader.translation_done.is_set())
+    await pilot.pause()

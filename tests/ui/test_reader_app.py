@@ -1,0 +1,240 @@
+"""Pilot tests of the reader: navigation, search, glossary editing, post-editing, export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from reader.translate import ParagraphTranslation, TermOccurrence
+from reader.ui.screens.export_dialog import ExportDialog
+from reader.ui.screens.post_edit import PostEditDialog
+from reader.ui.screens.term_dialog import TermDialog
+from tests.ui.helpers import make_app, wait_translated, wait_until
+
+
+def glossary_rows(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return {row[0]: row[1] for row in csv.reader(f) if row and not row[0].startswith("#")}
+
+
+async def test_document_paints_and_translates_every_paragraph(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        screen = app.reader
+        assert screen.doc is not None
+        assert set(screen.view.translations) == {p.id for p in screen.doc.paragraphs}
+        assert screen.engine_name.startswith("gloss")
+        assert screen.view.stacked  # 80 columns: Chinese above English
+
+
+async def test_paragraph_navigation(tmp_path: Path) -> None:
+    app = make_app(tmp_path, "003")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        view = app.reader.view
+        last = len(view.paragraphs) - 1
+        await pilot.press("j", "j")
+        assert view.cursor == 2
+        await pilot.press("k")
+        assert view.cursor == 1
+        await pilot.press("G")
+        assert view.cursor == last
+        assert view.scroll_y > 0
+        await pilot.press("g")
+        assert view.cursor == 0 and view.scroll_y == 0
+        await pilot.press("pagedown")
+        assert view.cursor > 0
+        await pilot.press("pageup")
+        assert view.cursor == 0
+
+
+async def test_reading_position_is_restored(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        await pilot.press("j", "j", "j", "l", "l", "q")
+    again = make_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        assert (again.reader.view.cursor, again.reader.view.char) == (3, 2)
+
+
+async def test_search_finds_both_scripts_and_english(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        view, doc = app.reader.view, app.reader.doc
+        assert doc is not None
+        await pilot.press("slash", *"会议", "enter")  # Simplified query, Traditional text
+        first = view.cursor
+        assert "會議" in doc.paragraphs[first].text[view.char : view.char + 2]
+        await pilot.press("semicolon")
+        assert (view.cursor, view.char) != (first, 0)
+        assert "會議" in doc.paragraphs[view.cursor].text[view.char : view.char + 2]
+        await pilot.press("slash", *"mishap", "enter")
+        assert "mishap" in view.translations[doc.paragraphs[view.cursor].id].text
+
+
+async def test_toggle_script(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        view = app.reader.view
+        assert view.displayed_script == "Traditional"
+        await pilot.press("t")
+        assert view.displayed_script == "Simplified"
+        p = view.paragraphs[0]
+        assert view._display(p)[0] == p.simplified
+        await pilot.press("t")
+        assert view._display(p)[0] == p.text
+
+
+async def test_add_term_writes_the_glossary(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        view = app.reader.view
+        p = view.paragraphs[1]
+        at = p.text.index("調度")
+        view.move_to(1, at)
+        await pilot.press("v", "l", "a")  # select 蔡奇 and add it
+        dialog = app.screen
+        assert isinstance(dialog, TermDialog)
+        assert dialog.query_one("#zh").value == "調度"
+        dialog.query_one("#en").value = "coordinate"
+        await pilot.press("ctrl+s")
+        await wait_translated(pilot)
+        assert glossary_rows(tmp_path / "glossary.csv")["調度"] == "coordinate"
+        assert any(h.surface == "調度" for h in app.reader.hits[p.id])
+
+
+async def test_duplicate_and_empty_terms_are_refused(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        before = (tmp_path / "glossary.csv").read_bytes()
+        app.push_screen(TermDialog(None, zh="北京", refuse=app.reader._refuse))
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press("ctrl+s")
+        assert "required" in str(dialog.query_one("#error").render())
+        dialog.query_one("#en").value = "Peking"
+        await pilot.press("ctrl+s")
+        assert app.screen is dialog
+        assert "already in the glossary" in str(dialog.query_one("#error").render())
+        assert (tmp_path / "glossary.csv").read_bytes() == before
+
+
+async def test_edit_term_under_cursor(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        screen = app.reader
+        p = screen.view.paragraphs[0]
+        hit = next(h for h in screen.hits[p.id] if h.surface == "北京")
+        screen.view.move_to(0, hit.start)
+        await pilot.press("E")
+        dialog = app.screen
+        assert isinstance(dialog, TermDialog)
+        dialog.query_one("#en").value = "Beijing City"
+        await pilot.press("ctrl+s")
+        await wait_translated(pilot)
+        rows = glossary_rows(tmp_path / "glossary.csv")
+        assert rows[hit.entry.zh] == "Beijing City"
+        assert "Beijing City" in screen.view.translations[p.id].text
+
+
+async def test_glossary_changed_on_disk_is_refused_and_kept(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        path = tmp_path / "glossary.csv"
+        path.write_text(path.read_text(encoding="utf-8") + "新词,new word\n", encoding="utf-8")
+        view = app.reader.view
+        view.move_to(1, view.paragraphs[1].text.index("調度"))
+        await pilot.press("v", "l", "a")
+        app.screen.query_one("#en").value = "coordinate"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "調度" not in glossary_rows(path)  # refused: someone else changed the file
+        assert app.reader._unsaved
+        await pilot.press("ctrl+s")  # merge into the file on disk
+        await pilot.pause()
+        rows = glossary_rows(path)
+        assert rows["調度"] == "coordinate" and rows["新词"] == "new word"
+
+
+async def test_post_edit_is_stored_and_marked_human(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        screen = app.reader
+        await pilot.press("j", "p")
+        dialog = app.screen
+        assert isinstance(dialog, PostEditDialog)
+        dialog.query_one("#post-edit-text").text = "Yesterday afternoon, Beijing met."
+        await pilot.press("ctrl+s")
+        pid = screen.view.paragraphs[1].id
+        await wait_until(pilot, lambda: screen.view.translations[pid].human)
+        assert screen.view.translations[pid].text == "Yesterday afternoon, Beijing met."
+        from reader.cache import TranslationMemory
+
+        p = screen.view.paragraphs[1]
+        assert TranslationMemory().post_edit(pid, p.text) == "Yesterday afternoon, Beijing met."
+
+
+async def test_export_writes_the_file(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    out = tmp_path / "out.md"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#path").value = str(out)
+        await pilot.click("#interleaved")
+        await pilot.click("#export")
+        await wait_until(pilot, out.exists)
+    text = out.read_text(encoding="utf-8")
+    assert "> " in text and "| 中文 | English |" not in text  # interleaved layout
+    assert "Beijing" in text
+
+
+async def test_problem_term_jumps(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        view = app.reader.view
+        ids = [p.id for p in view.paragraphs]
+        # mark one term in paragraph 2 missing and one in paragraph 4 forbidden
+        view.set_translations(
+            [
+                ParagraphTranslation(ids[2], "x", "test", [TermOccurrence("a", "A", 5, 7, "missing")]),
+                ParagraphTranslation(ids[4], "y", "test", [
+                    TermOccurrence("b", "B", 1, 2, "applied"),
+                    TermOccurrence("c", "C", 9, 11, "forbidden"),
+                ]),
+            ]
+        )
+        await pilot.press("n")
+        assert (view.cursor, view.char) == (2, 5)
+        await pilot.press("n")
+        assert (view.cursor, view.char) == (4, 9)
+        await pilot.press("n")  # wraps around
+        assert (view.cursor, view.char) == (2, 5)
+        await pilot.press("N")
+        assert (view.cursor, view.char) == (4, 9)
+
+
+async def test_help_lists_every_key(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        from reader.ui.screens.help_screen import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        descriptions = {b.description for b in app.screen.bindings}
+        assert {"Search", "Add term", "Export", "Quit", "Next problem term (missing/forbidden)"} <= descriptions
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
