@@ -160,18 +160,24 @@ def _clean_sense(sense: str) -> str:
     return sense.strip()
 
 
+@lru_cache(maxsize=65536)
 def gloss_word(word: str) -> str:
     """The first usable CC-CEDICT sense of `word`, shortened for a gloss; '' if none."""
     entries = lookup(word)
-    # prefer entries whose headword is not a proper noun (capitalised pinyin) for common words
-    entries.sort(key=lambda e: e.pinyin[:1].isupper())
+    if not entries:
+        return ""
+    # polyphonic words: prefer the reading pypinyin picks (说 shuō "speak", not shuì
+    # "persuade"), then common words over proper nouns (capitalised pinyin)
+    reading = pinyin(word).lower() if len(entries) > 1 else ""
+    entries.sort(key=lambda e: (e.pinyin.lower() != reading, e.pinyin[:1].isupper()))
     for entry in entries:
         for sense in entry.senses:
             if _SKIP_SENSE.match(sense):
                 continue
             cleaned = _clean_sense(sense)
             if cleaned:
-                return cleaned
+                # long encyclopedic senses of place names: the part before the first comma
+                return cleaned.split(", ")[0] if len(cleaned) > 30 else cleaned
     return ""
 
 

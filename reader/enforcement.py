@@ -388,7 +388,7 @@ def _degenerate(
     source = protected.original
     for term in sorted(protected.terms, key=lambda t: -t.start):
         source = source[: term.start] + source[term.end :]
-        english = english.replace(term.rendering, "", 1)
+        english = rendering_pattern(term.rendering).sub("", english, count=1)
     if not source.strip():
         return None
     return degenerate(source, english)

@@ -102,10 +102,16 @@ def _marked_pair(para: Paragraph, tr: ParagraphTranslation | None) -> tuple[str,
 
 
 def _bold_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    out, pos = [], 0
+    runs: list[list[int]] = []
     for start, end in sorted(set(spans)):
-        if start < pos or end <= start or end > len(text):
+        if (runs and start < runs[-1][1]) or end <= start or end > len(text):
             continue  # overlapping or stale span: leave the text unmarked rather than garble it
+        if runs and start == runs[-1][1]:
+            runs[-1][1] = end  # adjacent terms: one bold run, since `****` breaks Markdown
+        else:
+            runs.append([start, end])
+    out, pos = [], 0
+    for start, end in runs:
         out += [text[pos:start], "**", text[start:end], "**"]
         pos = end
     out.append(text[pos:])

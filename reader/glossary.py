@@ -143,20 +143,26 @@ def _split_lines(text: str) -> list[str]:
 def _ends_inside_quotes(line: str, inside: bool) -> bool:
     """Whether a CSV record is still inside a quoted field at the end of `line` (csv semantics:
     a quote opens a field only at the field's start; "" inside a quoted field is a quote)."""
-    at_start = not inside
+    if '"' not in line:  # most lines: the state carries over
+        return inside
     i, n = 0, len(line)
     while i < n:
-        ch = line[i]
         if inside:
-            if ch == '"':
-                if i + 1 < n and line[i + 1] == '"':
-                    i += 1
-                else:
-                    inside = False
-        elif ch == '"' and at_start:
+            close = line.find('"', i)
+            if close < 0:
+                return True
+            if line.startswith('"', close + 1):  # "" is an escaped quote
+                i = close + 2
+                continue
+            inside, i = False, close + 1
+            continue
+        # outside quotes: a quote opens a field only right after a comma or at the start
+        quote = line.find('"', i)
+        if quote < 0:
+            return False
+        if quote == 0 or line[quote - 1] == ",":
             inside = True
-        at_start = ch == "," if not inside else False
-        i += 1
+        i = quote + 1
     return inside
 
 
@@ -375,7 +381,7 @@ class Glossary:
         self.entries.append(entry)
         return entry
 
-    def update(self, zh: str, **changes: object) -> Entry:
+    def update(self, zh: str, /, **changes: object) -> Entry:
         """Change fields of the entry for `zh`, e.g. `update("四早", en="four earlies")`."""
         entry = self._get(zh)
         names = {f.name for f in fields(Entry)} - {"line"}
@@ -560,7 +566,13 @@ def check(glossary: Glossary) -> list[Problem]:
     by_variant: dict[str, Entry] = {}
     for entry in glossary.entries:
         for form in entry.forms[1:]:
-            by_variant.setdefault(form, entry)
+            other = by_variant.setdefault(form, entry)
+            if other is not entry and other.en.strip().lower() != entry.en.strip().lower():
+                report(
+                    entry.line,
+                    f"conflicting renderings for variant {form}: {entry.en!r} here, "
+                    f"{other.en!r} for {other.zh} on line {other.line}",
+                )
     for entry in glossary.entries:
         key = entry.key
         first = by_key.get(key)

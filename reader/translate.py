@@ -7,7 +7,7 @@ Guarantees of `Translator.translate`:
   `on_paragraph` fires once per paragraph as soon as all its sentences are done, and `cancel`
   is honoured between chunks of `batch_size` sentences.
 - Every sentence is looked up in the translation memory first, all at once; only misses go to
-  the engine, in length-sorted batches, each distinct sentence once. Each finished batch is
+  the engine, in length-sorted batches, each distinct sentence once. Each finished sentence is
   committed, so a cancelled or interrupted run resumes where it stopped, and a second run over
   the same document costs no model time.
 - The engine receives the Simplified form of each sentence with glossary terms protected;
@@ -233,16 +233,24 @@ class Translator:
             return _in_order(results, ids)
 
         # chunks of about batch_size sentences, in the order asked for
-        while remaining:
+        translated: dict[MemoryKey, _Sentence] = {}  # this run's results, for repeats
+        next_item = 0
+        while next_item < len(remaining):
             if cancel is not None and cancel.is_set():
                 break
             chunk: list[_Pending] = []
             size = 0
-            while remaining and (not chunk or size < self.batch_size):
-                item = remaining.pop(0)
+            while next_item < len(remaining) and (not chunk or size < self.batch_size):
+                item = remaining[next_item]
+                next_item += 1
+                for sentence in item.sentences:
+                    if not sentence.done and sentence.key in translated:
+                        _copy(translated[sentence.key], sentence)  # type: ignore[index]
                 chunk.append(item)
                 size += sum(not s.done for s in item.sentences)
-            self._translate_chunk([s for item in chunk for s in item.sentences if not s.done])
+            todo = [s for item in chunk for s in item.sentences if not s.done]
+            self._translate_chunk(todo)
+            translated.update((s.key, s) for s in todo if s.key is not None)
             for item in chunk:
                 finish(self._assemble(item))
         return _in_order(results, ids)
@@ -265,22 +273,22 @@ class Translator:
                     f"engine {self.engine.name} returned {len(outputs)} outputs "
                     f"for {len(sources)} sentences"
                 )
-            stored: list[tuple[MemoryKey, str, dict[str, Any]]] = []
             for key, output in zip(batch, outputs, strict=True):
                 first = by_key[key][0]
                 assert first.protected is not None
+                # repairs may call the engine again (n-best, prefix): seconds per sentence
                 result = enforce(self.engine, first.protected, output, repair=self.repair)
                 for sentence in by_key[key]:
                     sentence.english, sentence.checks = result.english, result.checks
                     sentence.flag, sentence.done = result.degenerate, True
-                meta = {
-                    "v": _META_VERSION,
-                    "terms": [c.status for c in result.checks],
-                    "degenerate": result.degenerate,
-                }
-                stored.append((key, result.english, meta))
-            if self.memory is not None:
-                self.memory.put_many(stored)  # one commit per batch: resumable
+                if self.memory is not None:
+                    meta = {
+                        "v": _META_VERSION,
+                        "terms": [c.status for c in result.checks],
+                        "degenerate": result.degenerate,
+                    }
+                    # a commit per sentence (cheap in WAL mode): an interrupted run keeps it
+                    self.memory.put(key, result.english, meta)
 
     # -- sentences -----------------------------------------------------------------------
 
@@ -380,6 +388,11 @@ class Translator:
             own = [next(checks) for _ in range(_term_count(sentence))]
             terms += _occurrences(sentence, own, 0)
         return ParagraphTranslation(paragraph.id, english, "human", terms, human=True)
+
+
+def _copy(source: _Sentence, target: _Sentence) -> None:
+    target.english, target.checks, target.flag = source.english, source.checks, source.flag
+    target.done = True
 
 
 def _in_order(

@@ -11,13 +11,7 @@ from reader.engines.argos import ArgosEngine
 from reader.engines.base import NBestEngine, TranslationEngine
 from reader.models import InstalledModel
 from tests.conftest import seed
-from tests.tiny_model import (
-    TINY_OUTPUT_PIECES,
-    installed_tiny_model,
-    tiny_argos_archive,
-)
-
-__all__ = ["installed_tiny_model", "tiny_argos_archive"]  # fixtures, until conftest loads them
+from tests.tiny_model import TINY_OUTPUT_PIECES
 
 SENTENCES = [
     "国务院召开常务会议。",

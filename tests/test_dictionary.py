@@ -51,3 +51,8 @@ def test_gloss_word_skips_surname_and_variant_senses() -> None:
     assert dictionary.gloss_word("会议") == "meeting"
     assert not dictionary.gloss_word("王").startswith("surname")
     assert dictionary.gloss_word("不是一个词语啊") == ""
+
+
+def test_gloss_prefers_the_contextual_reading_and_short_place_names() -> None:
+    assert dictionary.gloss_word("说") != "persuade"
+    assert "," not in dictionary.gloss_word("武汉")

@@ -99,3 +99,14 @@ def test_write_export_is_atomic_and_replaces(tmp_path: Path) -> None:
 def test_default_output_path() -> None:
     assert default_output_path("dir/news.txt") == Path("dir/news.bilingual.md")
     assert default_output_path("-") == Path("stdin.bilingual.md")
+
+
+def test_adjacent_terms_make_one_bold_run() -> None:
+    doc = Document("x.txt", "txt", "utf-8", "simplified", [_para("a", "社区联防联控")])
+    terms = [
+        TermOccurrence("社区", "community", 0, 2, "applied", 0, 9),
+        TermOccurrence("联防联控", "joint prevention and control", 2, 6, "applied", 10, 38),
+    ]
+    tr = {"a": ParagraphTranslation("a", "community joint prevention and control", "gloss", terms)}
+    md = export_markdown(doc, tr, date=DATE)
+    assert "| **社区联防联控** |" in md and "****" not in md

@@ -66,6 +66,7 @@ def test_only_zh_and_en_are_required(tmp_path: Path) -> None:
         ("联防联控,a\n聯防聯控,a\n", 3, "duplicate term"),  # same term, other script
         ("四早,early\n四早,prompt\n", 3, "conflicting renderings"),
         ("四早,a,早发现\n早发现,b\n", 3, "variant of 四早"),
+        ("四早,a,早发现\n四个早,b,早發現\n", 3, "conflicting renderings for variant 早发现"),
         ("ok,fine\n四早,a,,,,,,high\n", 3, "bad priority"),
         ('ok,fine\n四早,"a"b\n', 3, "unbalanced quotes"),  # CSV parse error
         ('ok,fine\n四早,a "quoted\n', 3, 'odd number of "'),
@@ -221,3 +222,25 @@ def test_resolve_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hermetic
     assert resolve_glossary(None) == (path, "your glossary")
     write(tmp_path, HEADER)
     assert resolve_glossary(None)[0] == Path("glossary.csv")
+
+
+def test_suggest_terms_finds_repeated_expressions_not_in_the_glossary() -> None:
+    from reader.loading import load_text
+    from reader.suggest import suggest_terms
+
+    doc = load_text(
+        "坚持外防输入、内防反弹，落实四早。\n\n各地落实四早，坚持外防输入。\n\n"
+        "聯防聯控仍要加強，外防輸入不能鬆懈，四早要求。\n\n"
+        "出门戴好口罩。口罩要常换。联防联控。\n"
+    )
+    glossary = Glossary.from_text(HEADER + "联防联控,joint prevention and control\n")
+    suggestions = suggest_terms(doc, glossary, top=30)
+    by_term = {s.term: s for s in suggestions}
+    assert by_term["外防输入"].count == 3  # counted across scripts
+    assert by_term["四早"].count == 3
+    assert by_term["口罩"].gloss == "mask"
+    assert "联防联控" not in by_term  # in the glossary, written in the other script
+    assert "外防" not in by_term and "输入" not in by_term  # only ever inside 外防输入
+    assert "内防反弹" not in by_term  # seen once
+    assert all(len(s.term) >= 2 for s in suggestions)
+    assert len(suggest_terms(doc, glossary, top=1)) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -173,7 +174,8 @@ def test_suggest_lists_and_adds_by_number(
     doc = tmp_path / "doc.txt"
     doc.write_text(
         "坚持外防输入、内防反弹，落实四早。\n\n各地落实四早，坚持外防输入。\n\n"
-        "联防联控仍要加强，外防输入不能松懈，四早要求必须落实。\n",
+        "联防联控仍要加强，外防输入不能松懈，四早要求必须落实。\n\n"
+        "出门戴好口罩。口罩要常换。\n",
         encoding="utf-8",
     )
     g = ["--glossary", str(gpath)]
@@ -195,3 +197,31 @@ def test_suggest_lists_and_adds_by_number(
     )
     assert code == 2 and "not a number from 1 to" in err
     assert Glossary.load(gpath).find("外防输入") is None
+    mask = terms.index("口罩") + 1
+    code, out, err = run(
+        capsys, "glossary", "suggest", str(doc), "--add", f"{number},{mask}", "--en", *g
+    )
+    assert code == 0 and "added 口罩 → mask" in out
+    assert "skipped 外防输入: no dictionary gloss" in err
+    assert Glossary.load(gpath).find("口罩").en == "mask"
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_suggest_add_asks_for_each_candidate(
+    capsys: pytest.CaptureFixture[str],
+    gpath: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("坚持外防输入，做到四早。\n\n外防输入不松懈，四早不放松。\n", encoding="utf-8")
+    # first candidate: yes, with this rendering; second: quit
+    monkeypatch.setattr("sys.stdin", FakeTerminal("y\nguarding against imported cases\nq\n"))
+    code, out, _ = run(capsys, "glossary", "suggest", str(doc), "--add", "--glossary", str(gpath))
+    assert code == 0 and "added 1 entries" in out
+    added = [e for e in Glossary.load(gpath).entries if e.zh in ("外防输入", "四早")]
+    assert [e.en for e in added] == ["guarding against imported cases"]

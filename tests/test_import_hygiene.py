@@ -25,10 +25,17 @@ def test_core_modules_are_found() -> None:
 def test_no_core_module_imports_textual() -> None:
     # one interpreter per module, all started at once: a module imported by an earlier one
     # must not hide its own textual import (2 cores: ~2 s in all)
-    code = "import importlib, sys; importlib.import_module(sys.argv[1]); print('textual' in sys.modules)"
+    code = (
+        "import importlib, sys; importlib.import_module(sys.argv[1]); "
+        "print('textual' in sys.modules)"
+    )
     runs = {
         name: subprocess.Popen(
-            [sys.executable, "-c", code, name], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", code, name],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for name in CORE
     }

@@ -12,9 +12,7 @@ import pytest
 from reader import models, paths
 from reader.cli import main
 from reader.errors import ReaderError
-from tests.tiny_model import TINY_FOLDER, installed_tiny_model, tiny_argos_archive
-
-__all__ = ["installed_tiny_model", "tiny_argos_archive"]  # fixtures, until conftest loads them
+from tests.tiny_model import TINY_FOLDER
 
 TOP = TINY_FOLDER
 

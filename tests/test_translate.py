@@ -19,8 +19,6 @@ from reader.translate import (
 )
 from tests.engines import DictEngine, LoopEngine, NBestDictEngine, PlaceholderEngine, make_doc
 
-pytest_plugins = ["tests.tiny_model"]
-
 MECHANISM = Entry("联防联控机制", "joint prevention and control mechanism")
 COVID = Entry("新冠肺炎", "COVID-19", forbidden=["Wuhan pneumonia"])
 DNT = Entry("市委", "municipal committee", dnt=True)
@@ -329,3 +327,31 @@ class _Stdin:
         import io
 
         self.buffer = io.BytesIO(data)
+
+
+def test_repeats_across_chunks_are_translated_once(memory: TranslationMemory) -> None:
+    engine = DictEngine()
+    doc = make_doc("会议召开。", "北京今天召开会议。", "会议召开。")
+    result = Translator(engine, None, memory, batch_size=1).translate(doc)
+    assert engine.sentences == ["会议召开。", "北京今天召开会议。"]
+    assert result["p2"].text == result["p0"].text == "the meeting held."
+
+
+class CrashingEngine(DictEngine):
+    """Dies on its second batch, as a run killed mid-way would."""
+
+    def translate_batch(self, sentences):
+        if self.calls:
+            raise KeyboardInterrupt
+        return super().translate_batch(sentences)
+
+
+def test_interrupted_run_keeps_finished_sentences(memory: TranslationMemory) -> None:
+    doc = make_doc(*TEXTS)
+    with pytest.raises(KeyboardInterrupt):
+        Translator(CrashingEngine(), glossary(), memory, batch_size=2).translate(doc)
+    kept = memory.count()
+    assert kept == 2
+    engine = DictEngine()
+    Translator(engine, glossary(), memory, batch_size=2).translate(doc)
+    assert len(engine.sentences) == 6 - kept

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -42,7 +44,7 @@ def test_spans_cover_text_contiguously() -> None:
     text = "昨天下午，北京 new coronavirus 疫情防控工作领导小组第三十四次会议召开。"
     spans = wrap(text, 9)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_newline_forces_a_break_and_width_one_makes_progress() -> None:

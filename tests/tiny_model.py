@@ -87,16 +87,17 @@ def sinusoids(length: int, depth: int):  # -> numpy array [length, depth]
     return np.concatenate([np.sin(angles), np.cos(angles)], axis=1).astype(np.float32)
 
 
-def output_bias(vocabulary: list[str]):  # -> numpy array
+def output_bias(vocabulary: list[str], real_pieces: int | None = None):  # -> numpy array
     """A bias on the output layer so random weights emit English-looking pieces.
 
     Whole ASCII words get +6, ASCII fragments +3, everything else (Chinese, bytes, <unk>,
-    </s>) -8, so the junk is English-looking words rather than Chinese characters.
+    </s>) -8, so the junk is English-looking words rather than Chinese characters. Padding
+    pieces past the first `real_pieces` (unknown to SentencePiece) get -8 too.
     """
     import numpy as np
 
     bias = np.full(len(vocabulary), -8.0, dtype=np.float32)
-    for i, piece in enumerate(vocabulary):
+    for i, piece in enumerate(vocabulary[:real_pieces]):
         word = piece.replace("▁", "")
         if word and word.isascii() and word.isprintable() and not piece.startswith("<"):
             # whole words (▁-prefixed) above fragments, so the junk has spaces in it
@@ -129,6 +130,7 @@ def random_transformer(
     ffn: int,
     seed: int,
     stop_after: int | None = None,
+    real_pieces: int | None = None,
 ):  # -> ctranslate2.specs.TransformerSpec
     """A CTranslate2 Transformer spec (pre-norm, shared vocabulary) with seeded random weights.
 
@@ -178,7 +180,7 @@ def random_transformer(
         setattr(layer_spec, leaf, array)
 
     model_spec.visit_spec(spec, fill)
-    spec.decoder.projection.bias = output_bias(vocabulary)
+    spec.decoder.projection.bias = output_bias(vocabulary, real_pieces)
     if stop_after is not None:
         eos = vocabulary.index("</s>")
         positions = sinusoids(MAX_POSITIONS, d_model)
@@ -249,6 +251,7 @@ def build_package(
     sp_bytes = train_sentencepiece(corpus_lines(), sp_vocab_size, character_coverage)
     sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
     vocabulary = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    real_pieces = len(vocabulary)
     if model_vocab_size and model_vocab_size > len(vocabulary):
         vocabulary += [f"▁zz{i:05d}" for i in range(model_vocab_size - len(vocabulary))]
     spec = random_transformer(
@@ -259,6 +262,7 @@ def build_package(
         ffn=ffn,
         seed=seed,
         stop_after=stop_after,
+        real_pieces=real_pieces,
     )
     spec.validate()
     spec.optimize(quantization=quantization)

@@ -17,7 +17,7 @@ def make_app(tmp_path: Path, prefix: str = "001", engine: str = "gloss") -> Read
     return ReaderApp(str(seed(prefix)), engine=engine, glossary=str(glossary))
 
 
-async def wait_until(pilot: Pilot, condition, timeout: float = 30.0) -> None:  # noqa: ANN001
+async def wait_until(pilot: Pilot, condition, timeout: float = 30.0) -> None:
     """Let the app run until `condition()` holds (workers finish in their own time)."""
     waited = 0.0
     while not condition():

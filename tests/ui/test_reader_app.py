@@ -210,11 +210,18 @@ async def test_problem_term_jumps(tmp_path: Path) -> None:
         # mark one term in paragraph 2 missing and one in paragraph 4 forbidden
         view.set_translations(
             [
-                ParagraphTranslation(ids[2], "x", "test", [TermOccurrence("a", "A", 5, 7, "missing")]),
-                ParagraphTranslation(ids[4], "y", "test", [
-                    TermOccurrence("b", "B", 1, 2, "applied"),
-                    TermOccurrence("c", "C", 9, 11, "forbidden"),
-                ]),
+                ParagraphTranslation(
+                    ids[2], "x", "test", [TermOccurrence("a", "A", 5, 7, "missing")]
+                ),
+                ParagraphTranslation(
+                    ids[4],
+                    "y",
+                    "test",
+                    [
+                        TermOccurrence("b", "B", 1, 2, "applied"),
+                        TermOccurrence("c", "C", 9, 11, "forbidden"),
+                    ],
+                ),
             ]
         )
         await pilot.press("n")
@@ -235,6 +242,12 @@ async def test_help_lists_every_key(tmp_path: Path) -> None:
 
         assert isinstance(app.screen, HelpScreen)
         descriptions = {b.description for b in app.screen.bindings}
-        assert {"Search", "Add term", "Export", "Quit", "Next problem term (missing/forbidden)"} <= descriptions
+        assert {
+            "Search",
+            "Add term",
+            "Export",
+            "Quit",
+            "Next problem term (missing/forbidden)",
+        } <= descriptions
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -35,11 +35,6 @@ from reader.ui.messages import (
     TranslationFinished,
     WordLookedUp,
 )
-from reader.ui.screens.export_dialog import ExportDialog, ExportRequest
-from reader.ui.screens.glossary_search import GlossarySearch
-from reader.ui.screens.help_screen import HelpScreen
-from reader.ui.screens.post_edit import PostEditDialog
-from reader.ui.screens.term_dialog import TermDialog, TermEdit
 from reader.ui.widgets.bilingual_view import PROBLEMS, BilingualView
 from reader.ui.widgets.dictionary_panel import DictionaryPanel
 from reader.ui.widgets.glossary_panel import GlossaryPanel, summarize
@@ -49,6 +44,8 @@ if TYPE_CHECKING:
     from reader.document import Document, Paragraph
     from reader.glossary import Entry, Glossary
     from reader.matching import TermHit
+    from reader.ui.screens.export_dialog import ExportRequest
+    from reader.ui.screens.term_dialog import TermEdit
 
 EXIT_AFTER_PAINT = "READER_EXIT_AFTER_PAINT"  # "1": exit on first paint; "document": once shown
 
@@ -139,7 +136,9 @@ class ReaderScreen(Screen[None]):
         self.status.show(f"Loading {self.path}…")
         if os.environ.get(EXIT_AFTER_PAINT) == "1":
             self.call_after_refresh(self.app.exit)
-        self.load()
+        # load after the first paint: the worker's imports would otherwise hold the GIL the
+        # first frame needs (measured: seed first paint 2.1x -> see bench/startup.py)
+        self.call_after_refresh(self.load)
         self.watch(self.view, "scroll_y", self._schedule_reprioritize, init=False)
 
     # -- loading -------------------------------------------------------------------------------
@@ -536,6 +535,8 @@ class ReaderScreen(Screen[None]):
         return None
 
     def action_add_term(self) -> None:
+        from reader.ui.screens.term_dialog import TermDialog  # dialogs load on first use
+
         p = self.view.current
         if p is None or self.glossary is None:
             return
@@ -556,6 +557,8 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(dialog, self._term_edited)
 
     def action_edit_term(self) -> None:
+        from reader.ui.screens.term_dialog import TermDialog
+
         entry = self._term_under_cursor()
         if entry is None:
             self.notify("no glossary term under the cursor (ctrl+f searches the glossary)")
@@ -563,6 +566,9 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(TermDialog(entry, refuse=self._refuse), self._term_edited)
 
     def action_search_glossary(self) -> None:
+        from reader.ui.screens.glossary_search import GlossarySearch
+        from reader.ui.screens.term_dialog import TermDialog
+
         if self.glossary is None:
             return
 
@@ -603,16 +609,14 @@ class ReaderScreen(Screen[None]):
                 )
             )
         else:
-            entry = glossary.update(
+            glossary.update(
                 edit.original_zh,
+                zh=edit.zh,
                 en=edit.en,
                 accept=edit.accept,
                 forbidden=edit.forbidden,
                 note=edit.note,
             )
-            # Glossary.update's first parameter is named zh, so a new zh cannot go through
-            # it; TermDialog has already refused a duplicate
-            entry.zh = edit.zh
         return keys
 
     def _save_glossary(self, edit: TermEdit | None, keys: set[str]) -> None:
@@ -676,6 +680,8 @@ class ReaderScreen(Screen[None]):
     # -- post-editing ---------------------------------------------------------------------------
 
     def action_post_edit(self) -> None:
+        from reader.ui.screens.post_edit import PostEditDialog  # TextArea: ~40 ms import
+
         p = self.view.current
         if p is None:
             return
@@ -763,6 +769,8 @@ class ReaderScreen(Screen[None]):
     # -- export, help, quit -----------------------------------------------------------------------
 
     def action_export(self) -> None:
+        from reader.ui.screens.export_dialog import ExportDialog
+
         if self.doc is None:
             return
         from reader.export import default_output_path
@@ -792,6 +800,8 @@ class ReaderScreen(Screen[None]):
         self.app.call_from_thread(self.notify, f"exported {path}{note}")
 
     def action_help(self) -> None:
+        from reader.ui.screens.help_screen import HelpScreen
+
         self.app.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
 
     def save_position(self) -> None:

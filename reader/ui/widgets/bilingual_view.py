@@ -431,7 +431,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         blank = Segment(" ")
         rows: list[Strip] = []
         if layout.stacked:
-            for n, strip in enumerate(zh_strips):
+            for strip in zh_strips:
                 rows.append(Strip.join([Strip([bar, blank]), strip]))
             for n, strip in enumerate(en_strips):
                 rows.append(Strip.join([Strip([bar, mark if n == 0 else blank]), strip]))
