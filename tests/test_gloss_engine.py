@@ -35,3 +35,8 @@ def test_quotes_hug_their_content() -> None:
 def test_one_output_per_input_in_order() -> None:
     outs = GlossEngine().translate_batch(["会议", "", "疫情"])
     assert len(outs) == 3 and outs[1] == "" and outs[0] != outs[2]
+
+
+def test_padded_placeholders_inside_quotes_and_brackets_hug_them() -> None:
+    out = GlossEngine().gloss("增强“ XTERM0X ”意识（ XTERM1X ）")
+    assert '"XTERM0X"' in out and "(XTERM1X)" in out

@@ -105,7 +105,8 @@ def _join(pieces: list[str]) -> str:
     quotes_open = False
     for piece in pieces:
         if piece == " ":
-            if text and not text.endswith(" "):
+            opened = text.endswith(("(", "[")) or (quotes_open and text.endswith(('"', "'")))
+            if text and not text.endswith(" ") and not opened:
                 text += " "
             continue
         if piece in ('"', "'"):
@@ -118,5 +119,7 @@ def _join(pieces: list[str]) -> str:
             continue
         glue = not text or text.endswith(" ") or text[-1] in _NO_SPACE_AFTER
         glue = glue or (quotes_open and text[-1] in "\"'") or piece[0] in _NO_SPACE_BEFORE
+        if piece[0] in _NO_SPACE_BEFORE:
+            text = text.rstrip(" ")
         text += piece if glue else " " + piece
     return text.strip()
