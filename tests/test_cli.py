@@ -118,3 +118,21 @@ def test_terms_finds_terms_in_traditional_text_with_original_offsets(
             assert para.text[occ["start"] : occ["end"]] == occ["surface"]
     surfaces = {o["surface"] for t in payload["terms"] for o in t["occurrences"]}
     assert "聯防聯控" in surfaces  # the Traditional original, not the Simplified form
+
+
+def test_export_with_the_installed_argos_package_reports_term_statuses(
+    installed_tiny_model, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "003.md"
+    assert main(["export", str(seed("003")), "--engine", "argos", "-o", str(out)]) == 0
+    assert "engine: argos" in capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert "- **Engine:** argos (" in text
+    appendix = text.split("## Glossary terms")[1].split("## Lines dropped")[0]
+    assert "| Applied | Repaired | Missing | Forbidden |" in appendix
+    rows = [r for r in appendix.splitlines() if r.startswith("| ") and "---" not in r][1:]
+    assert rows
+    # random weights never produce the renderings themselves: every occurrence was repaired
+    counts = [list(map(int, r.strip("| ").split(" | ")[2:7])) for r in rows]
+    assert all(total == sum(by_status) for total, *by_status in counts)
+    assert sum(c[2] for c in counts) > 0
