@@ -33,7 +33,8 @@ MAX_WORDS = 6
 class Suggestion:
     term: str  # Simplified
     count: int  # occurrences in the document
-    gloss: str  # dictionary gloss, "" when none
+    gloss: str  # dictionary sense of the whole term, "" when none
+    literal: str = ""  # word-by-word gloss, a hint when there is no dictionary sense
 
 
 def suggest_terms(doc: Document, glossary: Glossary, top: int = 30) -> list[Suggestion]:
@@ -74,8 +75,14 @@ def suggest_terms(doc: Document, glossary: Glossary, top: int = 30) -> list[Sugg
         candidates.items(),
         key=lambda item: (-_score(item[0], item[1], words_in[item[0]]), item[0]),
     )
-    gloss = _glosser()
-    return [Suggestion(term, count, gloss(term)) for term, count in ranked[:top]]
+    from reader.dictionary import gloss_word
+    from reader.engines.gloss import GlossEngine
+
+    literal = GlossEngine().gloss
+    return [
+        Suggestion(term, count, sense := gloss_word(term), "" if sense else literal(term))
+        for term, count in ranked[:top]
+    ]
 
 
 def _score(term: str, count: int, words: int) -> float:
@@ -98,11 +105,3 @@ def _rarity(word: str) -> float:
 
     freq = jieba.dt.FREQ.get(word, 0)  # counts from jieba's corpus, e.g. 工作 ≈ 50k
     return max(0.15, min(1.0, 1.5 - math.log10(freq + 1) / 3))
-
-
-def _glosser():  # -> Callable[[str], str]
-    try:
-        from reader.dictionary import gloss_word
-    except ImportError:  # reader/dictionary.py without gloss_word
-        return lambda term: ""
-    return gloss_word

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import unicodedata
 
 
 def add_document_args(parser: argparse.ArgumentParser) -> None:
@@ -33,3 +34,22 @@ def add_glossary_arg(parser: argparse.ArgumentParser) -> None:
         help="glossary CSV (default: ./glossary.csv if present, else your own glossary; "
         "see `reader glossary path`)",
     )
+
+
+def display_width(text: str) -> int:
+    """Terminal cells: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """Columns padded by display width; empty trailing columns dropped."""
+    rows = [[" ".join(cell.split()) for cell in row] for row in rows]  # one line per row
+    keep = [i for i in range(len(headers)) if any(row[i] for row in rows) or i < 2]
+    headers = [headers[i] for i in keep]
+    rows = [[row[i] for i in keep] for row in rows]
+    widths = [max(display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = []
+    for row in [headers, *rows]:
+        cells = [cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

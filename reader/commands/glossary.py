@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from typing import TYPE_CHECKING
 
-from reader.commands.common import add_glossary_arg
+from reader.commands.common import add_glossary_arg, table
 from reader.errors import ReaderError
 from reader.glossary import Entry, Glossary, check, resolve_glossary
 
@@ -193,7 +192,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         ]
         for e in entries
     ]
-    print(_table(["ZH", "EN", "VARIANTS", "CATEGORY", "PRI", "DNT", "NOTE"], rows))
+    print(table(["ZH", "EN", "VARIANTS", "CATEGORY", "PRI", "DNT", "NOTE"], rows))
     return 0
 
 
@@ -311,8 +310,13 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if not suggestions:
         print("no suggestions: no repeated expressions outside the glossary", file=sys.stderr)
         return 0
-    rows = [[str(i), s.term, str(s.count), s.gloss] for i, s in enumerate(suggestions, 1)]
-    print(_table(["#", "TERM", "COUNT", "GLOSS"], rows))
+    rows = [
+        [str(i), s.term, str(s.count), s.gloss or (f"~ {s.literal}" if s.literal else "")]
+        for i, s in enumerate(suggestions, 1)
+    ]
+    print(table(["#", "TERM", "COUNT", "GLOSS"], rows))
+    if any(s.literal and not s.gloss for s in suggestions):
+        print("(~ marks a word-by-word hint: the dictionary has no sense for the whole term)")
     if args.add is None:
         return 0
     if args.add == "ask":
@@ -384,23 +388,5 @@ def _load_document(path: str, encoding: str | None) -> Document:
 # --- table output ----------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    """Columns padded by display width (Chinese is two cells); empty trailing columns dropped."""
-    rows = [[" ".join(cell.split()) for cell in row] for row in rows]  # one line per row
-    keep = [i for i in range(len(headers)) if any(row[i] for row in rows) or i < 2]
-    headers = [headers[i] for i in keep]
-    rows = [[row[i] for i in keep] for row in rows]
-    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = []
-    for row in [headers, *rows]:
-        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)

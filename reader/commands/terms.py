@@ -7,7 +7,7 @@ import json
 import sys
 from collections import Counter
 
-from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
+from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg, table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -104,12 +104,12 @@ def run(args: argparse.Namespace) -> int:
     if not ordered:
         print("no glossary terms found")
         return 0
-    width = max(len(r["zh"]) for r in ordered)
+    rows = []
     for r in ordered:
         forms = "/".join(f for f in r["forms"] if f != r["zh"])
         statuses = ", ".join(f"{s} {n}" for s, n in sorted(r["statuses"].items()))
-        zh = r["zh"] + (f" ({forms})" if forms else "")
-        print(f"{zh:<{width * 2 + 4}}\t×{r['count']}\t{r['en']}\t{statuses}")
+        rows.append([r["zh"], forms, str(r["count"]), statuses, r["en"]])
+    print(table(["TERM", "AS WRITTEN", "COUNT", "STATUS", "RENDERING"], rows))
     problems = sum(
         r["statuses"].get("missing", 0) + r["statuses"].get("forbidden", 0) for r in ordered
     )
