@@ -136,3 +136,26 @@ def test_export_with_the_installed_argos_package_reports_term_statuses(
     counts = [list(map(int, r.strip("| ").split(" | ")[2:7])) for r in rows]
     assert all(total == sum(by_status) for total, *by_status in counts)
     assert sum(c[2] for c in counts) > 0
+
+
+def test_terms_reports_shorter_terms_shadowed_by_longer_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    glossary = tmp_path / "g.csv"
+    glossary.write_text(
+        "zh,en\n联防联控,joint prevention and control\n"
+        "联防联控机制,joint prevention and control mechanism\n",
+        encoding="utf-8",
+    )
+    doc = tmp_path / "d.txt"
+    doc.write_text("要抓实聯防聯控機制，加强联防联控。\n", encoding="utf-8")
+    args = ["terms", str(doc), "--no-translate", "--glossary", str(glossary)]
+    assert main([*args, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    counts = {t["zh"]: t["count"] for t in payload["terms"]}
+    assert counts == {"联防联控机制": 1, "联防联控": 1}
+    assert payload["shadowed"] == [{"zh": "联防联控", "inside": "联防联控机制", "count": 1}]
+    assert main(args) == 0
+    assert "联防联控 inside 联防联控机制 ×1" in capsys.readouterr().out

@@ -32,11 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from reader.matching import TermMatcher
     from reader.translate import TermOccurrence
 
     if args.no_translate:
         from reader.loading import load_document
-        from reader.matching import TermMatcher
         from reader.session import open_glossary
 
         doc = load_document(args.file, encoding=args.encoding)
@@ -60,6 +60,11 @@ def run(args: argparse.Namespace) -> int:
         translations = session.translator.translate(doc)  # type: ignore[attr-defined]
         per_paragraph = {pid: tr.terms for pid, tr in translations.items()}
         engine = session.engine_name
+        matcher = TermMatcher(session.glossary.entries)
+    # shorter terms found only inside longer ones (联防联控 inside 联防联控机制)
+    shadowed: Counter[tuple[str, str]] = Counter(
+        (s.short.zh, s.long.zh) for p in doc.paragraphs for s in matcher.shadowed(p)
+    )
 
     records: dict[str, dict] = {}
     for index, para in enumerate(doc.paragraphs, start=1):
@@ -94,6 +99,10 @@ def run(args: argparse.Namespace) -> int:
         payload = {
             "source": args.file,
             "engine": engine,
+            "shadowed": [
+                {"zh": short, "inside": long, "count": n}
+                for (short, long), n in sorted(shadowed.items())
+            ],
             "terms": [
                 {**r, "forms": dict(r["forms"]), "statuses": dict(r["statuses"])} for r in ordered
             ],
@@ -110,6 +119,10 @@ def run(args: argparse.Namespace) -> int:
         statuses = ", ".join(f"{s} {n}" for s, n in sorted(r["statuses"].items()))
         rows.append([r["zh"], forms, str(r["count"]), statuses, r["en"]])
     print(table(["TERM", "AS WRITTEN", "COUNT", "STATUS", "RENDERING"], rows))
+    if shadowed:
+        print("\nshadowed by a longer term (not counted above):")
+        for (short, long), n in sorted(shadowed.items(), key=lambda kv: -kv[1]):
+            print(f"  {short} inside {long} ×{n}")
     problems = sum(
         r["statuses"].get("missing", 0) + r["statuses"].get("forbidden", 0) for r in ordered
     )
