@@ -57,7 +57,7 @@ class GlossEngine:
 
     @property
     def settings_key(self) -> str:
-        return "first-sense"
+        return "first-sense-v2"  # bump when the gloss output changes: it keys the memory
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         return [self.gloss(s) for s in sentences]
