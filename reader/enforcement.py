@@ -164,7 +164,10 @@ def restore(protected: Protected, output: str) -> tuple[str, set[int]]:
     for index, token in enumerate(protected.tokens):
         if not token:
             continue
-        matches = list(_mangled(token).finditer(output))
+        # brackets the source itself put around the term (【】 → []) are the sentence's, not
+        # mangling, so they stay in the English
+        bracketed = re.search(rf"[\[【]\s*{re.escape(token)}\s*[\]】]", protected.source)
+        matches = list(_mangled(token, not bracketed).finditer(output))
         if any(m.group() != token for m in matches):
             repaired.add(index)
         found = [(m.start(), m.end()) for m in matches]
@@ -201,7 +204,7 @@ def restore(protected: Protected, output: str) -> tuple[str, set[int]]:
 
 
 @lru_cache(maxsize=256)
-def _mangled(token: str) -> re.Pattern[str]:
+def _mangled(token: str, square: bool = True) -> re.Pattern[str]:
     """`XTERM0X` as an engine may mangle it: `X TERM 0 X`, `xterm0x`, `XTERM0`, `[XTERM0X]`."""
     match = re.fullmatch(r"([^\d]*)(\d+)([^\d]*)", token)
     assert match, token
@@ -209,8 +212,8 @@ def _mangled(token: str) -> re.Pattern[str]:
     sep = r"[\s_\-]*"
     head_re = sep.join(re.escape(c) for c in head if c.isalnum())
     tail_re = sep.join(re.escape(c) for c in tail if c.isalnum())
-    # not parentheses: a term in （） in the source keeps them in the English
-    brackets = r"[\[\]⟦⟧【】<>«»_]*"
+    # never parentheses: a term in （） in the source keeps them in the English
+    brackets = r"[\[\]⟦⟧【】<>«»_]*" if square else r"[⟦⟧<>«»_]*"
     body = f"{head_re}{sep}{number}(?!\\d)"
     if tail_re:
         body += f"(?:{sep}{tail_re}(?![A-Za-z]))?"

@@ -283,3 +283,10 @@ def test_long_rendering_of_a_short_term_is_not_degenerate() -> None:
     assert result.english.startswith("The disease")  # capitalised: matched case-insensitively
     assert result.degenerate is None
     assert [c.status for c in result.checks] == ["applied"]
+
+
+def test_square_brackets_from_the_source_stay_around_the_rendering() -> None:
+    sentence = "【联防联控机制】"
+    protected = protect(sentence, [SentenceTerm(1, 7, MECHANISM, "联防联控机制")], "placeholder")
+    english, repaired = restore(protected, f"[{protected.tokens[0]}]")
+    assert english == "[joint prevention and control mechanism]" and not repaired
