@@ -450,7 +450,7 @@ class Glossary:
                 emit(_csv_line(columns, nl) if rewrite_all else self._header_raw)
             elif isinstance(item, str):
                 emit(item)
-            elif id(item.entry) in current:  # else removed
+            elif isinstance(item, _Row) and id(item.entry) in current:  # else removed
                 written.append(item.entry)
                 if not rewrite_all and item.raw and item.entry == item.snapshot:
                     emit(item.raw)

@@ -120,8 +120,8 @@ def _read_tbx(path: Path, data: bytes) -> list[Entry]:
         category = ""
         for child in term_entry.iter():
             name = _local(child.tag)
-            if name == "note" and (child.text or "").strip():
-                notes.append(child.text.strip())
+            if name == "note" and (text := (child.text or "").strip()):
+                notes.append(text)
             elif name == "descrip" and child.get("type") == "subjectField":
                 category = (child.text or "").strip()
         for lang_set in term_entry:
@@ -140,7 +140,7 @@ def _read_tbx(path: Path, data: bytes) -> list[Entry]:
                     ),
                     "",
                 )
-                value = term.text.strip()
+                value = (term.text or "").strip()
                 if lang.startswith("zh"):
                     zh_terms.append(value)
                 elif lang.startswith("en"):

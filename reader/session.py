@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.document import Document
 from reader.glossary import Glossary
+
+if TYPE_CHECKING:
+    from reader.translate import Translator
 
 
 def open_glossary(explicit: str | None, *, warn: bool = True) -> Glossary:
@@ -28,12 +32,12 @@ def open_glossary(explicit: str | None, *, warn: bool = True) -> Glossary:
 class Session:
     doc: Document
     glossary: Glossary
-    translator: object  # reader.translate.Translator
+    translator: Translator
     engine_message: str
 
     @property
     def engine_name(self) -> str:
-        engine = self.translator.engine  # type: ignore[attr-defined]
+        engine = self.translator.engine
         return f"{engine.name} ({engine.model_id})"
 
 

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(len(session.doc.paragraphs), "translating")
     translations = session.translator.translate(
         session.doc, on_paragraph=lambda _: progress.advance()
-    )  # type: ignore[attr-defined]
+    )
     progress.done()
     text = export_markdown(
         session.doc, translations, layout=args.layout, engine_name=session.engine_name

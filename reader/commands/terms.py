@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"reader: {session.engine_message}", file=sys.stderr)
         doc = session.doc
-        translations = session.translator.translate(doc)  # type: ignore[attr-defined]
+        translations = session.translator.translate(doc)
         per_paragraph = {pid: tr.terms for pid, tr in translations.items()}
         engine = session.engine_name
         matcher = TermMatcher(session.glossary.entries)

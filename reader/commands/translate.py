@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"reader: {session.engine_message}", file=sys.stderr)
     translator = session.translator
     if args.protect:
-        translator.protect = args.protect  # type: ignore[attr-defined]
+        translator.protect = args.protect
     doc = session.doc
     order = [p.id for p in doc.paragraphs]
     done: dict[str, ParagraphTranslation] = {}
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
     try:
-        translator.translate(doc, on_paragraph=on_paragraph)  # type: ignore[attr-defined]
+        translator.translate(doc, on_paragraph=on_paragraph)
     finally:
         progress.done()
     return 0

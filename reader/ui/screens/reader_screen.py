@@ -41,9 +41,12 @@ from reader.ui.widgets.glossary_panel import GlossaryPanel, summarize
 from reader.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from reader.document import Document, Paragraph
     from reader.glossary import Entry, Glossary
     from reader.matching import TermHit
+    from reader.translate import Translator
     from reader.ui.screens.export_dialog import ExportRequest
     from reader.ui.screens.term_dialog import TermEdit
 
@@ -96,7 +99,7 @@ class ReaderScreen(Screen[None]):
         self.doc_key = ""
         self.glossary: Glossary | None = None
         self.hits: dict[str, list[TermHit]] = {}
-        self.translator = None  # reader.translate.Translator, built in a worker
+        self.translator: Translator | None = None  # built in a worker
         self.engine_name = ""
         self.translating = False
         self.translation_done = threading.Event()  # tests and the benchmark wait on it
@@ -109,8 +112,8 @@ class ReaderScreen(Screen[None]):
         self._word: tuple[str, int, int, str] | None = None  # paragraph id, start, end, sense
         self._unsaved: list[TermEdit] = []
         self._last_search = ""
-        self._reprioritize_timer = None
-        self._panel_timer = None
+        self._reprioritize_timer: Timer | None = None
+        self._panel_timer: Timer | None = None
 
     # -- composition ---------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self.hits: dict[str, list[TermHit]] = {}
         self.cursor = 0  # paragraph index
         self.char = 0  # character offset in Paragraph.text
-        self.anchor: int | None = None  # selection start, offset in Paragraph.text
+        self.selection_anchor: int | None = None  # selection start, offset in Paragraph.text
         self.word_span: tuple[int, int] | None = None  # word under the cursor (dictionary)
         self.search_query = ""
         self.show_other_script = False  # `t`: Simplified for a Traditional text and vice versa
@@ -181,7 +181,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         index = max(0, min(index, len(self.paragraphs) - 1))
         if index != self.cursor or not keep_selection:
-            self.anchor = None
+            self.selection_anchor = None
         self.cursor = index
         self.char = max(0, min(char, max(0, len(self.paragraphs[index].text) - 1)))
         self.word_span = None
@@ -194,14 +194,14 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             self.move_to(self.cursor, self.char + delta, keep_selection=True)
 
     def toggle_selection(self) -> None:
-        self.anchor = None if self.anchor is not None else self.char
+        self.selection_anchor = None if self.selection_anchor is not None else self.char
         self._invalidate_row(self.cursor)
 
     @property
     def selection(self) -> tuple[int, int] | None:
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return None
-        return min(self.anchor, self.char), max(self.anchor, self.char) + 1
+        return min(self.selection_anchor, self.char), max(self.selection_anchor, self.char) + 1
 
     def set_word_span(self, span: tuple[int, int] | None) -> None:
         self.word_span = span
@@ -400,7 +400,9 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
     def _row_strips(self, i: int) -> list[Strip]:
         is_cursor = i == self.cursor
         cursor_state = (
-            (self.char, self.anchor, self.word_span, self.has_focus) if is_cursor else None
+            (self.char, self.selection_anchor, self.word_span, self.has_focus)
+            if is_cursor
+            else None
         )
         key = (i, self._layout_width, self._row_version[i], self._view_version, cursor_state)
         cached = self._strips.get(key)
