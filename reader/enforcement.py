@@ -397,6 +397,15 @@ def _degenerate(
     return degenerate(source, english)
 
 
+def degenerate_output(
+    protected: Protected,
+    output: str,
+    degenerate: Callable[[str, str], str | None] = degenerate_reason,
+) -> str | None:
+    """Why the engine's raw output for a protected sentence is unusable, or None."""
+    return _degenerate(protected, restore(protected, output)[0], degenerate)
+
+
 def _retry_degenerate(
     engine: TranslationEngine,
     protected: Protected,

@@ -15,8 +15,10 @@ Guarantees of `Translator.translate`:
   `Paragraph.text` and in the English. English sentences are joined with one space.
 - A user's post-edit wins over machine output; its terms are verified against the human text.
 - Text with no Han characters (a paragraph, or a sentence such as "2024.") passes through.
-- Output the degenerate-output guard still rejects after retries is kept but flagged in
-  `ParagraphTranslation.flags`.
+- Degenerate outputs (loops, passthrough, absurd lengths) of a batch are first decoded again
+  together, in one call, when the engine can decode differently (`VariedEngine`: repeats
+  forbidden); what still fails gets per-sentence retries (n-best, clause by clause), and output
+  the guard still rejects is kept but flagged in `ParagraphTranslation.flags`.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from reader.engines.base import TranslationEngine, VariedEngine
+
 if TYPE_CHECKING:
     from reader.cache import MemoryEntry, MemoryKey, TranslationMemory
     from reader.document import Document, Paragraph
     from reader.enforcement import Protect, Protected, TermCheck
-    from reader.engines.base import TranslationEngine
     from reader.glossary import Glossary
     from reader.matching import TermMatcher
 
@@ -267,12 +270,8 @@ class Translator:
         for i in range(0, len(order), self.batch_size):
             batch = order[i : i + self.batch_size]
             sources = [by_key[k][0].protected.source for k in batch]  # type: ignore[union-attr]
-            outputs = self.engine.translate_batch(sources)
-            if len(outputs) != len(sources):
-                raise RuntimeError(
-                    f"engine {self.engine.name} returned {len(outputs)} outputs "
-                    f"for {len(sources)} sentences"
-                )
+            outputs = self._checked(sources, self.engine.translate_batch(sources))
+            outputs = self._retry_varied([by_key[k][0] for k in batch], outputs)
             for key, output in zip(batch, outputs, strict=True):
                 first = by_key[key][0]
                 assert first.protected is not None
@@ -289,6 +288,34 @@ class Translator:
                     }
                     # a commit per sentence (cheap in WAL mode): an interrupted run keeps it
                     self.memory.put(key, result.english, meta)
+
+    def _checked(self, sources: list[str], outputs: list[str]) -> list[str]:
+        if len(outputs) != len(sources):
+            raise RuntimeError(
+                f"engine {self.engine.name} returned {len(outputs)} outputs "
+                f"for {len(sources)} sentences"
+            )
+        return outputs
+
+    def _retry_varied(self, sentences: list[_Sentence], outputs: list[str]) -> list[str]:
+        """Decode every degenerate output of a batch again, differently, in one engine call
+        (one call per sentence made the guard 20x slower on a model that loops often)."""
+        from reader.enforcement import degenerate_output
+
+        if not isinstance(self.engine, VariedEngine):
+            return outputs
+        protected = [s.protected for s in sentences]
+        assert all(p is not None for p in protected)
+        bad = [i for i, p in enumerate(protected) if degenerate_output(p, outputs[i])]  # type: ignore[arg-type]
+        if not bad:
+            return outputs
+        sources = [protected[i].source for i in bad]  # type: ignore[union-attr]
+        retried = self._checked(sources, self.engine.translate_batch_varied(sources))
+        outputs = list(outputs)
+        for i, output in zip(bad, retried, strict=True):
+            if not degenerate_output(protected[i], output):  # type: ignore[arg-type]
+                outputs[i] = output
+        return outputs
 
     # -- sentences -----------------------------------------------------------------------
 

@@ -240,6 +240,18 @@ class LoopEngine(DictEngine):
         return [loop, good if self.nbest_good else loop][:n]
 
 
+class VariedLoopEngine(LoopEngine):
+    """Loops like LoopEngine, but decodes cleanly when asked to decode differently."""
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.varied_calls: list[list[str]] = []
+
+    def translate_batch_varied(self, sentences: Sequence[str]) -> list[str]:
+        self.varied_calls.append(list(sentences))
+        return [dictionary_translate(s, self.lexicon) for s in sentences]
+
+
 def make_doc(*texts: str, source: str = "test.txt"):  # -> Document
     """A Document of plain paragraphs, sentences split after 。！？ (what reader.loading does
     for plain text, without the cleaning)."""

@@ -125,3 +125,16 @@ def test_importing_the_engine_loads_no_heavy_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_varied_decoding_never_repeats_a_trigram(engine: ArgosEngine) -> None:
+    from reader.engines.base import VariedEngine
+
+    assert isinstance(engine, VariedEngine)
+    outputs = engine.translate_batch_varied([*SENTENCES, ""])
+    assert len(outputs) == len(SENTENCES) + 1 and outputs[-1] == ""
+    _, sp = engine._load()
+    for output in outputs[:-1]:
+        pieces = sp.encode(output, out_type=str)
+        trigrams = [tuple(pieces[i : i + 3]) for i in range(len(pieces) - 2)]
+        assert len(trigrams) == len(set(trigrams)), output

@@ -17,7 +17,14 @@ from reader.translate import (
     document_key,
     terms_without_translation,
 )
-from tests.engines import DictEngine, LoopEngine, NBestDictEngine, PlaceholderEngine, make_doc
+from tests.engines import (
+    DictEngine,
+    LoopEngine,
+    NBestDictEngine,
+    PlaceholderEngine,
+    VariedLoopEngine,
+    make_doc,
+)
 
 MECHANISM = Entry("联防联控机制", "joint prevention and control mechanism")
 COVID = Entry("新冠肺炎", "COVID-19", forbidden=["Wuhan pneumonia"])
@@ -200,6 +207,18 @@ def test_degenerate_output_retried_with_nbest(memory: TranslationMemory) -> None
     result = Translator(engine, None, memory).translate(make_doc(TEXTS[3]))
     assert result["p0"].text == "the whole city test result all is negative."
     assert result["p0"].flags == []
+
+
+def test_degenerate_outputs_of_a_batch_are_redecoded_in_one_call(
+    memory: TranslationMemory,
+) -> None:
+    engine = VariedLoopEngine(nbest_good=False)
+    doc = make_doc("会议召开。全市检测结果都是阴性。", "检测结果都是阴性。")
+    result = Translator(engine, None, memory).translate(doc)
+    assert engine.varied_calls == [["检测结果都是阴性。", "全市检测结果都是阴性。"]]
+    assert result["p0"].flags == [] and result["p1"].flags == []
+    assert "negative negative" not in result["p0"].text
+    assert result["p1"].text == "test result all is negative."
 
 
 def test_degenerate_output_retried_clause_by_clause(memory: TranslationMemory) -> None:

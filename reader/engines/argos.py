@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 LENGTH_PENALTY = 0.2
 
 
+RETRY_NO_REPEAT_NGRAM = 3
+
+
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -121,6 +124,16 @@ class ArgosEngine:
         }
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        return self._translate(sentences, self._options())
+
+    def translate_batch_varied(self, sentences: Sequence[str]) -> list[str]:
+        """Decode again with repeats forbidden: the retry for degenerate (looping) outputs."""
+        options = self._options()
+        # a repeated 3-gram is what every loop (阴性阴性阴性…, (applause) (applause)…) is made of
+        options.update(no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM, repetition_penalty=1.2)
+        return self._translate(sentences, options)
+
+    def _translate(self, sentences: Sequence[str], options: dict[str, Any]) -> list[str]:
         results = [""] * len(sentences)
         todo = [(i, s) for i, s in enumerate(sentences) if s.strip()]
         if not todo:
@@ -136,7 +149,7 @@ class ArgosEngine:
                 target_prefix=[prefix] * len(chunk) if prefix else None,
                 max_batch_size=self.batch_size,
                 batch_type="examples",
-                **self._options(),
+                **options,
             )
             for (i, _), output in zip(chunk, outputs, strict=True):
                 results[i] = self._detokenize(sp, output.hypotheses[0])

@@ -38,3 +38,11 @@ class NBestEngine(TranslationEngine, Protocol):
     def translate_nbest(self, sentence: str, n: int, target_prefix: str | None = None) -> list[str]:
         """Return up to `n` hypotheses, best first; with a prefix, each starts with it."""
         ...
+
+
+@runtime_checkable
+class VariedEngine(TranslationEngine, Protocol):
+    """An engine that can decode a batch again differently (e.g. with repeats forbidden);
+    the pipeline sends every degenerate output of a batch through it in one call."""
+
+    def translate_batch_varied(self, sentences: Sequence[str]) -> list[str]: ...

@@ -188,9 +188,10 @@ class ReaderScreen(Screen[None]):
             view.move_to(0)
         self._refresh_panel()
         self.status.show(f"{len(message.doc.paragraphs)} paragraphs · choosing the engine…")
-        self.start_translation()
         if os.environ.get(EXIT_AFTER_PAINT) == "document":
             self.call_after_refresh(self.app.exit)
+        # after the text is painted: the engine's imports (jieba ~0.6 s) hold the GIL
+        self.call_after_refresh(self.start_translation)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.status.show(message.error)
