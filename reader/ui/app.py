@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import App
-from textual.screen import Screen
 
 from reader.ui.screens.reader_screen import ReaderScreen
 
@@ -25,12 +24,12 @@ class ReaderApp(App[None]):
         self.path = path
         self.options = {"encoding": encoding, "engine": engine, "glossary": glossary}
 
-    def get_default_screen(self) -> Screen:
-        return ReaderScreen(self.path, **self.options)  # type: ignore[arg-type]
+    def on_mount(self) -> None:
+        # pushed, not the default screen: only pushed screens can be switched for another
+        # document (`o`)
+        self.push_screen(ReaderScreen(self.path, **self.options))  # type: ignore[arg-type]
 
     @property
     def reader(self) -> ReaderScreen:
-        """The reader screen (the bottom of the stack, under any dialog)."""
-        screen = self.screen_stack[0]
-        assert isinstance(screen, ReaderScreen)
-        return screen
+        """The reader screen (under any dialog; the newest after opening another document)."""
+        return next(s for s in reversed(self.screen_stack) if isinstance(s, ReaderScreen))

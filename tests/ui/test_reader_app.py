@@ -201,6 +201,30 @@ async def test_export_writes_the_file(tmp_path: Path) -> None:
     assert "Beijing" in text
 
 
+async def test_open_another_document_cancels_the_old_run(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from reader.ui.screens.open_dialog import OpenDialog
+    from tests.conftest import seed
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.reader.doc is not None)
+        old = app.reader
+        await pilot.press("o")
+        dialog = app.screen
+        assert isinstance(dialog, OpenDialog)
+        dialog.query_one(Input).value = str(tmp_path / "missing.txt")
+        await pilot.press("enter")
+        assert app.screen is dialog and "no such file" in str(dialog.query_one("#error").render())
+        dialog.query_one(Input).value = str(seed("002"))
+        await pilot.press("enter")
+        await wait_translated(pilot)
+        assert app.reader is not old and old._cancel.is_set()
+        assert app.reader.doc is not None and app.reader.doc.source == str(seed("002"))
+        assert sum(isinstance(s, type(old)) for s in app.screen_stack) == 1  # replaced
+
+
 async def test_problem_term_jumps(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -78,6 +78,7 @@ class ReaderScreen(Screen[None]):
         Binding("s", "toggle_glossary_panel", "Terms panel"),
         Binding("d", "toggle_dictionary", "Dictionary panel", show=False),
         Binding("e", "export", "Export"),
+        Binding("o", "open_document", "Open another document", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit_reader", "Quit"),
     ]
@@ -820,6 +821,22 @@ class ReaderScreen(Screen[None]):
             )
         except OSError as error:  # never lose the quit over a position
             self.log.warning(f"could not save the reading position: {error}")
+
+    def action_open_document(self) -> None:
+        from reader.ui.screens.open_dialog import OpenDialog
+
+        directory = str(Path(self.path).parent) + "/" if self.path != "-" else "./"
+        self.app.push_screen(OpenDialog(directory), self._open_document)
+
+    def _open_document(self, path: str | None) -> None:
+        if path is None:
+            return
+        # the old screen's unmount cancels its translation run; its position is kept
+        self.save_position()
+        self.cancel_translation()
+        new = ReaderScreen(path, engine=self.engine_choice, glossary=self.glossary_path)
+        # switch once the dialog has finished closing, so only this screen is replaced
+        self.app.call_later(self.app.switch_screen, new)
 
     def action_quit_reader(self) -> None:
         self.cancel_translation()
