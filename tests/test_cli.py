@@ -159,3 +159,12 @@ def test_terms_reports_shorter_terms_shadowed_by_longer_ones(
     assert payload["shadowed"] == [{"zh": "联防联控", "inside": "联防联控机制", "count": 1}]
     assert main(args) == 0
     assert "联防联控 inside 联防联控机制 ×1" in capsys.readouterr().out
+
+
+def test_reader_on_a_bad_path_is_one_line_before_any_ui(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(tmp_path / "missing.txt")]) == 2
+    assert capsys.readouterr().err.strip().endswith("missing.txt: no such file")
+    assert main([str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err

@@ -27,7 +27,10 @@ def run(args: argparse.Namespace) -> int:
         raise ReaderError("-", "the reader needs a file; pipe into `reader export -` instead")
     from pathlib import Path
 
-    if not Path(args.file).is_file():
+    path = Path(args.file)
+    if path.is_dir():
+        raise ReaderError(args.file, "is a directory, not a document")
+    if not path.is_file():
         raise ReaderError(args.file, "no such file")
     from reader.ui.app import ReaderApp  # textual: ~150 ms, only when the reader opens
 
