@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 # a temp file older than this was left by a writer that died; younger ones may be in use
@@ -40,7 +41,9 @@ def write_text_atomic(
     write_bytes_atomic(path, text.encode(encoding), backup=backup)
 
 
-def _replace_with(target: Path, fill, mode_from: Path | None = None) -> None:  # type: ignore[no-untyped-def]
+def _replace_with(
+    target: Path, fill: Callable[[str], object], mode_from: Path | None = None
+) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:

@@ -48,9 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reader.document import DroppedLine
-
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_HAN_CHAR = re.compile(f"[{HAN}]")
+from reader.han import HAN
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+from reader.han import HAN_CHAR, han_count
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 MIN_RATIO = 0.3
@@ -28,14 +29,6 @@ PASSTHROUGH_SHARE = 0.5  # Han characters as a share of the output's non-space c
 
 # back-to-back repeats of a character unit (1–20 chars holding a letter or Han character)
 _CHAR_LOOP = re.compile(r"(\S{1,20}?)(?:\s*\1){3,}")
-
-
-def han_count(text: str) -> int:
-    return len(HAN.findall(text))
-
-
-def has_han(text: str) -> bool:
-    return HAN.search(text) is not None
 
 
 def degenerate_reason(source: str, output: str) -> str | None:
@@ -51,7 +44,7 @@ def degenerate_reason(source: str, output: str) -> str | None:
         return f"repetition loop ({loop})"
     han_out = han_count(out)
     if han_out >= 2 and han_out >= PASSTHROUGH_SHARE * len(out):
-        copied = sum(1 for ch in HAN.findall(out) if ch in source)
+        copied = sum(1 for ch in HAN_CHAR.findall(out) if ch in source)
         if copied >= 0.8 * han_out:
             return "untranslated (output copies the Chinese)"
     if len(src) >= MIN_CHARS_FOR_RATIO:

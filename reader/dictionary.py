@@ -15,7 +15,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _lock = threading.Lock()
 
 
@@ -66,11 +65,6 @@ def lookup(word: str) -> list[DictEntry]:
     with _lock:
         lines = _index().get(word, ())
     return [entry for line in lines if (entry := _parse(line))]
-
-
-def has_word(word: str) -> bool:
-    with _lock:
-        return word in _index()
 
 
 _TONE_MARKS = {
@@ -179,7 +173,3 @@ def gloss_word(word: str) -> str:
                 # long encyclopedic senses of place names: the part before the first comma
                 return cleaned.split(", ")[0] if len(cleaned) > 30 else cleaned
     return ""
-
-
-def is_han(text: str) -> bool:
-    return bool(_HAN.search(text))

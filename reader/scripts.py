@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reader.cleaning import HAN
+from reader.han import han_count
 
 if TYPE_CHECKING:
     from reader.document import Script
 
-_HAN_CHAR = re.compile(f"[{HAN}]")
 # Stretches converted separately when a phrase changed the length: text between punctuation.
 _STRETCH = re.compile(r"[^\s，。！？；：、,.!?;:「」『』“”‘’（）()《》【】]+|.", re.S)
 _MIXED_SHARE = 0.2
@@ -118,7 +117,7 @@ def _differing(a: str, b: str) -> int:
 def count_scripts(text: str, simplified: str | None = None) -> ScriptCounts:
     """Count the characters of `text` that t2s changes (Traditional-only) and that s2t
     changes (Simplified-only). Pass `simplified` when it is already known, to save a pass."""
-    han = len(_HAN_CHAR.findall(text))
+    han = han_count(text)
     if not han:
         return ScriptCounts()
     if simplified is None:
@@ -137,7 +136,7 @@ def count_scripts_many(texts: Sequence[str], simplified: Sequence[str]) -> list[
     counts: list[ScriptCounts] = []
     start = 0
     for text, simple in zip(texts, simplified, strict=True):
-        han = len(_HAN_CHAR.findall(text))
+        han = han_count(text)
         trad = traditional[start : start + len(text)]
         start += len(text) + 1
         if han:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from reader.document import Document
 from reader.glossary import Glossary
+from reader.han import HAN
 
-_HAN_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+_HAN_ONLY = re.compile(f"^[{HAN}]+$")
 _NUMERAL = re.compile(r"^[一二三四五六七八九十两百千]+[\u4e00-\u9fff]{1,3}$")
 # function words that make poor term edges (…的, 在…, 和…)
 _EDGE_STOP = frozenset(

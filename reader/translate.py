@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reader.engines.base import TranslationEngine, VariedEngine
+from reader.han import has_han
 
 if TYPE_CHECKING:
     from reader.cache import MemoryEntry, MemoryKey, TranslationMemory
@@ -188,7 +189,6 @@ class Translator:
         *,
         use_engine: bool,
     ) -> dict[str, ParagraphTranslation]:
-        from reader.degenerate import has_han
 
         ids = list(paragraph_ids) if paragraph_ids is not None else [p.id for p in doc.paragraphs]
         results: dict[str, ParagraphTranslation] = {}
@@ -321,7 +321,6 @@ class Translator:
 
     def _sentences(self, doc: Document, paragraph: Paragraph) -> list[_Sentence]:
         from reader.cache import MemoryKey, glossary_digest
-        from reader.degenerate import has_han
         from reader.enforcement import SentenceTerm, protect
 
         spans = [(s.start, s.end) for s in paragraph.sentences] or [(0, len(paragraph.text))]

@@ -12,7 +12,7 @@ import pytest
 from reader import models, paths
 from reader.cli import main
 from reader.errors import ReaderError
-from tests.tiny_model import TINY_FOLDER
+from tests.tiny_model import TINY_FOLDER, metadata
 
 TOP = TINY_FOLDER
 
@@ -219,13 +219,7 @@ def test_index_is_cached_listed_and_a_failed_download_is_one_line(
     index_dir = tmp_path / "index"
     index_dir.mkdir()
     entry = {
-        "package_version": "1.9",
-        "argos_version": "1.9.0",
-        "from_code": "zh",
-        "from_name": "Chinese",
-        "to_code": "en",
-        "to_name": "English",
-        "type": "translate",
+        **metadata("1.9", "Chinese to English"),
         # argostranslate downloads only http(s) links, so this fails without any network
         "links": [(tmp_path / "missing.argosmodel").as_uri()],
     }

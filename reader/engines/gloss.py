@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from reader import dictionary
+from reader.han import HAN_RUN
 
 # Chinese punctuation to its English counterpart, spacing handled by _join
 _PUNCT = {
@@ -40,7 +41,6 @@ _PUNCT = {
     "·": " ",
     "　": " ",
 }
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _OTHER_TOKEN = re.compile("\\s+|[" + "".join(_PUNCT) + "]|[^\\s" + "".join(_PUNCT) + "]+")
 _NO_SPACE_BEFORE = set(",.!?;:)]%")
 _NO_SPACE_AFTER = set("([")
@@ -65,7 +65,7 @@ class GlossEngine:
     def gloss(self, sentence: str) -> str:
         pieces: list[str] = []
         pos = 0
-        for match in _HAN_RUN.finditer(sentence):
+        for match in HAN_RUN.finditer(sentence):
             pieces.extend(_split_other(sentence[pos : match.start()]))
             pieces.extend(_gloss_han(match.group()))
             pos = match.end()

@@ -21,13 +21,16 @@ class ReaderApp(App[None]):
         glossary: str | None = None,
     ) -> None:
         super().__init__()
-        self.path = path
-        self.options = {"encoding": encoding, "engine": engine, "glossary": glossary}
+        self.path, self.encoding, self.engine, self.glossary = path, encoding, engine, glossary
 
     def on_mount(self) -> None:
         # pushed, not the default screen: only pushed screens can be switched for another
         # document (`o`)
-        self.push_screen(ReaderScreen(self.path, **self.options))  # type: ignore[arg-type]
+        self.push_screen(
+            ReaderScreen(
+                self.path, encoding=self.encoding, engine=self.engine, glossary=self.glossary
+            )
+        )
 
     @property
     def reader(self) -> ReaderScreen:

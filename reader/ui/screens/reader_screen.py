@@ -477,6 +477,7 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False)
     def look_up(self, p: Paragraph, char: int) -> None:
         from reader import dictionary  # jieba + CC-CEDICT: ~1 s on first use, in this thread
+        from reader.han import has_han
 
         spans = self._segments.get(p.id)
         if spans is None:
@@ -489,7 +490,7 @@ class ReaderScreen(Screen[None]):
             (span for span in spans if span[0] <= char < span[1]), (char, char + 1, 0, 0)
         )
         word = p.text[start:end].strip()
-        if not word or not dictionary.is_han(word):
+        if not word or not has_han(word):
             self.post_message(WordLookedUp(p.id, start, end, "", "", []))
             return
         simplified = p.simplified[s_start:s_end] or word
