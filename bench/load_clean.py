@@ -15,8 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader import cleaning, decoding, scripts, sentences  # noqa: E402
-from reader.loading import load_document  # noqa: E402
+from reader.documents import (  # noqa: E402
+    cleaning,
+    decoding,
+    scripts,
+    sentences,
+)
+from reader.documents.loading import load_document  # noqa: E402
 
 RUNS = 5
 TARGET_BYTES = 1_000_000

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from reader.document import Document
-from reader.glossary import Entry, Glossary
-from reader.matching import TermMatcher, paragraph_from_text
+from reader.documents.document import Document
+from reader.glossary.file import Entry, Glossary
+from reader.glossary.matching import TermMatcher, paragraph_from_text
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")

@@ -12,7 +12,8 @@ the same threads, and the model stops after 48 pieces, so each decodes the same 
     so argostranslate does not try to download xx_sent_ud_sm. Its CTranslate2 call gets
     max_decoding_length=128 (argostranslate has no setting for it) through a thin wrapper.
 (b) raw CTranslate2 over all sentences, length-sorted, batches of 32: the limit.
-(c) our pipeline: `reader.translate.Translator(ArgosEngine, glossary=None, memory)` over each
+(c) our pipeline: `reader.translation.pipeline.Translator(ArgosEngine, glossary=None,
+    memory)` over each
     seed document, memory empty, with the degenerate-output guard switched off: random
     weights make every output loop, which a trained model rarely does, so this is the
     pipeline's own cost.
@@ -62,8 +63,8 @@ def hermetic_env(root: Path, threads: int) -> None:
     os.environ.pop("READER_GLOSSARY", None)
 
 
-def load_seeds():  # -> list[reader.document.Document]
-    from reader.loading import load_document
+def load_seeds():  # -> list[reader.documents.document.Document]
+    from reader.documents.loading import load_document
 
     return [load_document(path) for path in sorted((ROOT / "seeds").glob("*.txt"))]
 
@@ -112,7 +113,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="reader-bench-"))
     hermetic_env(tmp, args.threads)
 
-    from reader.models import install_from_file
+    from reader.translation.packages import install_from_file
 
     model = install_from_file(archive)
     import spacy  # ~2 s
@@ -156,9 +157,9 @@ def main() -> int:
     rate_b = timed("(b) raw CTranslate2, sorted batches of 32", len(sentences), run_raw)
 
     # (c), (d) our pipeline -----------------------------------------------------------------------
-    from reader.cache import TranslationMemory
-    from reader.engines.argos import ArgosEngine
-    from reader.translate import Translator
+    from reader.translation.engines.argos import ArgosEngine
+    from reader.translation.memory import TranslationMemory
+    from reader.translation.pipeline import Translator
 
     engine = ArgosEngine(
         model,
@@ -170,10 +171,10 @@ def main() -> int:
     engine.translate_batch([sentences[0]])
     memory = TranslationMemory(tmp / "memory.sqlite3")
 
-    import reader.enforcement
+    import reader.translation.enforcement
 
-    guard = reader.enforcement._degenerate
-    reader.enforcement._degenerate = lambda *_args, **_kwargs: None
+    guard = reader.translation.enforcement._degenerate
+    reader.translation.enforcement._degenerate = lambda *_args, **_kwargs: None
 
     def run_pipeline(memory: TranslationMemory = memory) -> None:
         translator = Translator(engine, None, memory, batch_size=64)
@@ -184,7 +185,7 @@ def main() -> int:
         "(c) reader pipeline, ArgosEngine, empty memory, guard off", len(sentences), run_pipeline
     )
     rate_d = timed("(d) reader pipeline, second run (memory)", len(sentences), run_pipeline)
-    reader.enforcement._degenerate = guard
+    reader.translation.enforcement._degenerate = guard
     rate_g = None
     if not args.no_guard_run:
         guarded = TranslationMemory(tmp / "guarded.sqlite3")

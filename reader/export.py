@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reader.atomic import write_text_atomic
-from reader.document import Document, Paragraph
-from reader.translate import ParagraphTranslation, TermOccurrence
+from reader.documents.document import Document, Paragraph
+from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 
 LAYOUTS = ("table", "interleaved")
 STATUSES = ("applied", "repaired", "missing", "forbidden")

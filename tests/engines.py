@@ -1,6 +1,6 @@
 """Deterministic translation engines for tests: each misbehaves in one controlled way.
 
-All implement `reader.engines.base.TranslationEngine` and record what they were asked:
+All implement `reader.translation.engines.base.TranslationEngine` and record what they were asked:
 `calls` holds every `translate_batch` input list, `sentences` every sentence sent.
 """
 
@@ -253,10 +253,11 @@ class VariedLoopEngine(LoopEngine):
 
 
 def make_doc(*texts: str, source: str = "test.txt"):  # -> Document
-    """A Document of plain paragraphs, sentences split after 。！？ (what reader.loading does
+    """A Document of plain paragraphs, sentences split after 。！？
+    (what reader.documents.loading does
     for plain text, without the cleaning)."""
-    from reader.document import Document, Sentence
-    from reader.matching import paragraph_from_text
+    from reader.documents.document import Document, Sentence
+    from reader.glossary.matching import paragraph_from_text
 
     paragraphs = []
     for number, text in enumerate(texts):

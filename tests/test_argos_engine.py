@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from reader.engines.argos import ArgosEngine
-from reader.engines.base import NBestEngine, TranslationEngine
-from reader.models import InstalledModel
+from reader.translation.engines.argos import ArgosEngine
+from reader.translation.engines.base import NBestEngine, TranslationEngine
+from reader.translation.packages import InstalledModel
 from tests.conftest import seed
 from tests.tiny_model import TINY_OUTPUT_PIECES
 
@@ -117,7 +117,8 @@ def test_nbest_of_blank_is_empty(engine: ArgosEngine) -> None:
 
 def test_importing_the_engine_loads_no_heavy_libraries() -> None:
     code = (
-        "import sys, reader.engines.argos, reader.models, reader.commands.model\n"
+        "import sys, reader.translation.engines.argos, reader.translation.packages,"
+        " reader.commands.model\n"
         "heavy = {'ctranslate2', 'sentencepiece', 'torch', 'argostranslate', 'textual'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )
@@ -128,7 +129,7 @@ def test_importing_the_engine_loads_no_heavy_libraries() -> None:
 
 
 def test_varied_decoding_never_repeats_a_trigram(engine: ArgosEngine) -> None:
-    from reader.engines.base import VariedEngine
+    from reader.translation.engines.base import VariedEngine
 
     assert isinstance(engine, VariedEngine)
     outputs = engine.translate_batch_varied([*SENTENCES, ""])

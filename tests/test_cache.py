@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from reader.cache import MemoryKey, TranslationMemory, glossary_digest
+from reader.translation.memory import MemoryKey, TranslationMemory, glossary_digest
 
 
 def key(sentence: str, digest: str = "") -> MemoryKey:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.cleaning import (
+from reader.documents.cleaning import (
     clean,
     clean_inline,
     drop_boilerplate_lines,

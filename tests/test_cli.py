@@ -108,7 +108,7 @@ def test_terms_finds_terms_in_traditional_text_with_original_offsets(
     payload = json.loads(capsys.readouterr().out)
     by_zh = {t["zh"]: t for t in payload["terms"]}
     assert "联防联控" in by_zh or "联防联控机制" in by_zh
-    from reader.loading import load_document
+    from reader.documents.loading import load_document
 
     doc = load_document(seed("001"))
     paragraphs = {p.id: p for p in doc.paragraphs}

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from reader.decoding import decode_bytes, plausibility, sniff_binary
+from reader.documents.decoding import decode_bytes, plausibility, sniff_binary
 from tests.conftest import seed
 
 SIMPLIFIED = "北京市新型冠状病毒肺炎疫情防控工作领导小组召开会议，要求坚决防止高风险人员进京。"

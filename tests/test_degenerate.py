@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from reader.degenerate import degenerate_reason
+from reader.translation.degenerate import degenerate_reason
 
 # hand translations of seed sentences (a Chinese line, then the English indented): the
 # calibration set for the length-ratio bounds

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reader.enforcement import (
+from reader.glossary.file import Entry
+from reader.translation.enforcement import (
     SentenceTerm,
     enforce,
     protect,
@@ -12,7 +13,6 @@ from reader.enforcement import (
     restore,
     verify,
 )
-from reader.glossary import Entry
 from tests.engines import (
     DictEngine,
     NBestDictEngine,
@@ -220,13 +220,13 @@ def test_placeholder_at_start_is_capitalised() -> None:
 def test_measure_protection_modes(installed_tiny_model, monkeypatch, capsys) -> None:
     """Figures for the module docstring: occurrences applied before the repair ladder, per
     engine and protection mode, on seed sentences holding shipped-glossary terms."""
-    import reader.enforcement as enforcement
-    from reader.engines.argos import ArgosEngine
-    from reader.engines.gloss import GlossEngine
-    from reader.glossary import Glossary
-    from reader.loading import load_document
-    from reader.matching import TermMatcher
+    import reader.translation.enforcement as enforcement
+    from reader.documents.loading import load_document
+    from reader.glossary.file import Glossary
+    from reader.glossary.matching import TermMatcher
     from reader.paths import shipped_glossary
+    from reader.translation.engines.argos import ArgosEngine
+    from reader.translation.engines.gloss import GlossEngine
     from tests.conftest import SEEDS
 
     matcher = TermMatcher(Glossary.load(shipped_glossary()).entries)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.document import Document, DroppedLine, Paragraph
+from reader.documents.document import Document, DroppedLine, Paragraph
 from reader.export import default_output_path, export_markdown, write_export
-from reader.translate import ParagraphTranslation, TermOccurrence
+from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 
 DATE = dt.date(2026, 1, 2)
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.cache import TranslationMemory
-from reader.engines.gloss import GlossEngine
+from reader.documents.loading import load_document
 from reader.export import export_markdown
-from reader.glossary import Glossary
-from reader.loading import load_document
-from reader.translate import Translator
+from reader.glossary.file import Glossary
+from reader.translation.engines.gloss import GlossEngine
+from reader.translation.memory import TranslationMemory
+from reader.translation.pipeline import Translator
 from tests.conftest import seed
 
 GOLDEN = Path(__file__).parent / "golden"

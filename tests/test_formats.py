@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from reader.formats import (
+from reader.documents.formats import (
     Block,
     FormatError,
     extract_docx,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reader.engines.base import TranslationEngine
-from reader.engines.gloss import GlossEngine
+from reader.translation.engines.base import TranslationEngine
+from reader.translation.engines.gloss import GlossEngine
 
 
 def test_is_a_translation_engine() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ReaderError
-from reader.glossary import Entry, Glossary, Problem, check, resolve_glossary
+from reader.glossary.file import Entry, Glossary, Problem, check, resolve_glossary
 
 HEADER = "zh,en,variants,accept,forbidden,note,category,priority,dnt\n"
 GOOD = (
@@ -225,8 +225,8 @@ def test_resolve_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hermetic
 
 
 def test_suggest_terms_finds_repeated_expressions_not_in_the_glossary() -> None:
-    from reader.loading import load_text
-    from reader.suggest import suggest_terms
+    from reader.documents.loading import load_text
+    from reader.glossary.suggest import suggest_terms
 
     doc = load_text(
         "坚持外防输入、内防反弹，落实四早。\n\n各地落实四早，坚持外防输入。\n\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.glossary import Glossary
+from reader.glossary.file import Glossary
 
 HEADER = "zh,en,variants,accept,forbidden,note,category,priority,dnt\n"
 BODY = (

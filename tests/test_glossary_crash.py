@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.glossary import Entry, Glossary
+from reader.glossary.file import Entry, Glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = 1500
@@ -22,7 +22,7 @@ KILLS = 10
 # Saves the glossary in a loop, flipping every rendering between "alpha N" and "beta N".
 SAVER = """
 import sys
-from reader.glossary import Glossary
+from reader.glossary.file import Glossary
 path = sys.argv[1]
 print("ready", flush=True)
 while True:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ReaderError
-from reader.glossary import Entry, Glossary
-from reader.glossary_io import detect_format, export_entries, import_entries, merge
+from reader.glossary.file import Entry, Glossary
+from reader.glossary.interchange import detect_format, export_entries, import_entries, merge
 
 ENTRIES = [
     Entry("联防联控机制", "joint prevention and control mechanism", note="State Council body"),

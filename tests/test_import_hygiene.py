@@ -11,14 +11,25 @@ from tests.conftest import ROOT
 
 CORE = sorted(
     ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    for pattern in ("reader/*.py", "reader/engines/*.py", "reader/commands/*.py")
+    for pattern in (
+        "reader/*.py",
+        "reader/documents/*.py",
+        "reader/glossary/*.py",
+        "reader/translation/*.py",
+        "reader/translation/engines/*.py",
+        "reader/commands/*.py",
+    )
     for path in ROOT.glob(pattern)
     if path.name != "__main__.py"
 )
 
 
 def test_core_modules_are_found() -> None:
-    assert {"reader.wrapping", "reader.positions", "reader.commands.read"} <= set(CORE)
+    assert {
+        "reader.documents.wrapping",
+        "reader.documents.positions",
+        "reader.commands.read",
+    } <= set(CORE)
 
 
 @pytest.mark.slow

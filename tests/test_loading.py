@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.cleaning import strip_pinyin_artifacts
+from reader.documents.cleaning import strip_pinyin_artifacts
+from reader.documents.loading import load_document, load_text
 from reader.errors import ReaderError
-from reader.loading import load_document, load_text
 from tests.conftest import seed
 from tests.test_formats import PAGE, PARA1, make_docx, make_epub
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.document import Document, Paragraph
-from reader.glossary import Entry
-from reader.matching import TermMatcher, _greedy, _overlapping, paragraph_from_text
+from reader.documents.document import Document, Paragraph
+from reader.glossary.file import Entry
+from reader.glossary.matching import TermMatcher, _greedy, _overlapping, paragraph_from_text
 
 NESTED = [
     Entry("联防", "joint prevention"),

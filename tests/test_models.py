@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from reader import models, paths
+from reader import paths
 from reader.cli import main
 from reader.errors import ReaderError
+from reader.translation import packages as models
 from tests.tiny_model import TINY_FOLDER, metadata
 
 TOP = TINY_FOLDER

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader import positions
-from reader.positions import Position, document_key, load_position, save_position
+from reader.documents import positions
+from reader.documents.positions import Position, document_key, load_position, save_position
 
 
 def test_position_round_trips(tmp_path: Path) -> None:

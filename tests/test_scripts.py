@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.scripts import (
+from reader.documents.scripts import (
     classify,
     convert_with_map,
     converter,

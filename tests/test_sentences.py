@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.sentences import paragraph_id, paragraph_ids, split_sentences
+from reader.documents.sentences import paragraph_id, paragraph_ids, split_sentences
 
 
 def texts(paragraph: str) -> list[str]:

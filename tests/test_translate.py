@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from reader.cache import TranslationMemory
-from reader.glossary import Entry, Glossary
-from reader.loading import load_text
-from reader.matching import TermMatcher
-from reader.translate import (
+from reader.documents.loading import load_text
+from reader.glossary.file import Entry, Glossary
+from reader.glossary.matching import TermMatcher
+from reader.translation.memory import TranslationMemory
+from reader.translation.pipeline import (
     ParagraphTranslation,
     Translator,
     document_key,
@@ -282,8 +282,8 @@ def test_without_memory_or_glossary(tmp_path: Path) -> None:
 
 
 def test_seed_document_with_the_gloss_engine(memory: TranslationMemory) -> None:
-    from reader.engines.gloss import GlossEngine
-    from reader.loading import load_document
+    from reader.documents.loading import load_document
+    from reader.translation.engines.gloss import GlossEngine
     from tests.conftest import seed
 
     doc = load_document(seed("001"))
@@ -299,7 +299,7 @@ def test_seed_document_with_the_gloss_engine(memory: TranslationMemory) -> None:
 
 @pytest.mark.slow
 def test_end_to_end_with_the_tiny_argos_model(installed_tiny_model, memory) -> None:
-    from reader.engines.argos import ArgosEngine
+    from reader.translation.engines.argos import ArgosEngine
 
     doc = make_doc(*TEXTS)
     engine = ArgosEngine(installed_tiny_model)

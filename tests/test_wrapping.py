@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reader.wrapping import CLOSING, estimate_height, wrap, wrap_lines
+from reader.documents.wrapping import CLOSING, estimate_height, wrap, wrap_lines
 
 
 def test_han_breaks_between_any_two_characters() -> None:

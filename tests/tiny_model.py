@@ -308,7 +308,7 @@ def tiny_argos_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def installed_tiny_model(hermetic: Path, tiny_argos_archive: Path) -> Iterator:
     from reader.cli import main
-    from reader.models import find_zh_en
+    from reader.translation.packages import find_zh_en
 
     assert main(["model", "install", "--file", str(tiny_argos_archive)]) == 0
     model = find_zh_en()

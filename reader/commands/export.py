@@ -38,9 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from reader.commands.progress import Progress
     from reader.export import default_output_path, export_markdown, write_export
-    from reader.progress import Progress
-    from reader.session import open_session
+    from reader.translation.session import open_session
 
     session = open_session(
         args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from reader.commands.common import add_glossary_arg, table
 from reader.errors import ReaderError
-from reader.glossary import Entry, Glossary, check, resolve_glossary
+from reader.glossary.file import Entry, Glossary, check, resolve_glossary
 
 if TYPE_CHECKING:
-    from reader.document import Document
-    from reader.suggest import Suggestion
+    from reader.documents.document import Document
+    from reader.glossary.suggest import Suggestion
 
 LIST_FIELDS = ("variants", "accept", "forbidden")
 
@@ -163,7 +163,7 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from reader.glossary import simplify
+    from reader.glossary.file import simplify
 
     glossary = open_glossary(args)
     entries = glossary.entries
@@ -259,7 +259,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from reader.glossary_io import import_entries, merge
+    from reader.glossary.interchange import import_entries, merge
 
     entries = import_entries(args.file, args.format)
     glossary = open_glossary(args, create=True)
@@ -280,7 +280,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from reader.glossary_io import export_entries
+    from reader.glossary.interchange import export_entries
 
     glossary = open_glossary(args)
     text = export_entries(glossary.entries, args.format)
@@ -302,7 +302,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from reader.suggest import suggest_terms
+    from reader.glossary.suggest import suggest_terms
 
     doc = _load_document(args.file, args.encoding)
     glossary = open_glossary(args, create=True)
@@ -380,7 +380,7 @@ def _ask(suggestions: list[Suggestion]) -> list[tuple[str, str]]:
 
 
 def _load_document(path: str, encoding: str | None) -> Document:
-    from reader.loading import load_document
+    from reader.documents.loading import load_document
 
     return load_document(path, encoding=encoding)
 

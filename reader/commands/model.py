@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from reader import models, paths
+    from reader import paths
+    from reader.translation import packages as models
 
     installed = models.installed_packages()
     print(f"Installed ({paths.argos_packages_dir()}):")
@@ -58,7 +59,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from reader import models
+    from reader.translation import packages as models
 
     if args.file:
         model = models.install_from_file(args.file)
@@ -71,8 +72,8 @@ def run_install(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from reader import models
     from reader.errors import ReaderError
+    from reader.translation import packages as models
 
     name = args.name
     if name is None:

@@ -32,12 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reader.matching import TermMatcher
-    from reader.translate import TermOccurrence
+    from reader.glossary.matching import TermMatcher
+    from reader.translation.pipeline import TermOccurrence
 
     if args.no_translate:
-        from reader.loading import load_document
-        from reader.session import open_glossary
+        from reader.documents.loading import load_document
+        from reader.translation.session import open_glossary
 
         doc = load_document(args.file, encoding=args.encoding)
         matcher = TermMatcher(open_glossary(args.glossary).entries)
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         }
         engine = ""
     else:
-        from reader.session import open_session
+        from reader.translation.session import open_session
 
         session = open_session(
             args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary

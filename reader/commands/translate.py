@@ -36,9 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reader.progress import Progress
-    from reader.session import open_session
-    from reader.translate import ParagraphTranslation
+    from reader.commands.progress import Progress
+    from reader.translation.pipeline import ParagraphTranslation
+    from reader.translation.session import open_session
 
     session = open_session(
         args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from reader.document import Document
-    from reader.glossary import Glossary
-    from reader.matching import TermHit
-    from reader.translate import ParagraphTranslation
+    from reader.documents.document import Document
+    from reader.glossary.file import Glossary
+    from reader.glossary.matching import TermHit
+    from reader.translation.pipeline import ParagraphTranslation
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from reader.translate import ParagraphTranslation, TermOccurrence
+from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 from reader.ui.screens.export_dialog import ExportDialog
 from reader.ui.screens.post_edit import PostEditDialog
 from reader.ui.screens.term_dialog import TermDialog
@@ -178,7 +178,7 @@ async def test_post_edit_is_stored_and_marked_human(tmp_path: Path) -> None:
         pid = screen.view.paragraphs[1].id
         await wait_until(pilot, lambda: screen.view.translations[pid].human)
         assert screen.view.translations[pid].text == "Yesterday afternoon, Beijing met."
-        from reader.cache import TranslationMemory
+        from reader.translation.memory import TranslationMemory
 
         p = screen.view.paragraphs[1]
         assert TranslationMemory().post_edit(pid, p.text) == "Yesterday afternoon, Beijing met."

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.glossary import Entry
+from reader.glossary.file import Entry
 
 MAX_SHOWN = 200
 

@@ -43,10 +43,10 @@ from reader.ui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from reader.document import Document, Paragraph
-    from reader.glossary import Entry, Glossary
-    from reader.matching import TermHit
-    from reader.translate import Translator
+    from reader.documents.document import Document, Paragraph
+    from reader.glossary.file import Entry, Glossary
+    from reader.glossary.matching import TermHit
+    from reader.translation.pipeline import Translator
     from reader.ui.screens.export_dialog import ExportRequest
     from reader.ui.screens.term_dialog import TermEdit
 
@@ -150,10 +150,10 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         try:
-            from reader.loading import load_document
-            from reader.matching import TermMatcher
-            from reader.positions import document_key
-            from reader.session import open_glossary
+            from reader.documents.loading import load_document
+            from reader.documents.positions import document_key
+            from reader.glossary.matching import TermMatcher
+            from reader.translation.session import open_glossary
 
             data = None if self.path == "-" else Path(self.path).read_bytes()
             doc = load_document(self.path, self.encoding, data=data)
@@ -170,7 +170,7 @@ class ReaderScreen(Screen[None]):
             self.post_message(LoadFailed(f"reader: {self.path}: {error.strerror or error}"))
 
     def on_document_loaded(self, message: DocumentLoaded) -> None:
-        from reader.positions import load_position
+        from reader.documents.positions import load_position
 
         self.doc, self.doc_key = message.doc, message.doc_key
         self.glossary, self.hits = message.glossary, message.hits
@@ -272,9 +272,9 @@ class ReaderScreen(Screen[None]):
         """The session's translator, built once (engine import and model load: seconds)."""
         with self._engine_lock:
             if self.translator is None:
-                from reader.cache import TranslationMemory
-                from reader.engines.select import select_engine
-                from reader.translate import Translator
+                from reader.translation.engines.select import select_engine
+                from reader.translation.memory import TranslationMemory
+                from reader.translation.pipeline import Translator
 
                 engine, message = select_engine(self.engine_choice)
                 model = getattr(engine, "model_id", "")
@@ -599,7 +599,7 @@ class ReaderScreen(Screen[None]):
     @staticmethod
     def _apply(glossary: Glossary, edit: TermEdit) -> set[str]:
         """Apply the edit to `glossary`; return the terms (both scripts' keys) it touched."""
-        from reader.glossary import Entry, simplify
+        from reader.glossary.file import Entry, simplify
 
         keys = {simplify(edit.zh)} if edit.zh else set()
         if edit.original_zh is not None:
@@ -649,7 +649,7 @@ class ReaderScreen(Screen[None]):
         if not self._unsaved or self.glossary is None or self.glossary.path is None:
             self.notify("no unsaved glossary edits")
             return
-        from reader.glossary import Glossary
+        from reader.glossary.file import Glossary
 
         try:
             fresh = Glossary.load(self.glossary.path, missing_ok=True)
@@ -666,7 +666,7 @@ class ReaderScreen(Screen[None]):
 
     def _glossary_changed(self, keys: set[str]) -> None:
         """Find the terms again; translate again only the paragraphs with a changed term."""
-        from reader.matching import TermMatcher
+        from reader.glossary.matching import TermMatcher
 
         assert self.doc is not None and self.glossary is not None
         old = self.hits
@@ -814,7 +814,7 @@ class ReaderScreen(Screen[None]):
     def save_position(self) -> None:
         if not self.doc_key or not self.view.paragraphs:
             return
-        from reader.positions import Position, save_position
+        from reader.documents.positions import Position, save_position
 
         view = self.view
         try:

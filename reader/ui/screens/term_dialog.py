@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from reader.glossary import Entry
+from reader.glossary.file import Entry
 
 
 @dataclass

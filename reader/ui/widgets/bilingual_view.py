@@ -7,7 +7,8 @@ Guarantees:
 - a row's height is max(wrapped Chinese, wrapped English) + 1 blank line, side by side; stacked
   (Chinese above English) below `STACK_BELOW` columns;
 - rows are laid out exactly only when they come into view; the others carry an O(1) estimate
-  (`reader.wrapping.estimate_height`), so a 2 MB document gets its scroll height at once; when a
+  (`reader.documents.wrapping.estimate_height`), so a 2 MB document gets its scroll height at
+  once; when a
   row above the viewport changes height, the scroll offset moves with it so the text stays put;
 - positions (cursor, selection, term spans) are offsets in `Paragraph.text`, whatever script is
   displayed.
@@ -32,12 +33,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.wrapping import estimate_height, wrap
+from reader.documents.wrapping import estimate_height, wrap
 
 if TYPE_CHECKING:
-    from reader.document import Paragraph
-    from reader.matching import TermHit
-    from reader.translate import ParagraphTranslation
+    from reader.documents.document import Paragraph
+    from reader.glossary.matching import TermHit
+    from reader.translation.pipeline import ParagraphTranslation
 
 STACK_BELOW = 100  # columns: narrower terminals stack Chinese above English
 GUTTER = 2  # cursor bar + marker (✎ for a post-edited paragraph)
@@ -332,7 +333,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             return p.simplified, p.to_original
         converted = self._converted.get(p.id)
         if converted is None:
-            from reader.scripts import to_traditional  # opencc: loaded on first `t`
+            from reader.documents.scripts import to_traditional  # opencc: loaded on first `t`
 
             converted = to_traditional(p.text)
             self._converted[p.id] = converted

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from reader.dictionary import DictEntry
-    from reader.glossary import Entry
+    from reader.glossary.file import Entry
 
 MAX_SENSES = 6
 

@@ -47,7 +47,7 @@ _NO_SPACE_AFTER = set("([")
 
 
 class GlossEngine:
-    """Word-by-word gloss; implements `reader.engines.base.TranslationEngine`."""
+    """Word-by-word gloss; implements `reader.translation.engines.base.TranslationEngine`."""
 
     name = "gloss"
 

@@ -47,7 +47,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reader.document import DroppedLine
+from reader.documents.document import DroppedLine
 from reader.han import HAN
 
 

@@ -17,8 +17,8 @@ import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from reader.document import Document, Paragraph
-from reader.glossary import Entry
+from reader.documents.document import Document, Paragraph
+from reader.glossary.file import Entry
 
 # joins paragraphs for one pass; no term contains it, so no match crosses a paragraph break
 _SEPARATOR = "\n"
@@ -196,9 +196,9 @@ def _greedy(search: Search) -> Search:
 
 
 def paragraph_from_text(text: str, paragraph_id: str = "p0") -> Paragraph:
-    """A Paragraph for plain text, without cleaning (reader.loading builds the real ones);
+    """A Paragraph for plain text, without cleaning (reader.documents.loading builds the real ones);
     for raw strings, tests and benches."""
-    from reader.scripts import detect_script, to_simplified
+    from reader.documents.scripts import detect_script, to_simplified
 
     simplified, to_original = to_simplified(text)
     return Paragraph(paragraph_id, text, simplified, to_original, detect_script(text))

@@ -18,8 +18,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader import cleaning, decoding, formats, scripts, sentences
-from reader.document import Document, DroppedLine, Kind, Paragraph
+from reader.documents import cleaning, decoding, formats, scripts, sentences
+from reader.documents.document import Document, DroppedLine, Kind, Paragraph
 from reader.errors import ReaderError
 
 FORMATS: dict[str, str] = {

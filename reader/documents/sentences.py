@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from reader.document import Sentence
+from reader.documents.document import Sentence
 
 _CLOSERS = "」』”’）)】》\"'"
 _END = re.compile(rf"(?:[。！？；…!?;]+|\.(?=\s|$))[{re.escape(_CLOSERS)}]*")

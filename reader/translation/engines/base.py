@@ -1,7 +1,8 @@
 """The one seam between the tool and any translation engine.
 
 An engine translates plain sentences; everything else (sentence splitting, batching order,
-glossary protection and verification, caching) is done once, above it, in `reader.translate`,
+glossary protection and verification, caching) is done once, above it,
+in `reader.translation.pipeline`,
 so the Argos engine, the dictionary engine and test engines are interchangeable.
 """
 

@@ -15,8 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from reader.document import Document
-from reader.glossary import Glossary
+from reader.documents.document import Document
+from reader.glossary.file import Glossary
 from reader.han import HAN
 
 _HAN_ONLY = re.compile(f"^[{HAN}]+$")
@@ -77,7 +77,7 @@ def suggest_terms(doc: Document, glossary: Glossary, top: int = 30) -> list[Sugg
         key=lambda item: (-_score(item[0], item[1], words_in[item[0]]), item[0]),
     )
     from reader.dictionary import gloss_word
-    from reader.engines.gloss import GlossEngine
+    from reader.translation.engines.gloss import GlossEngine
 
     literal = GlossEngine().gloss
     return [

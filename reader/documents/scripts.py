@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from reader.han import han_count
 
 if TYPE_CHECKING:
-    from reader.document import Script
+    from reader.documents.document import Script
 
 # Stretches converted separately when a phrase changed the length: text between punctuation.
 _STRETCH = re.compile(r"[^\s，。！？；：、,.!?;:「」『』“”‘’（）()《》【】]+|.", re.S)

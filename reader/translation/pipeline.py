@@ -11,7 +11,8 @@ Guarantees of `Translator.translate`:
   committed, so a cancelled or interrupted run resumes where it stopped, and a second run over
   the same document costs no model time.
 - The engine receives the Simplified form of each sentence with glossary terms protected;
-  every term occurrence comes back with a status (see `reader.enforcement`) and its spans in
+  every term occurrence comes back with a status (see
+  `reader.translation.enforcement`) and its spans in
   `Paragraph.text` and in the English. English sentences are joined with one space.
 - A user's post-edit wins over machine output; its terms are verified against the human text.
 - Text with no Han characters (a paragraph, or a sentence such as "2024.") passes through.
@@ -30,15 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from reader.engines.base import TranslationEngine, VariedEngine
 from reader.han import has_han
+from reader.translation.engines.base import TranslationEngine, VariedEngine
 
 if TYPE_CHECKING:
-    from reader.cache import MemoryEntry, MemoryKey, TranslationMemory
-    from reader.document import Document, Paragraph
-    from reader.enforcement import Protect, Protected, TermCheck
-    from reader.glossary import Glossary
-    from reader.matching import TermMatcher
+    from reader.documents.document import Document, Paragraph
+    from reader.glossary.file import Glossary
+    from reader.glossary.matching import TermMatcher
+    from reader.translation.enforcement import Protect, Protected, TermCheck
+    from reader.translation.memory import MemoryEntry, MemoryKey, TranslationMemory
 
 TermStatusName = Literal["applied", "repaired", "missing", "forbidden", "found"]
 
@@ -120,7 +121,7 @@ class Translator:
         batch_size: int = 64,
         repair: bool = True,
     ) -> None:
-        from reader.enforcement import DEFAULT_PROTECT, PROTECT_MODES
+        from reader.translation.enforcement import DEFAULT_PROTECT, PROTECT_MODES
 
         self.engine = engine
         self.glossary = glossary
@@ -259,7 +260,7 @@ class Translator:
         return _in_order(results, ids)
 
     def _translate_chunk(self, sentences: list[_Sentence]) -> None:
-        from reader.enforcement import enforce
+        from reader.translation.enforcement import enforce
 
         # each distinct sentence once; shortest first so a batch pads little
         by_key: dict[MemoryKey, list[_Sentence]] = {}
@@ -300,7 +301,7 @@ class Translator:
     def _retry_varied(self, sentences: list[_Sentence], outputs: list[str]) -> list[str]:
         """Decode every degenerate output of a batch again, differently, in one engine call
         (one call per sentence made the guard 20x slower on a model that loops often)."""
-        from reader.enforcement import degenerate_output
+        from reader.translation.enforcement import degenerate_output
 
         if not isinstance(self.engine, VariedEngine):
             return outputs
@@ -320,8 +321,8 @@ class Translator:
     # -- sentences -----------------------------------------------------------------------
 
     def _sentences(self, doc: Document, paragraph: Paragraph) -> list[_Sentence]:
-        from reader.cache import MemoryKey, glossary_digest
-        from reader.enforcement import SentenceTerm, protect
+        from reader.translation.enforcement import SentenceTerm, protect
+        from reader.translation.memory import MemoryKey, glossary_digest
 
         spans = [(s.start, s.end) for s in paragraph.sentences] or [(0, len(paragraph.text))]
         matcher = self._term_matcher()
@@ -357,14 +358,14 @@ class Translator:
             (e.zh, e.en, tuple(e.variants), e.priority, e.dnt) for e in self.glossary.entries
         ]
         if self._matcher is None or snapshot != self._matcher_entries:
-            from reader.matching import TermMatcher
+            from reader.glossary.matching import TermMatcher
 
             self._matcher = TermMatcher(self.glossary.entries)
             self._matcher_entries = snapshot
         return self._matcher
 
     def _from_memory(self, sentence: _Sentence, entry: MemoryEntry) -> None:
-        from reader.enforcement import TermCheck, verify
+        from reader.translation.enforcement import TermCheck, verify
 
         assert sentence.protected is not None
         stored = entry.meta.get("terms") or []
@@ -405,7 +406,7 @@ class Translator:
     def _human(
         self, paragraph: Paragraph, sentences: list[_Sentence], english: str
     ) -> ParagraphTranslation:
-        from reader.enforcement import verify
+        from reader.translation.enforcement import verify
 
         all_terms = [t for s in sentences if s.protected for t in s.protected.terms]
         checks = iter(verify(english, all_terms))
@@ -462,6 +463,6 @@ def _occurrences(
 
 
 def _required(entry: Any, surface: str) -> str:
-    from reader.enforcement import rendering_for
+    from reader.translation.enforcement import rendering_for
 
     return rendering_for(entry, surface)

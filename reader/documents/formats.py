@@ -23,12 +23,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.cleaning import joiner
+from reader.documents.cleaning import joiner
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from reader.document import DroppedLine, Kind
+    from reader.documents.document import DroppedLine, Kind
 
 
 class FormatError(Exception):
@@ -88,7 +88,7 @@ def strip_inline_markdown(text: str) -> str:
 
 def extract_markdown(text: str) -> tuple[list[Block], list[DroppedLine]]:
     """Blocks of a Markdown document, and the code-block lines left out (as DroppedLines)."""
-    from reader.document import DroppedLine
+    from reader.documents.document import DroppedLine
 
     lines = text.split("\n")
     blocks: list[Block] = []

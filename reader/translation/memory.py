@@ -67,7 +67,7 @@ class MemoryKey:
 @dataclass(frozen=True, slots=True)
 class MemoryEntry:
     english: str
-    meta: dict[str, Any]  # term statuses and flags, as written by `reader.translate`
+    meta: dict[str, Any]  # term statuses and flags, as written by `reader.translation.pipeline`
 
 
 def glossary_digest(entries: Iterable[tuple[str, str, bool]], protect: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.glossary import Entry, Glossary
+from reader.glossary.file import Entry, Glossary
 
 IMPORT_FORMATS = ("auto", "babeldoc", "omegat", "tbx", "csv")
 EXPORT_FORMATS = ("csv", "tsv", "tbx")  # csv = BabelDOC CSV, tsv = OmegaT

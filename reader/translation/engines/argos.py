@@ -21,7 +21,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from reader.models import InstalledModel
+from reader.translation.packages import InstalledModel
 
 if TYPE_CHECKING:
     import ctranslate2

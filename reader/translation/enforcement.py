@@ -49,12 +49,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from reader.degenerate import degenerate_reason
+from reader.translation.degenerate import degenerate_reason
 
 if TYPE_CHECKING:
-    from reader.engines.base import TranslationEngine
-    from reader.glossary import Entry
-    from reader.translate import TermStatusName
+    from reader.glossary.file import Entry
+    from reader.translation.engines.base import TranslationEngine
+    from reader.translation.pipeline import TermStatusName
 
 Protect = Literal["placeholder", "inline"]
 PROTECT_MODES: tuple[Protect, ...] = ("placeholder", "inline")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reader.engines.base import TranslationEngine
 from reader.errors import ReaderError
+from reader.translation.engines.base import TranslationEngine
 
 INSTALL_HINT = (
     "install one with `reader model install` (or `reader model install --file X.argosmodel`)"
@@ -13,18 +13,18 @@ INSTALL_HINT = (
 def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
     """Return the engine and a one-line message saying which was used and why."""
     if name == "gloss":
-        from reader.engines.gloss import GlossEngine
+        from reader.translation.engines.gloss import GlossEngine
 
         return GlossEngine(), "engine: gloss (built-in CC-CEDICT dictionary, word by word)"
-    from reader.models import find_zh_en
+    from reader.translation.packages import find_zh_en
 
     model = find_zh_en()
     if model is not None:
-        from reader.engines.argos import ArgosEngine
+        from reader.translation.engines.argos import ArgosEngine
 
         return ArgosEngine(model), f"engine: argos ({model.name} {model.version})"
     if name == "argos":
         raise ReaderError("--engine argos", f"no zh→en Argos model is installed; {INSTALL_HINT}")
-    from reader.engines.gloss import GlossEngine
+    from reader.translation.engines.gloss import GlossEngine
 
     return GlossEngine(), f"engine: gloss (no zh→en Argos model installed; {INSTALL_HINT})"

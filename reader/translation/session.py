@@ -10,16 +10,16 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.document import Document
-from reader.glossary import Glossary
+from reader.documents.document import Document
+from reader.glossary.file import Glossary
 
 if TYPE_CHECKING:
-    from reader.translate import Translator
+    from reader.translation.pipeline import Translator
 
 
 def open_glossary(explicit: str | None, *, warn: bool = True) -> Glossary:
     """Resolve and load the glossary; its problems are warned about, the good rows used."""
-    from reader.glossary import resolve_glossary_path
+    from reader.glossary.file import resolve_glossary_path
 
     glossary = Glossary.load(resolve_glossary_path(explicit))
     if warn:
@@ -42,10 +42,10 @@ class Session:
 
 
 def open_session(file: str, *, encoding: str | None, engine: str, glossary: str | None) -> Session:
-    from reader.cache import TranslationMemory
-    from reader.engines.select import select_engine
-    from reader.loading import load_document
-    from reader.translate import Translator
+    from reader.documents.loading import load_document
+    from reader.translation.engines.select import select_engine
+    from reader.translation.memory import TranslationMemory
+    from reader.translation.pipeline import Translator
 
     doc = load_document(file, encoding=encoding)
     for warning in doc.warnings:

@@ -106,7 +106,7 @@ class Problem:
 @lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
     """`text` in Simplified Chinese (cached: the matcher converts every term and variant)."""
-    from reader.scripts import to_simplified  # OpenCC t2s: ~15 ms once per process
+    from reader.documents.scripts import to_simplified  # OpenCC t2s: ~15 ms once per process
 
     return to_simplified(text)[0]
 

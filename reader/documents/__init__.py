@@ -1,0 +1,1 @@
+"""Documents: bytes in any supported format to a cleaned `Document`."""

@@ -1,0 +1,1 @@
+"""The glossary: the CSV file, term matching, interchange, suggestions."""

@@ -1,0 +1,1 @@
+"""Translation: engines, the pipeline, glossary enforcement, the memory, Argos packages."""
