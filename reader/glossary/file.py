@@ -228,6 +228,9 @@ class Glossary:
         self._bom = False
         self._newline = "\n"
         self._header_raw = ""
+        # bumped by every change, so a translation run can tell in O(1) whether its term
+        # matcher is stale (comparing every entry cost 27 ms per paragraph at 10k entries)
+        self.revision = 0
 
     # reading
 
@@ -379,6 +382,7 @@ class Glossary:
             raise ReaderError(self._where(), "a glossary entry needs both zh and en")
         self._refuse_duplicate(entry.zh, None)
         self.entries.append(entry)
+        self.revision += 1
         return entry
 
     def update(self, zh: str, /, **changes: object) -> Entry:
@@ -394,11 +398,13 @@ class Glossary:
             self._refuse_duplicate(str(changes["zh"]).strip(), entry)
         for name, value in changes.items():
             setattr(entry, name, value.strip() if isinstance(value, str) else value)
+        self.revision += 1
         return entry
 
     def remove(self, zh: str) -> Entry:
         entry = self._get(zh)
         self.entries.remove(entry)
+        self.revision += 1
         return entry
 
     def _get(self, zh: str) -> Entry:
