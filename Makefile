@@ -2,17 +2,23 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SEED ?= seeds/001_1a94af25bf3c32f6.txt
+# argostranslate pulls torch in through stanza. On an ordinary Linux machine the default torch
+# wheel brings several GB of CUDA libraries; for the CPU build, point TORCH_INDEX at PyTorch's own
+# CPU wheel index (the "Pip / CPU" command on PyTorch's Get Started page shows its address).
+TORCH ?= torch==2.13.0
+TORCH_INDEX ?=
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean lock
 
 install: $(VENV)/.installed
 
-# torch's CPU build first (pulled in by argostranslate through stanza), so nothing fetches CUDA
-$(VENV)/.installed: pyproject.toml
+# torch first, as chosen above; then the project with the versions that were tested
+# (requirements.lock is a constraints file: exact versions of everything but torch)
+$(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) '$(TORCH)'
+	$(PY) -m pip install -q -c requirements.lock -e '.[test,dev]'
 	touch $@
 
 run: install
@@ -22,6 +28,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q
 
 lint format: install
@@ -33,6 +40,10 @@ bench: install
 	$(PY) bench/match_speed.py
 	$(PY) bench/startup.py
 	$(PY) bench/translate_speed.py
+
+# after changing dependencies: refresh the pinned versions from a working .venv
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -viE '^(torch|nvidia-|triton)' > requirements.lock
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
