@@ -23,7 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reader.documents import html as _html
 from reader.documents.cleaning import joiner
+from reader.documents.html import CELL_SEPARATOR
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -239,15 +241,19 @@ def html_tree_blocks(
     """Blocks of an HTML tree by a plain walk: boilerplate elements removed, each innermost
     block element one block (split at <br>)."""
     for element in list(root.iter(*_JUNK_TAGS)):
-        element.drop_tree()
+        if element is not root:
+            element.drop_tree()
     for element in list(root.iter()):
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or element is root:
             continue
         name = f"{element.get('class', '')} {element.get('id', '')}"
         if name.strip() and _JUNK_NAME.search(name) and element.getparent() is not None:
             element.drop_tree()
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
+    if root.tag == "table" and _html.is_data_table(root):
+        return [Block("paragraph", row, 0, n) for n, row in enumerate(_html.table_rows(root), 1)]
+    _rows_to_paragraphs(root)
 
     blocks: list[Block] = []
     for element in root.iter(*_BLOCK_TAGS):
@@ -272,6 +278,24 @@ def html_tree_blocks(
     return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
 
 
+def _rows_to_paragraphs(root: HtmlElement) -> None:
+    """Replace each data table under `root` by its caption and one <p> per row, so a row reads
+    as one paragraph with its cells in order instead of one paragraph per cell."""
+    from lxml.html import Element
+
+    for table in [t for t in root.iter("table") if t is not root and _html.is_data_table(t)]:
+        box = Element("div")
+        captions = [_join_lines(_text_lines(c)) for c in table.iter("caption")]
+        for text in [*filter(None, captions), *_html.table_rows(table)]:
+            paragraph = Element("p")
+            paragraph.text = text
+            box.append(paragraph)
+        box.tail = table.tail
+        parent = table.getparent()
+        if parent is not None:
+            parent.replace(table, box)
+
+
 def _trafilatura_blocks(html: str) -> list[Block]:
     import trafilatura  # ~300 ms on first import (lxml, courlan, htmldate)
     from lxml import etree
@@ -281,7 +305,7 @@ def _trafilatura_blocks(html: str) -> list[Block]:
         output_format="xml",
         include_formatting=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         include_links=False,
         with_metadata=False,
@@ -312,32 +336,42 @@ def _trafilatura_blocks(html: str) -> list[Block]:
                 text = _join_lines(text_of(item))
                 if text:
                     blocks.append(Block("list_item", text))
+        elif tag == "table":
+            for row in element.iter("row"):
+                cells = [_join_lines(text_of(cell)) for cell in row.iter("cell")]
+                if any(cells):
+                    blocks.append(Block("paragraph", CELL_SEPARATOR.join(cells)))
         else:
             blocks.extend(Block("paragraph", line.strip()) for line in text_of(element))
     return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
 
 
 def extract_html(html: str) -> tuple[list[Block], str]:
-    """Blocks of a web page's article, and the page title."""
+    """Blocks of a web page's article, and the article's title."""
     import lxml.html
 
     title = html_title(html)
     if not html.strip():
         return [], title
-    blocks = _trafilatura_blocks(html)
+    html = _html.repaired(html)
+    extracted = _trafilatura_blocks(html)
     try:
-        walked = html_tree_blocks(lxml.html.document_fromstring(html))
+        root = lxml.html.document_fromstring(html)
     except Exception:  # lxml.etree.ParserError on junk input
-        walked = []
-    # trafilatura's last-resort extractor flattens small pages into one paragraph: when the
-    # plain walk found the same text, its headings and list items are worth having.
-    if not blocks or _squash(blocks) == _squash(walked):
-        return walked, title
-    return blocks, title
-
-
-def _squash(blocks: list[Block]) -> str:
-    return "".join("".join(b.text.split()) for b in blocks)
+        return extracted, title
+    article = _html.article_element(root, [b.text for b in extracted])
+    declared = _html.declared_titles(root)
+    headline = _html.headline(root, article, [title, *declared])
+    blocks = html_tree_blocks(article)
+    if not blocks and extracted:
+        return extracted, _html.page_title(headline, declared, title)
+    top = {_html.squash(b.text) for b in blocks[:3]}
+    if headline and _html.squash(headline) not in top:
+        # Pages put the headline above the article box, or in its <header>, which the walk
+        # drops with the site's header: the reader's first line must still be the headline.
+        blocks.insert(0, Block("heading", headline, 1))
+        blocks = [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
+    return blocks, _html.page_title(headline, declared, title)
 
 
 # --- EPUB --------------------------------------------------------------------------------------
