@@ -249,33 +249,69 @@ def html_tree_blocks(
         name = f"{element.get('class', '')} {element.get('id', '')}"
         if name.strip() and _JUNK_NAME.search(name) and element.getparent() is not None:
             element.drop_tree()
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
     if root.tag == "table" and _html.is_data_table(root):
         return [Block("paragraph", row, 0, n) for n, row in enumerate(_html.table_rows(root), 1)]
     _rows_to_paragraphs(root)
 
     blocks: list[Block] = []
-    for element in root.iter(*_BLOCK_TAGS):
-        if any(child.tag in _BLOCK_TAGS for child in element.iterdescendants()):
-            continue
-        tag = element.tag
-        if tag[0] == "h" and tag[1:].isdigit():
-            level = int(tag[1:])
-            text = _join_lines(_text_lines(element))
+    pending: list[str] = []
+
+    def flush() -> None:
+        # A <br> ends a paragraph; a line break in the source is only a wrap (joined like one).
+        for line in "".join(pending).split("\n"):
+            text = _join_lines(line.split(_WRAP))
             if text:
-                kind: Kind = "heading" if level in heading_levels else "paragraph"
-                blocks.append(Block(kind, text, level if kind == "heading" else 0))
-            continue
-        kind = "list_item" if tag == "li" else "paragraph"
-        if kind == "list_item":
+                blocks.append(Block("paragraph", text))
+        pending.clear()
+
+    def walk(element: HtmlElement, pre: bool = False) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        pre = pre or tag == "pre"
+        atomic = tag == "li" and not any(d.tag in _BLOCK_TAGS for d in element.iterdescendants())
+        if (tag[:1] == "h" and tag[1:].isdigit()) or atomic:
+            flush()
             text = _join_lines(_text_lines(element))
-            if text:
-                blocks.append(Block(kind, text))
-            continue
-        for line in _text_lines(element):
-            blocks.append(Block(kind, line.strip()))
+            level = int(tag[1:]) if tag != "li" else 0
+            if not text:
+                return
+            if tag == "li":
+                blocks.append(Block("list_item", text))
+            elif level in heading_levels:
+                blocks.append(Block("heading", text, level))
+            else:
+                blocks.append(Block("paragraph", text))
+            return
+        if tag == "br":
+            pending.append("\n")
+            return
+        boundary = tag in _BLOCK_TAGS or tag in _BREAK_TAGS
+        if boundary:
+            flush()
+        if tag:
+            pending.append(_source_text(element.text, pre))
+        for child in element:
+            walk(child, pre)
+            pending.append(_source_text(child.tail, pre))
+        if boundary:
+            flush()
+
+    walk(root)
+    flush()
     return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
+
+
+_WRAP = "\x00"  # stands for a line break of the HTML source while a paragraph is gathered
+_SOURCE_BREAK = re.compile(r"[ \t\r\f]*\n\s*")
+_BREAK_TAGS = frozenset(
+    {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "hr", "center", "figure"}
+)
+
+
+def _source_text(text: str | None, pre: bool) -> str:
+    """Text of the source as it renders: its line breaks are wraps, except in <pre>."""
+    if not text:
+        return ""
+    return text if pre else _SOURCE_BREAK.sub(_WRAP, text)
 
 
 def _rows_to_paragraphs(root: HtmlElement) -> None:

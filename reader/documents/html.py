@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 CELL_SEPARATOR = " | "
 _SHARE = 0.85  # the article holds this share of the extracted text, the rest is strays
 _KEY = 24  # characters of a paragraph enough to find it in the page
-_MIN_EXTRACTED = 0.3  # below this share of the page's prose, the extractor missed the article
-_PROSE = re.compile(r"[，。；！？,.;]")
+_MIN_EXTRACTED = 200  # characters: less and the extractor missed the article (menus, a footer)
+_PROSE = re.compile(r"[。！？]")  # sentences end in a full stop; menus and footers rarely do
 _SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜| - | — | – |－|--)\s*")
 _TITLE_NAME = re.compile(r"title|headline|biaoti", re.I)
 
@@ -83,9 +83,8 @@ def article_element(root: HtmlElement, texts: Sequence[str]) -> HtmlElement:
     """The element holding the article; see the module docstring."""
     squashed = _squashed_texts(root)
     wanted = [squash(cell) for t in texts for cell in t.split(CELL_SEPARATOR)]
-    prose = _prose_runs(root)
-    if sum(map(len, wanted)) < _MIN_EXTRACTED * sum(map(len, prose)):
-        wanted = prose
+    if sum(map(len, wanted)) < _MIN_EXTRACTED:
+        wanted = _prose_runs(root)
     weight: dict[HtmlElement, int] = {}
     for text in wanted:
         key = text[:_KEY]
