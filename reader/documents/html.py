@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from reader.documents.cleaning import joiner
+from reader.documents.cleaning import clean_inline, joiner
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -33,7 +33,12 @@ CELL_SEPARATOR = " | "
 _SHARE = 0.85  # the article holds this share of the extracted text, the rest is strays
 _KEY = 24  # characters of a paragraph enough to find it in the page
 _MIN_EXTRACTED = 200  # characters: less and the extractor missed the article (menus, a footer)
-_PROSE = re.compile(r"[。！？]")  # sentences end in a full stop; menus and footers rarely do
+# Elements that hold an article, as opposed to one paragraph of it: the box never narrows to
+# a single <p>, whose headline or subtitle siblings (no full stop) would be lost.
+_BOXES = frozenset(
+    {"div", "section", "article", "main", "td", "th", "table", "tbody", "tr", "center", "dd"}
+)
+_PROSE = re.compile("。")  # prose has full stops; menus, footers and link titles rarely do
 _SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜| - | — | – |－|--)\s*")
 _TITLE_NAME = re.compile(r"title|headline|biaoti", re.I)
 
@@ -81,13 +86,21 @@ def _prose_runs(root: HtmlElement) -> list[str]:
 
 def article_element(root: HtmlElement, texts: Sequence[str]) -> HtmlElement:
     """The element holding the article; see the module docstring."""
+    body = root.find("body")
+    if body is not None:
+        root = body  # the <title> in <head> repeats the headline: never look for text there
     squashed = _squashed_texts(root)
     wanted = [squash(cell) for t in texts for cell in t.split(CELL_SEPARATOR)]
     if sum(map(len, wanted)) < _MIN_EXTRACTED:
         wanted = _prose_runs(root)
+    # Only sentences weigh: an extractor's stray lines (menus, link titles, counters) would
+    # otherwise pull the box up to the page's main column.
+    sentences = [t for t in wanted if _PROSE.search(t)]
     weight: dict[HtmlElement, int] = {}
-    for text in wanted:
-        key = text[:_KEY]
+    for text in sentences or wanted:
+        # The whole text when the page has it (an extractor may merge sibling paragraphs),
+        # else its start (it may also normalise what follows differently from the page).
+        key = text if text in squashed.get(root, "") else text[:_KEY]
         if not key or key not in squashed.get(root, ""):
             continue
         node = root
@@ -101,7 +114,9 @@ def article_element(root: HtmlElement, texts: Sequence[str]) -> HtmlElement:
     total = weight.get(root, 0)
     node = root
     while total:
-        inner = next((c for c in node if weight.get(c, 0) >= _SHARE * total), None)
+        inner = next(
+            (c for c in node if c.tag in _BOXES and weight.get(c, 0) >= _SHARE * total), None
+        )
         if inner is None:
             break
         node = inner
@@ -161,11 +176,9 @@ def without_site_name(title: str) -> str:
 
 
 def page_title(headline_text: str, declared: Sequence[str], title_tag: str) -> str:
-    if headline_text:
-        return headline_text
-    for title in declared:
-        return without_site_name(title)
-    return without_site_name(title_tag)
+    """The document's title, cleaned like its text (no pinyin artifacts, one space)."""
+    title = headline_text or without_site_name(next(iter(declared), title_tag))
+    return clean_inline(title).strip()
 
 
 # --- tables ------------------------------------------------------------------------------------
