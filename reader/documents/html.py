@@ -43,6 +43,14 @@ _SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜| - | — | – |－|--)\s*")
 _TITLE_NAME = re.compile(r"title|headline|biaoti", re.I)
 
 
+# A class or id naming page furniture, never the article: menus, sidebars, share and comment
+# boxes, related links.
+JUNK_NAME = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|side|footer|foot|breadcrumbs?|crumbs?|share|"
+    r"comments?|related|ads?|advert\w*|toolbar|copyright|topbar)(?:$|[\s_-])",
+    re.I,
+)
+_FURNITURE = frozenset({"nav", "aside", "footer", "header", "form"})
 _CLOSERS = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 
 
@@ -109,6 +117,8 @@ def article_element(root: HtmlElement, texts: Sequence[str]) -> HtmlElement:
             if inner is None:
                 break
             node = inner
+        if _in_furniture(node, root):
+            continue  # a sentence in a sidebar or footer must not pull the box towards it
         for element in (node, *node.iterancestors()):
             weight[element] = weight.get(element, 0) + len(text)
     # The box is the element that holds most of the article's sentences with the least other
@@ -124,6 +134,16 @@ def article_element(root: HtmlElement, texts: Sequence[str]) -> HtmlElement:
             best, best_score = element, score
     node = best
     return node
+
+
+def _in_furniture(node: HtmlElement, root: HtmlElement) -> bool:
+    for element in (node, *node.iterancestors()):
+        if element is root:
+            return False
+        name = f"{element.get('class', '')} {element.get('id', '')}"
+        if element.tag in _FURNITURE or JUNK_NAME.search(name):
+            return True
+    return False
 
 
 def _preceding(element: HtmlElement) -> Iterable[HtmlElement]:
