@@ -11,12 +11,17 @@ as the reader does (extraction and cleaning) and compares the paragraphs with th
 - title: whether the document title is the expected one.
 
 Totals pool every page's paragraphs. Targets (issue 16): headings and table rows 100%,
-paragraphs >= 99%, precision >= 95%. Nothing is timed; `-v` lists what was missed or extra.
+paragraphs >= 99%, precision >= 95%. Also printed: the time to load each page (median of 3,
+min-max); `-v` lists what was missed or extra.
 """
 
 from __future__ import annotations
 
+import os
+import platform
+import statistics
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +33,7 @@ from reader.documents.loading import load_document  # noqa: E402
 
 PAGES = ROOT / "tests" / "data" / "pages"
 KINDS = {"H": "headings", "P": "paragraphs", "T": "table rows"}
+RUNS = 3
 
 
 def key(text: str) -> str:
@@ -109,22 +115,57 @@ def ratio(part: int, whole: int) -> str:
     return f"{100 * part / whole:6.1f}%" if whole else "     —"
 
 
-def line(name: str, s: Score) -> str:
+HEADER = ("page", "head.", "para.", "table", "found", "prec.", "title", "ms")
+
+
+def row(name: str, s: Score, ms: str) -> str:
     cells = [ratio(s.found[k], s.wanted[k]) for k in KINDS]
     counts = f"{sum(s.found.values())}/{sum(s.wanted.values())}"
     title = f"{s.titles}/{s.pages}" if s.pages > 1 else ("yes" if s.titles else "NO")
-    return f"{name:<16} {cells[0]} {cells[1]} {cells[2]} {counts:>9} {ratio(s.right, s.judged)} {title:>6}"
+    return " ".join(
+        [f"{name:<16}", *cells, f"{counts:>9}", ratio(s.right, s.judged), f"{title:>6}", ms]
+    )
+
+
+def load_ms(html: Path) -> list[float]:
+    """Milliseconds to load the page, three runs after a warm-up."""
+    load_document(html)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        load_document(html)
+        times.append(1000 * (time.perf_counter() - start))
+    return times
 
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    print(f"{'page':<16} {'head.':>7} {'para.':>7} {'table':>7} {'found':>9} {'prec.':>7} {'title':>6}")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}; ms: median of {RUNS} loads (min-max)"
+    )
+    print(
+        " ".join(
+            [
+                f"{HEADER[0]:<16}",
+                *(f"{h:>7}" for h in HEADER[1:4]),
+                f"{HEADER[4]:>9}",
+                f"{HEADER[5]:>7}",
+                f"{HEADER[6]:>6}",
+                HEADER[7],
+            ]
+        )
+    )
     total = Score()
+    medians = []
     for html in sorted(PAGES.glob("*.html")):
         score = score_page(html, verbose)
         total.add(score)
-        print(line(html.stem, score))
-    print(line("total", total))
+        times = load_ms(html)
+        medians.append(statistics.median(times))
+        ms = f"{medians[-1]:.0f} ({min(times):.0f}-{max(times):.0f})"
+        print(row(html.stem, score, ms))
+    print(row("total", total, f"{sum(medians):.0f} (sum of medians)"))
 
 
 if __name__ == "__main__":

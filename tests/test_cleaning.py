@@ -225,7 +225,10 @@ def test_headline_links_with_timestamps_dropped() -> None:
 
 def test_headline_with_dateline_kept() -> None:
     # Issue 16: the most common header of Chinese news pages lost its headline.
-    text = "北京召开疫情防控工作会议\n2020-03-01 10:23 来源：新华网\n\n会议指出，要坚持外防输入、内防扩散。"
+    text = (
+        "北京召开疫情防控工作会议\n2020-03-01 10:23 来源：新华网\n\n"
+        "会议指出，要坚持外防输入、内防扩散。"
+    )
     assert drop_boilerplate_lines(text) == (text, [])
     assert clean(text).text.split("\n\n")[0] == "北京召开疫情防控工作会议"
 

@@ -271,8 +271,9 @@ def test_docx_tables_kept_in_order_row_by_row() -> None:
 
 # --- issue 16: headlines, titles and tables of real news pages ---------------------------------
 
-NEWS_PAGE = f"""<html><head><meta charset="utf-8"><title>北京召开疫情防控工作会议_新闻中心_某某网</title>
-</head><body><div class="nav"><a href="/">首页</a> <a href="/gn">国内</a></div>
+NEWS_PAGE = f"""<html><head><meta charset="utf-8">
+<title>北京召开疫情防控工作会议_新闻中心_某某网</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/gn">国内</a></div>
 <div class="article"><header><h1>北京召开疫情防控工作会议</h1></header>
 <p>2020-03-01 10:23 来源：新华网</p>
 <p>会议指出，要坚持外防输入、内防扩散。{PARA1}</p>

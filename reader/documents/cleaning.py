@@ -19,13 +19,18 @@
    lines: breadcrumbs (`首页 > 国内新闻 > 正文`), editor credits (`责任编辑：…`, `【編輯:…】`),
    share prompts (`分享到：`), font-size switches (`大字体`), copyright and reprint notices
    (`版权所有`, `©`, `未經授權禁止轉載…`), comment prompts (`我要评论`, `發表評論`), navigation
-   words alone on a line (`返回顶部`, `上一篇`), pagers (`1/62/6…`), lines with no letters,
-   digits or Han (`-`), publish timestamps of link lists (`2020-02-28 07:43 …`) and the headline
-   line above each, a `相关阅读`/`推薦閱讀` header and the run of link lines after it (up to a
-   blank line or a line with `。`), a `温馨提示` download-site notice and its numbered items,
-   six or more consecutive tag lines of at most four characters, and a line repeating the
-   previous line. Rules are applied until nothing more drops, so the step is idempotent.
-   It is deliberately conservative: a wrong drop of a real paragraph is worse than a kept footer.
+   words alone on a line (`返回顶部`, `上一篇`, `【纠错】`), pagers (`1/62/6…`, `【1】【2】`), lines
+   with no letters, digits or Han (`-`), link lists of publish times (`2020-02-28 07:43 …`,
+   two or more at most two lines apart) and the headline line above each, a `相关阅读`/
+   `推薦閱讀` header and the run of link lines after it (up to a blank line, a line with `。`
+   or over 200 characters, or a protected line), a `温馨提示` download-site notice and its
+   numbered items, six or more consecutive tag lines of at most four characters, and a line
+   repeating the previous line. Never dropped by a neighbour (link-list, related-run) rule:
+   the first line with content (the title), the headline and dateline right above the first
+   paragraph of prose, and the lines a caller protects (an article's <h1>/<h2>). A lone
+   dateline (`2020-03-01 10:23 来源：新华网`) is the article's own and stays. Rules are applied
+   until nothing more drops, so the step is idempotent. It is deliberately conservative: a
+   wrong drop of a real paragraph is worse than a kept footer.
 6. `join_wrapped_lines` — rebuilds paragraphs, separated in the result by one blank line.
    Blank lines always end a paragraph. A file is taken as hard-wrapped when many lines have
    the same display width (≥ 3 lines and ≥ 30% within 2 cells of the commonest width ≥ 16);

@@ -6,13 +6,20 @@ Guarantees:
 - Markdown: `#` headings (and `===`/`---` underlines) become headings with their level, `-`,
   `*`, `+`, `1.` items become list items; emphasis, links, inline code and HTML tags keep only
   their text; images, code fences, front matter, rules and link definitions are left out.
-- HTML: the article only, via trafilatura offline (no fetching); if it finds nothing, a plain
-  lxml walk that first removes scripts, styles, nav, header, footer, aside, forms and elements
-  whose class or id names a menu, sidebar, footer, share or comment box. The title is <title>.
+- HTML: the article only. trafilatura (offline, no fetching) says which sentences are the
+  article; the page element holding them with the least other text (`html.article_element`)
+  is then read by a plain lxml walk that removes scripts, styles, nav, header, footer, aside,
+  forms and elements whose class or id names a menu, sidebar, footer, share or comment box,
+  so headings, captions and text beside block children are kept. The headline (<h1>, else a
+  "title" element matching the page title) comes first even when it sits outside the
+  article box, and is the document title; else the declared title, else <title> without the
+  site's name. A data table becomes one paragraph per row, cells joined by " | "; a layout
+  table is read as blocks. Line breaks of the source are wraps; <br> ends a paragraph.
 - EPUB: chapters in spine order (the navigation document skipped), h1-h3 as headings, <li> as
   list items; the title from the package metadata.
 - DOCX: paragraph styles "Title" and "Heading N" become headings, "List ..." styles and
-  numbered paragraphs become list items; the title from the core properties or the Title style.
+  numbered paragraphs become list items, each table row a paragraph with its cells joined by
+  " | ", in document order; the title from the core properties or the Title style.
 - Broken EPUB and DOCX files raise `FormatError` with a short reason.
 """
 
