@@ -281,7 +281,8 @@ NEWS_PAGE = f"""<html><head><meta charset="utf-8">
 <table><caption>表1 新增病例</caption>
 <tr><th>地区</th><th>新增</th><th>累计</th></tr>
 <tr><td>北京</td><td>2</td><td>410</td></tr>
-<tr><td>上海</td><td>0</td><td>337</td></tr></table>
+<tr><td>上海</td><td>0</td><td>337</td></tr>
+<tr><td>Hong<br>Kong</td><td>1</td><td>9</td></tr></table>
 <p>{PARA2}</p></div>
 <div class="footer">版权所有 © 某某网</div></body></html>"""
 
@@ -298,6 +299,7 @@ def test_html_headline_dateline_and_table_kept() -> None:
         ("paragraph", 0, "地区 | 新增 | 累计"),
         ("paragraph", 0, "北京 | 2 | 410"),
         ("paragraph", 0, "上海 | 0 | 337"),
+        ("paragraph", 0, "Hong Kong | 1 | 9"),
         ("paragraph", 0, PARA2),
     ]
 

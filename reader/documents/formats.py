@@ -254,6 +254,8 @@ def html_tree_blocks(
         name = f"{element.get('class', '')} {element.get('id', '')}"
         if name.strip() and _JUNK_NAME.search(name) and element.getparent() is not None:
             element.drop_tree()
+    for br in root.iter("br"):  # a line break inside headings, items and cells, seen by
+        br.tail = "\n" + (br.tail or "")  # text_content(); the walk below marks its own
     if root.tag == "table" and _html.is_data_table(root):
         return [Block("paragraph", row, 0, n) for n, row in enumerate(_html.table_rows(root), 1)]
     _rows_to_paragraphs(root)

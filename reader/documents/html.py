@@ -132,8 +132,7 @@ def article_element(root: HtmlElement, texts: Sequence[str]) -> HtmlElement:
         score = held - _OTHER_COST * (len(squashed.get(element, "")) - held)
         if score > best_score:
             best, best_score = element, score
-    node = best
-    return node
+    return best
 
 
 def _in_furniture(node: HtmlElement, root: HtmlElement) -> bool:
