@@ -368,3 +368,23 @@ def test_html_layout_tables_are_read_as_blocks() -> None:
     <p>{PARA1}</p><p>{PARA2}</p></td></tr></table></td></tr></table></body></html>"""
     blocks, _ = extract_html(page)
     assert [b.text for b in blocks] == [PARA1, PARA2]
+
+
+def test_epub_table_rows_share_the_html_walk() -> None:
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("table-book")
+    book.set_title("表格之书")
+    chapter = epub.EpubHtml(title="一", file_name="c1.xhtml", lang="zh")
+    chapter.content = (
+        f"<html><body><p>{PARA1}</p><table><tr><th>地区</th><th>新增</th></tr>"
+        "<tr><td>北京</td><td>2</td></tr></table></body></html>"
+    )
+    book.add_item(chapter)
+    book.add_item(epub.EpubNav())
+    book.spine = [chapter]
+    out = io.BytesIO()
+    epub.write_epub(out, book)
+    blocks, _ = extract_epub(out.getvalue())
+    assert [b.text for b in blocks] == [PARA1, "地区 | 新增", "北京 | 2"]
