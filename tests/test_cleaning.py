@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.documents.cleaning import (
+    boilerplate_mask,
     clean,
     clean_inline,
     drop_boilerplate_lines,
@@ -164,6 +165,9 @@ BODY = "会议指出，要针对不同区域情况，完善差异化防控策略
         ("發表評論 文明上網理性發言", "comment prompt"),
         ("返回顶部", "navigation"),
         ("1/62/63/64/65/66/6", "pager"),
+        ("【1】【2】【3】【4】", "pager"),
+        ("【纠错】", "navigation"),
+        ("【我要纠错】", "navigation"),
         ("-", "separator"),
         ("网站客服:3074922707", "site notice"),
     ],
@@ -202,9 +206,11 @@ def test_related_reading_header_takes_its_links() -> None:
 
 
 def test_related_run_stops_at_prose() -> None:
-    text = f"相关推荐\n标题一\n{BODY}"
+    # Body first: a short line right above the first paragraph of prose is the article's own
+    # headline and is kept (issue 16), so the run is tested after the body has begun.
+    text = f"{BODY}\n相关推荐\n标题一\n{BODY}二"
     kept, _ = drop_boilerplate_lines(text)
-    assert kept == BODY
+    assert kept == f"{BODY}\n{BODY}二"
 
 
 def test_headline_links_with_timestamps_dropped() -> None:
@@ -215,6 +221,41 @@ def test_headline_links_with_timestamps_dropped() -> None:
     kept, dropped = drop_boilerplate_lines(text)
     assert kept == BODY
     assert [d.reason for d in dropped] == ["headline link", "timestamp"] * 2
+
+
+def test_headline_with_dateline_kept() -> None:
+    # Issue 16: the most common header of Chinese news pages lost its headline.
+    text = (
+        "北京召开疫情防控工作会议\n2020-03-01 10:23 来源：新华网\n\n"
+        "会议指出，要坚持外防输入、内防扩散。"
+    )
+    assert drop_boilerplate_lines(text) == (text, [])
+    assert clean(text).text.split("\n\n")[0] == "北京召开疫情防控工作会议"
+
+
+def test_headline_above_first_paragraph_kept_after_page_junk() -> None:
+    text = f"首页 > 国内新闻 > 正文\n-\n北京召开会议\n2020-03-01 10:23\n{BODY}"
+    kept, dropped = drop_boilerplate_lines(text)
+    assert kept == f"北京召开会议\n2020-03-01 10:23\n{BODY}"
+    assert [d.reason for d in dropped] == ["breadcrumb", "separator"]
+
+
+def test_dateline_alone_kept_but_listed_timestamps_dropped() -> None:
+    links = "口罩还要戴多久?\n2020-02-27 22:11 抗疫 -\n同气连枝,共盼春来\n2020-02-27 19:58 -"
+    text = f"标题\n2020-02-28 07:00 来源：北京日报\n{BODY}\n{links}"
+    kept, _ = drop_boilerplate_lines(text)
+    assert kept == f"标题\n2020-02-28 07:00 来源：北京日报\n{BODY}"
+
+
+def test_related_run_stops_at_a_protected_heading() -> None:
+    lines = [BODY, "相关新闻", "链接标题一", "第二部分", "第二部分的正文没有句号但是很长很长很长"]
+    assert boilerplate_mask(lines, protected={3}) == {1: "related links header", 2: "related links"}
+    assert 3 in boilerplate_mask(lines)
+
+
+def test_timestamp_table_rows_are_not_link_lists() -> None:
+    rows = "2020-03-01 10:00 | 开幕式\n2020-03-01 14:00 | 分组讨论"
+    assert drop_boilerplate_lines(f"{BODY}\n{rows}") == (f"{BODY}\n{rows}", [])
 
 
 def test_short_summary_lines_are_not_headline_links() -> None:

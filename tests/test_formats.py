@@ -124,7 +124,8 @@ JUNK = ("导航菜单", "体育频道", "热门文章", "版权所有", "广告�
 
 def test_html_keeps_article_drops_navigation() -> None:
     blocks, title = extract_html(PAGE)
-    assert title == "北京召开会议_新闻网"
+    # Issue 16: the title is the article's headline, not <title> with the site's name.
+    assert title == "北京召开疫情防控会议"
     assert kinds(blocks) == [
         ("heading", 1, "北京召开疫情防控会议"),
         ("paragraph", 0, PARA1),
@@ -241,3 +242,149 @@ def test_docx_styles() -> None:
 def test_broken_docx() -> None:
     with pytest.raises(FormatError, match="not a valid DOCX file"):
         extract_docx(b"PK\x03\x04 not really a zip")
+
+
+def test_docx_tables_kept_in_order_row_by_row() -> None:
+    # Issue 16: tables vanished from DOCX without being listed as dropped.
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(PARA1)
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["地区", "新增", "累计"], ["北京", "2", "410"], ["上海", "0", "337"]]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    merged = table.cell(2, 1).merge(table.cell(2, 2))
+    merged.text = "无新增"
+    document.add_paragraph(PARA2)
+    out = io.BytesIO()
+    document.save(out)
+    blocks, _ = extract_docx(out.getvalue())
+    assert kinds(blocks) == [
+        ("paragraph", 0, PARA1),
+        ("paragraph", 0, "地区 | 新增 | 累计"),
+        ("paragraph", 0, "北京 | 2 | 410"),
+        ("paragraph", 0, "上海 | 无新增"),
+        ("paragraph", 0, PARA2),
+    ]
+
+
+# --- issue 16: headlines, titles and tables of real news pages ---------------------------------
+
+NEWS_PAGE = f"""<html><head><meta charset="utf-8">
+<title>北京召开疫情防控工作会议_新闻中心_某某网</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/gn">国内</a></div>
+<div class="article"><header><h1>北京召开疫情防控工作会议</h1></header>
+<p>2020-03-01 10:23 来源：新华网</p>
+<p>会议指出，要坚持外防输入、内防扩散。{PARA1}</p>
+<h2>一、病例情况</h2>
+<table><caption>表1 新增病例</caption>
+<tr><th>地区</th><th>新增</th><th>累计</th></tr>
+<tr><td>北京</td><td>2</td><td>410</td></tr>
+<tr><td>上海</td><td>0</td><td>337</td></tr>
+<tr><td>Hong<br>Kong</td><td>1</td><td>9</td></tr></table>
+<p>{PARA2}</p></div>
+<div class="footer">版权所有 © 某某网</div></body></html>"""
+
+
+def test_html_headline_dateline_and_table_kept() -> None:
+    blocks, title = extract_html(NEWS_PAGE)
+    assert title == "北京召开疫情防控工作会议"
+    assert kinds(blocks) == [
+        ("heading", 1, "北京召开疫情防控工作会议"),
+        ("paragraph", 0, "2020-03-01 10:23 来源：新华网"),
+        ("paragraph", 0, f"会议指出，要坚持外防输入、内防扩散。{PARA1}"),
+        ("heading", 2, "一、病例情况"),
+        ("paragraph", 0, "表1 新增病例"),
+        ("paragraph", 0, "地区 | 新增 | 累计"),
+        ("paragraph", 0, "北京 | 2 | 410"),
+        ("paragraph", 0, "上海 | 0 | 337"),
+        ("paragraph", 0, "Hong Kong | 1 | 9"),
+        ("paragraph", 0, PARA2),
+    ]
+
+
+def test_html_loaded_document_starts_with_its_headline() -> None:
+    from reader.documents.loading import load_text
+
+    document = load_text(NEWS_PAGE, format="html")
+    assert document.title == "北京召开疫情防控工作会议"
+    first = document.paragraphs[0]
+    assert (first.kind, first.text) == ("heading", "北京召开疫情防控工作会议")
+    texts = [p.text for p in document.paragraphs]
+    assert "北京 | 2 | 410" in texts
+    assert "一、病例情况" in texts
+
+
+def test_html_headline_above_the_article_box() -> None:
+    body = "".join(f"<p>{PARA1}第{n}段。</p>" for n in range(3))
+    page = f"""<html><head><title>北京召开会议_频道_网站</title></head><body>
+    <div class="top"><h1 class="logo">某某网</h1></div>
+    <div class="title"><h1>北京召开会议</h1><span>2020-03-01</span></div>
+    <div class="side"><p>热门推荐。</p></div><div id="text">{body}</div></body></html>"""
+    blocks, title = extract_html(page)
+    assert title == "北京召开会议"
+    assert blocks[0] == Block("heading", "北京召开会议", 1, 1)
+    assert [b.text for b in blocks[1:]] == [f"{PARA1}第{n}段。" for n in range(3)]
+
+
+@pytest.mark.parametrize(
+    ("page_title", "expected"),
+    [
+        ("北京召开会议_新闻中心_某某网", "北京召开会议"),
+        ("北京召开会议 - 某某网", "北京召开会议"),
+        ("北京召开会议|某某网", "北京召开会议"),
+        ("短_某某网", "短_某某网"),  # too short to be a headline: keep it whole
+    ],
+)
+def test_html_title_without_site_name(page_title: str, expected: str) -> None:
+    _, title = extract_html(f"<html><head><title>{page_title}</title></head><body><p>{PARA1}</p>")
+    assert title == expected
+
+
+def test_html_text_beside_blocks_and_source_wraps() -> None:
+    page = f"""<html><body><div class="content">第一段开头
+在源文件里折行。<div class="pic"><img src="a.jpg"></div>{PARA1}<br>{PARA2}
+<p>English words
+wrap with a space.</p></div></body></html>"""
+    blocks, _ = extract_html(page)
+    assert [b.text for b in blocks] == [
+        "第一段开头在源文件里折行。",
+        PARA1,
+        PARA2,
+        "English words wrap with a space.",
+    ]
+
+
+def test_html_stray_closing_html_tag_does_not_end_the_page() -> None:
+    # A gov.cn page closes </html> after its server-side-included header.
+    page = f"<html><body><div>页头</div></body></html>\n<div class='content'><p>{PARA1}</p></div>"
+    blocks, _ = extract_html(page)
+    assert PARA1 in [b.text for b in blocks]
+
+
+def test_html_layout_tables_are_read_as_blocks() -> None:
+    page = f"""<html><body><table><tr><td><table><tr><td>
+    <p>{PARA1}</p><p>{PARA2}</p></td></tr></table></td></tr></table></body></html>"""
+    blocks, _ = extract_html(page)
+    assert [b.text for b in blocks] == [PARA1, PARA2]
+
+
+def test_epub_table_rows_share_the_html_walk() -> None:
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("table-book")
+    book.set_title("表格之书")
+    chapter = epub.EpubHtml(title="一", file_name="c1.xhtml", lang="zh")
+    chapter.content = (
+        f"<html><body><p>{PARA1}</p><table><tr><th>地区</th><th>新增</th></tr>"
+        "<tr><td>北京</td><td>2</td></tr></table></body></html>"
+    )
+    book.add_item(chapter)
+    book.add_item(epub.EpubNav())
+    book.spine = [chapter]
+    out = io.BytesIO()
+    epub.write_epub(out, book)
+    blocks, _ = extract_epub(out.getvalue())
+    assert [b.text for b in blocks] == [PARA1, "地区 | 新增", "北京 | 2"]

@@ -115,7 +115,7 @@ def test_stdin_reads_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_stdin_data_detects_html() -> None:
     doc = load_document("-", data=PAGE.replace("©", "").replace("utf-8", "gbk").encode("gbk"))
     assert doc.format == "html" and doc.encoding == "gb18030"
-    assert doc.title == "北京召开会议_新闻网"
+    assert doc.title == "北京召开疫情防控会议"  # the page's <h1>, not <title> (issue 16)
 
 
 def test_markdown_file(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_html_file(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text(PAGE, encoding="utf-8")
     doc = load_document(path)
-    assert doc.format == "html" and doc.title == "北京召开会议_新闻网"
+    assert doc.format == "html" and doc.title == "北京召开疫情防控会议"  # <h1> (issue 16)
     assert doc.paragraphs[0].kind == "heading"
     assert not any("导航" in p.text or "版权" in p.text for p in doc.paragraphs)
 

@@ -19,13 +19,18 @@
    lines: breadcrumbs (`首页 > 国内新闻 > 正文`), editor credits (`责任编辑：…`, `【編輯:…】`),
    share prompts (`分享到：`), font-size switches (`大字体`), copyright and reprint notices
    (`版权所有`, `©`, `未經授權禁止轉載…`), comment prompts (`我要评论`, `發表評論`), navigation
-   words alone on a line (`返回顶部`, `上一篇`), pagers (`1/62/6…`), lines with no letters,
-   digits or Han (`-`), publish timestamps of link lists (`2020-02-28 07:43 …`) and the headline
-   line above each, a `相关阅读`/`推薦閱讀` header and the run of link lines after it (up to a
-   blank line or a line with `。`), a `温馨提示` download-site notice and its numbered items,
-   six or more consecutive tag lines of at most four characters, and a line repeating the
-   previous line. Rules are applied until nothing more drops, so the step is idempotent.
-   It is deliberately conservative: a wrong drop of a real paragraph is worse than a kept footer.
+   words alone on a line (`返回顶部`, `上一篇`, `【纠错】`), pagers (`1/62/6…`, `【1】【2】`), lines
+   with no letters, digits or Han (`-`), link lists of publish times (`2020-02-28 07:43 …`,
+   two or more at most two lines apart) and the headline line above each, a `相关阅读`/
+   `推薦閱讀` header and the run of link lines after it (up to a blank line, a line with `。`
+   or over 200 characters, or a protected line), a `温馨提示` download-site notice and its
+   numbered items, six or more consecutive tag lines of at most four characters, and a line
+   repeating the previous line. Never dropped by a neighbour (link-list, related-run) rule:
+   the first line with content (the title), the headline and dateline right above the first
+   paragraph of prose, and the lines a caller protects (an article's <h1>/<h2>). A lone
+   dateline (`2020-03-01 10:23 来源：新华网`) is the article's own and stays. Rules are applied
+   until nothing more drops, so the step is idempotent. It is deliberately conservative: a
+   wrong drop of a real paragraph is worse than a kept footer.
 6. `join_wrapped_lines` — rebuilds paragraphs, separated in the result by one blank line.
    Blank lines always end a paragraph. A file is taken as hard-wrapped when many lines have
    the same display width (≥ 3 lines and ≥ 30% within 2 cells of the commonest width ≥ 16);
@@ -44,7 +49,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from reader.documents.document import DroppedLine
@@ -160,14 +165,14 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
             "navigation",
             r"^(?:返回|回到)?[顶頂]部$|^(?:返回|回到)首[页頁]$|^打印(?:本[页頁])?$|^[关關]闭(?:窗口)?$"
             r"|^收藏$|^上一篇(?:[:：].*)?$|^下一篇(?:[:：].*)?$|^(?:阅读|閱讀|展开|展開)全文$"
-            r"|^[点點]击查看$|^更多$",
+            r"|^[点點]击查看$|^更多$|^(?:我要)?[纠糾][错錯]$",
             60,
         ),
-        ("pager", r"^[\d\s]*\d+\s*/\s*\d+[\d/\s]*$|上一[页頁].*下一[页頁]", 40),
         (
-            "timestamp",
-            r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+\S.{0,20})?$",
-            50,
+            "pager",
+            r"^[\d\s]*\d+\s*/\s*\d+[\d/\s]*$|上一[页頁].*下一[页頁]"
+            r"|^\d{1,3}(?:[】\]]\s*[【\[]\d{1,3})+$",  # 【1】【2】【3】 (outer brackets gone)
+            40,
         ),
         ("site notice", r"^(?:网站客服|網站客服|客服QQ|客服[电電]话|客服[电電]話)\s*[:：]", 40),
     )
@@ -178,6 +183,14 @@ _RELATED_HEADER = re.compile(
     r"|相[关關]文章|[热熱][点點]推[荐薦]|[热熱][门門]推[荐薦]|猜你喜[欢歡]|更多精彩|[为為]您推[荐薦])"
     r"[\s:：\-]*$"
 )
+# A publish time, optionally followed by a short channel or source name. Alone it is the
+# article's own dateline and stays; two or more close together are a list of links.
+_TIMESTAMP = re.compile(
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+[^\s|][^|]{0,20})?$"
+)  # never a table row: cells are joined with " | "
+_TIMESTAMP_MAX = 50
+_HEADLINE_MAX = 50  # a headline above a listed timestamp: one line, no full stop
+_LINK_MAX = 200  # a line after a "related" header: link titles (several, sometimes), not prose
 _NOTICE_HEADER = re.compile(r"^(?:温馨提示|溫馨提示)\s*[:：]?$")
 _NOTICE_ITEM = re.compile(
     r"^\d{1,2}\s*[.、．]|下[载載]|客服|本站|上[传傳]|文[档檔]|[预預][览覽]|付[费費]"
@@ -222,8 +235,32 @@ def _ends_sentence(line: str) -> bool:
     return line.rstrip("」』”’）)】》\"'")[-1:] in _SENTENCE_END
 
 
-def _boilerplate_pass(seq: Sequence[str], cache: dict[str, str | None]) -> dict[int, str]:
-    """Reasons for the positions of `seq` to drop, judged on `seq` as it stands."""
+def _is_timestamp(line: str) -> bool:
+    return len(line) <= _TIMESTAMP_MAX and bool(_TIMESTAMP.match(line))
+
+
+def _guarded(seq: Sequence[str], nonblank: Sequence[int], own: Sequence[str | None]) -> set[int]:
+    """Positions no neighbour rule may drop: the first line with content (the document's
+    title, if it has one) and the line or two (headline, dateline) above the first paragraph
+    of prose, which are the article's own header, never a list of links."""
+    content = [i for i in nonblank if own[i] is None]
+    guard = set(content[:1])
+    for k, i in enumerate(content):
+        if "。" in seq[i] or len(seq[i]) > _HEADLINE_MAX:
+            above = content[max(0, k - 2) : k]
+            if above and _is_timestamp(seq[above[-1]]):
+                guard.update(above)
+            else:
+                guard.update(above[-1:])
+            break
+    return guard
+
+
+def _boilerplate_pass(
+    seq: Sequence[str], cache: dict[str, str | None], protected: Sequence[bool]
+) -> dict[int, str]:
+    """Reasons for the positions of `seq` to drop, judged on `seq` as it stands. Lines marked
+    `protected` (headings the format knows) are dropped only for what they say themselves."""
     reasons: dict[int, str] = {}
     own = []
     for line in seq:
@@ -231,24 +268,37 @@ def _boilerplate_pass(seq: Sequence[str], cache: dict[str, str | None]) -> dict[
             cache[line] = _line_reason(line)
         own.append(cache[line])
     nonblank = [i for i, line in enumerate(seq) if line]
+    guard = _guarded(seq, nonblank, own) | {i for i, p in enumerate(protected) if p}
+    # A timestamp is a link list's when another one is at most two lines away (headline,
+    # time, headline, time...); a lone one is the article's dateline.
+    stamps = {k for k, i in enumerate(nonblank) if _is_timestamp(seq[i])}
+    listed = {k for k in stamps if stamps & {k - 2, k - 1, k + 1, k + 2}}
     for k, i in enumerate(nonblank):
         if own[i]:
             reasons[i] = own[i]  # type: ignore[assignment]
             continue
         line = seq[i]
-        nxt = nonblank[k + 1] if k + 1 < len(nonblank) else None
         prev = nonblank[k - 1] if k > 0 else None
-        if nxt is not None and own[nxt] == "timestamp" and len(line) <= 50 and "。" not in line:
+        if k in listed:
+            reasons[i] = "timestamp"
+        elif (
+            k + 1 in listed
+            and i not in guard
+            and len(line) <= _HEADLINE_MAX
+            and "。" not in line
+            and not _is_timestamp(line)
+        ):
             reasons[i] = "headline link"
         elif prev is not None and seq[prev] == line and len(line) >= 4:
-            reasons[i] = "repeated line"
+            reasons[i] = "repeated line"  # the first copy stays, whatever it is
 
     # Headers that take the lines after them along: related links, download-site notices.
     for i, line in enumerate(seq):
         if _RELATED_HEADER.match(line):
             reasons[i] = "related links header"
             for j in range(i + 1, len(seq)):
-                if not seq[j] or "。" in seq[j] or len(seq[j]) > 200:
+                link = seq[j]
+                if not link or j in guard or "。" in link or len(link) > _LINK_MAX:
                     break
                 reasons.setdefault(j, "related links")
         elif _NOTICE_HEADER.match(line):
@@ -258,10 +308,11 @@ def _boilerplate_pass(seq: Sequence[str], cache: dict[str, str | None]) -> dict[
                     break
                 reasons.setdefault(j, "site notice")
 
-    # Runs of tiny tag lines (download sites list keywords one per line).
+    # Runs of tiny tag lines (download sites list keywords one per line). Six in a row outweigh
+    # the guess that the first of them is a title; only a real heading breaks the run.
     run: list[int] = []
     for i in [*range(len(seq)), -1]:
-        if i >= 0 and i not in reasons and _SHORT_TAG.match(seq[i]):
+        if i >= 0 and i not in reasons and not protected[i] and _SHORT_TAG.match(seq[i]):
             run.append(i)
             continue
         if len(run) >= _TAG_RUN:
@@ -270,14 +321,17 @@ def _boilerplate_pass(seq: Sequence[str], cache: dict[str, str | None]) -> dict[
     return reasons
 
 
-def boilerplate_mask(lines: Sequence[str]) -> dict[int, str]:
+def boilerplate_mask(lines: Sequence[str], protected: Collection[int] = ()) -> dict[int, str]:
     """Indices of `lines` that are boilerplate, with the reason; rules are re-applied to what
-    is left until nothing more drops (at most a few rounds), which makes dropping idempotent."""
+    is left until nothing more drops (at most a few rounds), which makes dropping idempotent.
+    Indices in `protected` (an article's <h1>/<h2>) are dropped only by their own text."""
     alive = list(range(len(lines)))
     dropped: dict[int, str] = {}
     cache: dict[str, str | None] = {}  # each rule pass re-reads every line: judge each once
     while True:
-        reasons = _boilerplate_pass([lines[i] for i in alive], cache)
+        reasons = _boilerplate_pass(
+            [lines[i] for i in alive], cache, [i in protected for i in alive]
+        )
         if not reasons:
             return dropped
         for pos, reason in reasons.items():

@@ -6,13 +6,20 @@ Guarantees:
 - Markdown: `#` headings (and `===`/`---` underlines) become headings with their level, `-`,
   `*`, `+`, `1.` items become list items; emphasis, links, inline code and HTML tags keep only
   their text; images, code fences, front matter, rules and link definitions are left out.
-- HTML: the article only, via trafilatura offline (no fetching); if it finds nothing, a plain
-  lxml walk that first removes scripts, styles, nav, header, footer, aside, forms and elements
-  whose class or id names a menu, sidebar, footer, share or comment box. The title is <title>.
+- HTML: the article only. trafilatura (offline, no fetching) says which sentences are the
+  article; the page element holding them with the least other text (`html.article_element`)
+  is then read by a plain lxml walk that removes scripts, styles, nav, header, footer, aside,
+  forms and elements whose class or id names a menu, sidebar, footer, share or comment box,
+  so headings, captions and text beside block children are kept. The headline (<h1>, else a
+  "title" element matching the page title) comes first even when it sits outside the
+  article box, and is the document title; else the declared title, else <title> without the
+  site's name. A data table becomes one paragraph per row, cells joined by " | "; a layout
+  table is read as blocks. Line breaks of the source are wraps; <br> ends a paragraph.
 - EPUB: chapters in spine order (the navigation document skipped), h1-h3 as headings, <li> as
   list items; the title from the package metadata.
 - DOCX: paragraph styles "Title" and "Heading N" become headings, "List ..." styles and
-  numbered paragraphs become list items; the title from the core properties or the Title style.
+  numbered paragraphs become list items, each table row a paragraph with its cells joined by
+  " | ", in document order; the title from the core properties or the Title style.
 - Broken EPUB and DOCX files raise `FormatError` with a short reason.
 """
 
@@ -23,9 +30,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reader.documents import html as _html
 from reader.documents.cleaning import joiner
+from reader.documents.html import CELL_SEPARATOR
 
 if TYPE_CHECKING:
+    from docx.table import Table as DocxTable
+    from docx.table import _Cell as DocxCell
     from lxml.html import HtmlElement
 
     from reader.documents.document import DroppedLine, Kind
@@ -200,11 +211,7 @@ _JUNK_TAGS = (
     "select",
     "head",
 )
-_JUNK_NAME = re.compile(
-    r"(?:^|[\s_-])(?:nav|navbar|menu|sidebar|side|footer|foot|breadcrumbs?|crumbs?|share|"
-    r"comments?|related|ads?|advert\w*|toolbar|copyright|topbar)(?:$|[\s_-])",
-    re.I,
-)
+_JUNK_NAME = _html.JUNK_NAME
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_-]+)", re.I)
 
 
@@ -239,37 +246,97 @@ def html_tree_blocks(
     """Blocks of an HTML tree by a plain walk: boilerplate elements removed, each innermost
     block element one block (split at <br>)."""
     for element in list(root.iter(*_JUNK_TAGS)):
-        element.drop_tree()
+        if element is not root:
+            element.drop_tree()
     for element in list(root.iter()):
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or element is root:
             continue
         name = f"{element.get('class', '')} {element.get('id', '')}"
         if name.strip() and _JUNK_NAME.search(name) and element.getparent() is not None:
             element.drop_tree()
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+    for br in root.iter("br"):  # a line break inside headings, items and cells, seen by
+        br.tail = "\n" + (br.tail or "")  # text_content(); the walk below marks its own
+    if root.tag == "table" and _html.is_data_table(root):
+        return [Block("paragraph", row, 0, n) for n, row in enumerate(_html.table_rows(root), 1)]
+    _rows_to_paragraphs(root)
 
     blocks: list[Block] = []
-    for element in root.iter(*_BLOCK_TAGS):
-        if any(child.tag in _BLOCK_TAGS for child in element.iterdescendants()):
-            continue
-        tag = element.tag
-        if tag[0] == "h" and tag[1:].isdigit():
-            level = int(tag[1:])
-            text = _join_lines(_text_lines(element))
+    pending: list[str] = []
+
+    def flush() -> None:
+        # A <br> ends a paragraph; a line break in the source is only a wrap (joined like one).
+        for line in "".join(pending).split("\n"):
+            text = _join_lines(line.split(_WRAP))
             if text:
-                kind: Kind = "heading" if level in heading_levels else "paragraph"
-                blocks.append(Block(kind, text, level if kind == "heading" else 0))
-            continue
-        kind = "list_item" if tag == "li" else "paragraph"
-        if kind == "list_item":
+                blocks.append(Block("paragraph", text))
+        pending.clear()
+
+    def walk(element: HtmlElement, pre: bool = False) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        pre = pre or tag == "pre"
+        atomic = tag == "li" and not any(d.tag in _BLOCK_TAGS for d in element.iterdescendants())
+        if (tag[:1] == "h" and tag[1:].isdigit()) or atomic:
+            flush()
             text = _join_lines(_text_lines(element))
-            if text:
-                blocks.append(Block(kind, text))
-            continue
-        for line in _text_lines(element):
-            blocks.append(Block(kind, line.strip()))
+            level = int(tag[1:]) if tag != "li" else 0
+            if not text:
+                return
+            if tag == "li":
+                blocks.append(Block("list_item", text))
+            elif level in heading_levels:
+                blocks.append(Block("heading", text, level))
+            else:
+                blocks.append(Block("paragraph", text))
+            return
+        if tag == "br":
+            pending.append("\n")
+            return
+        boundary = tag in _BLOCK_TAGS or tag in _BREAK_TAGS
+        if boundary:
+            flush()
+        if tag:
+            pending.append(_source_text(element.text, pre))
+        for child in element:
+            walk(child, pre)
+            pending.append(_source_text(child.tail, pre))
+        if boundary:
+            flush()
+
+    walk(root)
+    flush()
     return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
+
+
+_WRAP = "\x00"  # stands for a line break of the HTML source while a paragraph is gathered
+_SOURCE_BREAK = re.compile(r"[ \t\r\f]*\n\s*")
+_BREAK_TAGS = frozenset(
+    {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "hr", "center", "figure"}
+)
+
+
+def _source_text(text: str | None, pre: bool) -> str:
+    """Text of the source as it renders: its line breaks are wraps, except in <pre>."""
+    if not text:
+        return ""
+    return text if pre else _SOURCE_BREAK.sub(_WRAP, text)
+
+
+def _rows_to_paragraphs(root: HtmlElement) -> None:
+    """Replace each data table under `root` by its caption and one <p> per row, so a row reads
+    as one paragraph with its cells in order instead of one paragraph per cell."""
+    from lxml.html import Element
+
+    for table in [t for t in root.iter("table") if t is not root and _html.is_data_table(t)]:
+        box = Element("div")
+        captions = [_join_lines(_text_lines(c)) for c in table.iter("caption")]
+        for text in [*filter(None, captions), *_html.table_rows(table)]:
+            paragraph = Element("p")
+            paragraph.text = text
+            box.append(paragraph)
+        box.tail = table.tail
+        parent = table.getparent()
+        if parent is not None:
+            parent.replace(table, box)
 
 
 def _trafilatura_blocks(html: str) -> list[Block]:
@@ -281,7 +348,7 @@ def _trafilatura_blocks(html: str) -> list[Block]:
         output_format="xml",
         include_formatting=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         include_links=False,
         with_metadata=False,
@@ -312,32 +379,42 @@ def _trafilatura_blocks(html: str) -> list[Block]:
                 text = _join_lines(text_of(item))
                 if text:
                     blocks.append(Block("list_item", text))
+        elif tag == "table":
+            for row in element.iter("row"):
+                cells = [_join_lines(text_of(cell)) for cell in row.iter("cell")]
+                if any(cells):
+                    blocks.append(Block("paragraph", CELL_SEPARATOR.join(cells)))
         else:
             blocks.extend(Block("paragraph", line.strip()) for line in text_of(element))
     return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
 
 
 def extract_html(html: str) -> tuple[list[Block], str]:
-    """Blocks of a web page's article, and the page title."""
+    """Blocks of a web page's article, and the article's title."""
     import lxml.html
 
     title = html_title(html)
     if not html.strip():
         return [], title
-    blocks = _trafilatura_blocks(html)
+    html = _html.repaired(html)
+    extracted = _trafilatura_blocks(html)
     try:
-        walked = html_tree_blocks(lxml.html.document_fromstring(html))
+        root = lxml.html.document_fromstring(html)
     except Exception:  # lxml.etree.ParserError on junk input
-        walked = []
-    # trafilatura's last-resort extractor flattens small pages into one paragraph: when the
-    # plain walk found the same text, its headings and list items are worth having.
-    if not blocks or _squash(blocks) == _squash(walked):
-        return walked, title
-    return blocks, title
-
-
-def _squash(blocks: list[Block]) -> str:
-    return "".join("".join(b.text.split()) for b in blocks)
+        return extracted, title
+    article = _html.article_element(root, [b.text for b in extracted])
+    declared = _html.declared_titles(root)
+    headline = _html.headline(root, article, [title, *declared])
+    blocks = html_tree_blocks(article)
+    if not blocks and extracted:
+        return extracted, _html.page_title(headline, declared, title)
+    top = {_html.squash(b.text) for b in blocks[:3]}
+    if headline and _html.squash(headline) not in top:
+        # Pages put the headline above the article box, or in its <header>, which the walk
+        # drops with the site's header: the reader's first line must still be the headline.
+        blocks.insert(0, Block("heading", headline, 1))
+        blocks = [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
+    return blocks, _html.page_title(headline, declared, title)
 
 
 # --- EPUB --------------------------------------------------------------------------------------
@@ -378,8 +455,11 @@ _HEADING_STYLE = re.compile(r"^Heading\s*(\d)$", re.I)
 
 
 def extract_docx(data: bytes) -> tuple[list[Block], str]:
-    """Blocks of a Word document's body paragraphs, and its title."""
+    """Blocks of a Word document's body paragraphs and tables in document order, and its title.
+    A table row is one paragraph, its cells joined by " | " (a merged cell counted once)."""
     import docx  # python-docx: ~60 ms
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -387,7 +467,14 @@ def extract_docx(data: bytes) -> tuple[list[Block], str]:
         raise FormatError(f"not a valid DOCX file ({type(exc).__name__}: {exc})") from exc
     title = (document.core_properties.title or "").strip()
     blocks: list[Block] = []
-    for paragraph in document.paragraphs:
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}tbl"):
+            for row in _docx_rows(Table(child, document)):
+                blocks.append(Block("paragraph", row))
+            continue
+        if not child.tag.endswith("}p"):
+            continue
+        paragraph = Paragraph(child, document)
         text = _join_lines(paragraph.text.split("\n"))
         if not text:
             continue
@@ -405,3 +492,27 @@ def extract_docx(data: bytes) -> tuple[list[Block], str]:
         else:
             blocks.append(Block("paragraph", text))
     return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)], title
+
+
+def _docx_rows(table: DocxTable) -> list[str]:
+    """Each row with text, its cells joined by `CELL_SEPARATOR`."""
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: list[object] = []
+        for cell in row.cells:
+            if any(cell._tc is s for s in seen):  # python-docx repeats a merged cell
+                continue
+            seen.append(cell._tc)
+            cells.append(_docx_cell_text(cell))
+        if any(cells):
+            rows.append(CELL_SEPARATOR.join(cells))
+    return rows
+
+
+def _docx_cell_text(cell: DocxCell) -> str:
+    """A cell's paragraphs, and the cells of tables nested in it, as one line."""
+    pieces = [p.text for p in cell.paragraphs]
+    for table in cell.tables:
+        pieces.extend(CELL_SEPARATOR.join(map(_docx_cell_text, r.cells)) for r in table.rows)
+    return _join_lines([line for piece in pieces for line in piece.split("\n")])

@@ -200,7 +200,8 @@ def _from_blocks(
     """Clean structured blocks: character-level steps per block, boilerplate over the list."""
     cleaned = [(b, cleaning.clean_inline(b.text).replace("\n", " ").strip()) for b in blocks]
     cleaned = [(b, t) for b, t in cleaned if t]
-    mask = cleaning.boilerplate_mask([t for _, t in cleaned])
+    headings = {i for i, (b, _) in enumerate(cleaned) if b.kind == "heading" and b.level <= 2}
+    mask = cleaning.boilerplate_mask([t for _, t in cleaned], protected=headings)
     dropped = dropped + [DroppedLine(cleaned[i][0].line, cleaned[i][1], r) for i, r in mask.items()]
     dropped.sort(key=lambda d: d.line)
     items = [(b.kind, b.level, t) for i, (b, t) in enumerate(cleaned) if i not in mask]
