@@ -218,7 +218,9 @@ class ScriptedProxy:
         self.server.shutdown()
         self.server.server_close()
 
-    def _send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str]) -> None:
+    def _send(
+        self, handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str]
+    ) -> None:
         handler.send_response(status)
         for name, value in headers.items():
             handler.send_header(name, value)

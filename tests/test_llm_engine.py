@@ -245,7 +245,10 @@ def test_glossary_terms_of_the_batch_go_in_the_prompt(
     results = translator.translate(doc)
     (request,) = llm_proxy.requests
     # only the terms found in the batch (李强 is in the glossary but not in the text)
-    assert sorted(request.glossary) == [("国务院", "State Council"), ("常务会议", "executive meeting")]
+    assert sorted(request.glossary) == [
+        ("国务院", "State Council"),
+        ("常务会议", "executive meeting"),
+    ]
     assert "XTERM" not in request.user  # the model reads the Chinese and the table
     first = next(iter(results.values()))
     assert first.text.startswith("State Council")
@@ -290,7 +293,9 @@ def test_429_waits_for_retry_after(llm_proxy: ScriptedProxy) -> None:
 
 @pytest.mark.slow
 def test_500_is_retried_then_reported(llm_proxy: ScriptedProxy) -> None:
-    llm_proxy.script = lambda request: Fault(500) if len(llm_proxy.requests) == 1 else good_reply(request)
+    llm_proxy.script = lambda request: (
+        Fault(500) if len(llm_proxy.requests) == 1 else good_reply(request)
+    )
     assert engine_for(llm_proxy).translate_batch(SENTENCES[:1]) == EXPECTED[:1]
     llm_proxy.requests.clear()
     llm_proxy.script = lambda request: Fault(503)
@@ -329,7 +334,7 @@ def test_connection_refused_is_retried_then_reported() -> None:
 def test_hang_times_out(llm_proxy: ScriptedProxy) -> None:
     llm_proxy.script = lambda request: Fault(hang=30)
     engine = engine_for(llm_proxy, timeout=0.5, retries=1)
-    with pytest.raises(ReaderError, match="no answer within 0.5 s"):
+    with pytest.raises(ReaderError, match=r"no answer within 0\.5 s"):
         engine.translate_batch(SENTENCES[:1])
     assert len(llm_proxy.requests) == 2
 
