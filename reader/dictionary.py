@@ -247,6 +247,32 @@ _SURNAME_READINGS = {
 }
 
 
+# the ~300 commonest single-character surnames; jieba tags many phrases "nr" (严格执行,
+# 今天上午, 宣传栏 in the seeds), and a real name starts with one of these
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
+    "顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿"
+    "关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华"
+    "喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗"
+    "瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝习"
+)
+
+
+def is_person_name(word: str) -> bool:
+    """Whether a word jieba tagged as a person name (nr) looks like one: 2-3 characters (4
+    with a compound surname), a common surname first, not a CC-CEDICT word, and not a
+    dictionary word plus a character (严峻性, 范围广)."""
+    compound = word[:2] in _COMPOUND_SURNAMES
+    if lookup(word) or not 2 <= len(word) <= (4 if compound else 3):
+        return False
+    if not compound and word[0] not in _SURNAMES:
+        return False
+    return (
+        compound or len(word) == 2 or not any(not e.pinyin[:1].isupper() for e in lookup(word[:2]))
+    )
+
+
 def name_pinyin(word: str, kind: str = "person") -> str:
     """A Chinese name in pinyin as English writes it: 沙雪良 → Sha Xueliang, 欧阳修 → Ouyang
     Xiu; a place (kind="place") is one word: 平定 → Pingding."""

@@ -115,8 +115,11 @@ def _gloss_han(run: str) -> list[str]:
         tag, previous = previous, flag
         if word in PARTICLES and flag in _PARTICLE_TAGS:
             continue
-        if len(word) > 1 and flag[:2] in ("nr", "ns") and not dictionary.lookup(word):
-            words.append(dictionary.name_pinyin(word, "person" if flag[:2] == "nr" else "place"))
+        if flag[:2] == "nr" and dictionary.is_person_name(word):
+            words.append(dictionary.name_pinyin(word))
+            continue
+        if flag == "ns" and len(word) > 1 and not dictionary.lookup(word):
+            words.append(dictionary.name_pinyin(word, "place"))
             continue
         gloss = dictionary.gloss_word(word)
         if gloss and flag == "ns":
