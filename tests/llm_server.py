@@ -113,7 +113,10 @@ def grammar_for(text: str) -> str:
 
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import xllamacpp  # the prebuilt llama.cpp server: ~0.3 s to start on the tiny model
+    # the test extra; without it these tests skip, saying so
+    xllamacpp = pytest.importorskip("xllamacpp", reason="the test extra (xllamacpp) is needed")
+    pytest.importorskip("gguf", reason="the test extra (gguf) is needed")
+    # the prebuilt llama.cpp server: ~0.3 s to start on the tiny model
 
     model = write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
     params = xllamacpp.CommonParams()

@@ -154,3 +154,12 @@ def test_particles_are_not_glossed_as_words() -> None:
     out = GlossEngine().gloss("这是我的书。他高兴地走了。")
     for wrong in (" of ", "finish", "earth"):
         assert wrong not in f" {out} "
+
+
+def test_place_senses_are_cut_to_the_name() -> None:
+    out = GlossEngine().gloss("房山、密云、湖北省和联合国")
+    assert out == "Fangshan, Miyun, Hubei and United Nations"
+
+
+def test_one_takes_the_singular() -> None:
+    assert GlossEngine().gloss("1例，2例") == "1 case, 2 cases"

@@ -103,9 +103,20 @@ def _split_other(text: str) -> list[str]:
 PARTICLES = set("的了地得着过")
 _PARTICLE_TAGS = {"uj", "ul", "uv", "ud", "uz", "ug", "uguo"}
 _MODIFIER_TAGS = ("a", "ad", "b", "d", "z")  # 地 after these is the adverbial particle
-_PLACE_TAIL = re.compile(
-    r",| (?:province|municipality|city|county|district|inner|prefecture|in|of)\b", re.I
-)
+_PLACE_NAME = re.compile(r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
+_PLACE_KIND = r"(?:district|county|province|city|town|prefecture|village|municipality)\b"
+_PLACE_SENSE = re.compile(rf"({_PLACE_NAME.pattern}) (?:[a-z]+ ){{0,2}}?{_PLACE_KIND}")
+
+
+def _place(sense: str, tagged_place: bool) -> str:
+    """The name in CC-CEDICT's encyclopedic place senses: "Fangshan district of Beijing",
+    "Miyun town and county in Beijing", "Hubei Province" → Fangshan, Miyun, Hubei."""
+    match = _PLACE_SENSE.match(sense)
+    if match:
+        sense = match.group(1)
+    elif tagged_place:  # "Shanxi province in north China between Hebei and Shaanxi"
+        sense = _PLACE_NAME.match(sense).group()  # type: ignore[union-attr]
+    return re.sub(r" (?:Province|Municipality)$", "", sense)
 
 
 def _gloss_han(run: str) -> list[str]:
@@ -122,9 +133,8 @@ def _gloss_han(run: str) -> list[str]:
             words.append(dictionary.name_pinyin(word, "place"))
             continue
         gloss = dictionary.gloss_word(word)
-        if gloss and flag == "ns":
-            # "Shanxi province in north China between…", "Chaoyang inner district of…"
-            gloss = _PLACE_TAIL.split(gloss)[0] or gloss
+        if gloss[:1].isupper():
+            gloss = _place(gloss, flag == "ns")
         if gloss:
             words.append(gloss)
             continue

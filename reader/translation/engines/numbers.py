@@ -59,6 +59,9 @@ UNITS = {
     "年": "years",
 }
 MEASURES = "个名位家条批起所辆架只件座"
+SINGULAR = {"cases": "case", "people": "person", "days": "day", "months": "month"}
+SINGULAR |= {"weeks": "week", "hours": "hour", "minutes": "minute", "years": "year"}
+SINGULAR |= {"times": "time", "items": "item"}
 
 _CN = "〇零一二两三四五六七八九十百千"
 _NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN}]+)"
@@ -175,7 +178,10 @@ def _render(match: re.Match[str]) -> str | None:
         value *= _BIG[big]
     text = ("over " if more else "") + _fmt(value)
     if unit and unit in UNITS:
-        text += " " + UNITS[unit]
+        english = UNITS[unit]
+        if value == 1 and not more:  # 1例 → 1 case
+            english = SINGULAR.get(english, english)
+        text += " " + english
     return text
 
 
