@@ -35,4 +35,5 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.delenv("READER_GLOSSARY", raising=False)
     for var in ("READER_LLM_BASE_URL", "READER_LLM_MODEL", "READER_LLM_API_KEY"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr("reader.config._flags", {})  # --llm-url of an earlier in-process run
     return home

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.errors import ReaderError
 from reader.han import han_count
+from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE
 from reader.translation.engines.base import Cancelled
 
 if TYPE_CHECKING:
@@ -49,9 +50,7 @@ PROMPT_VERSION = "1"  # bump when the prompt changes: it keys the translation me
 MAX_ITEMS = 16  # sentences per request, whatever their length
 MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After is an outage, not throttling
 MAX_BACKOFF = 30.0
-HAN_SHARE = 0.5  # a reply line with this share of Han characters is untranslated
-TOO_LONG = 12.0  # × the source's characters, as the degenerate guard's MAX_RATIO
-TOO_LONG_SLACK = 80  # characters: short headlines may get longer English
+TOO_LONG_SLACK = 80  # characters over the guard's MAX_RATIO: short headlines grow in English
 
 SYSTEM = (
     "You translate Chinese into fluent, faithful English.\n"
@@ -450,9 +449,9 @@ def implausible(item: _Item, text: str) -> str | None:
     src = "".join(item.text.split())
     if not out:
         return "empty"
-    if han_count(out) >= HAN_SHARE * len(out) and han_count(out) >= 2:
+    if han_count(out) >= PASSTHROUGH_SHARE * len(out) and han_count(out) >= 2:
         return "mostly Chinese"
-    if len(out) > TOO_LONG * len(src) + TOO_LONG_SLACK:
+    if len(out) > MAX_RATIO * len(src) + TOO_LONG_SLACK:
         return "far too long"
     return None
 
