@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from reader import __version__
 from reader.errors import ReaderError
 
-COMMANDS = ("read", "export", "translate", "terms", "glossary", "model")
+COMMANDS = ("read", "export", "translate", "terms", "glossary", "model", "config")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from reader.commands import export, glossary, model, read, terms, translate
+    from reader.commands import config, export, glossary, model, read, terms, translate
 
     parser = argparse.ArgumentParser(
         prog="reader",
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (read, export, translate, terms, glossary, model):
+    for module in (read, export, translate, terms, glossary, model, config):
         module.register(sub)
     return parser
 
@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    from reader.config import apply_flags
+
+    apply_flags(args)  # --llm-url, --llm-model
     try:
         return int(args.func(args) or 0)
     except ReaderError as error:

@@ -128,12 +128,171 @@ def segment(text: str) -> list[str]:
         return list(_jieba().cut(text, HMM=True))
 
 
-def pinyin(text: str) -> str:
-    """Tone-marked pinyin of the Han characters in `text`, syllables separated by spaces."""
+def tag(text: str) -> list[tuple[str, str]]:
+    """Words with jieba's part-of-speech tags (nr person, ns place, uj 的, ul 了, uv 地 …);
+    the words concatenate back to `text` exactly."""
+    if not text:
+        return []
+    _jieba()
+    import jieba.posseg  # ~5 ms once jieba is loaded; its HMM tagger ~2x slower than cut
+
+    with _segment_lock:
+        return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text, HMM=True)]
+
+
+# Single characters whose reading follows their part of speech (first letter of the tag)
+_READING_BY_TAG = {
+    "长": {"a": "cháng", "v": "zhǎng"},
+    "还": {"d": "hái", "v": "huán"},
+    "重": {"a": "zhòng", "d": "chóng"},
+    "行": {"n": "háng", "v": "xíng", "a": "xíng"},
+    "得": {"u": "de", "v": "dé"},
+    "地": {"u": "de", "n": "dì"},
+    "了": {"u": "le"},
+    "着": {"u": "zhe"},
+    "的": {"u": "de"},
+    "好": {"a": "hǎo", "v": "hào"},
+    "为": {"p": "wèi", "v": "wéi"},
+    "都": {"d": "dōu"},
+    "干": {"v": "gàn", "a": "gān"},
+    "数": {"n": "shù", "m": "shù", "v": "shǔ"},
+    "处": {"n": "chù", "v": "chǔ"},
+    "种": {"n": "zhǒng", "q": "zhǒng", "v": "zhòng"},
+    "只": {"d": "zhǐ", "q": "zhī"},
+}
+
+
+def _word_reading(word: str, flag: str) -> str:
+    """Tone-marked pinyin of one segmented word: CC-CEDICT's reading when it has only one,
+    then the tag's reading of a polyphonic character, then pypinyin's phrase reading."""
     from pypinyin import Style, lazy_pinyin  # pypinyin: ~0.2 s on first import
 
-    syllables = lazy_pinyin(text, style=Style.TONE, errors="ignore")
+    readings = {e.pinyin.lower() for e in lookup(word) if not e.pinyin[:1].isupper()}
+    if len(readings) == 1:
+        return readings.pop()
+    if len(word) == 1 and word in _READING_BY_TAG:
+        by_tag = _READING_BY_TAG[word].get(flag[:1])
+        if by_tag:
+            return by_tag
+    if len(word) > 1 and not readings and any(ch in _READING_BY_TAG for ch in word):
+        # a word CC-CEDICT lacks (很长): its known pieces, the word's tag for the others
+        return " ".join(_word_reading(piece, flag) for piece in _pieces(word))
+    syllables = lazy_pinyin(word, style=Style.TONE, errors="ignore")
     return " ".join(s for s in syllables if s.strip())
+
+
+def _pieces(word: str) -> list[str]:
+    """Greedy longest CC-CEDICT words inside `word`, single characters where none."""
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        j = next((j for j in range(len(word), i + 1, -1) if lookup(word[i:j])), i + 1)
+        out.append(word[i:j])
+        i = j
+    return out
+
+
+def pinyin(text: str) -> str:
+    """Tone-marked pinyin of the Han characters in `text`, syllables separated by spaces;
+    polyphonic characters are read from their word (长段落: cháng duàn luò)."""
+    readings = [_word_reading(word, flag) for word, flag in tag(text)]
+    return " ".join(r for r in readings if r)
+
+
+# two-character surnames: the given name starts after them
+_COMPOUND_SURNAMES = set(
+    [
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "令狐",
+        "慕容",
+        "司徒",
+        "夏侯",
+        "公孙",
+        "长孙",
+        "宇文",
+        "尉迟",
+        "澹台",
+        "轩辕",
+        "端木",
+        "独孤",
+        "南宫",
+        "闻人",
+        "呼延",
+        "钟离",
+        "申屠",
+        "西门",
+    ]
+)
+# surnames read differently from the character's common reading
+_SURNAME_READINGS = {
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "区": "ou",
+    "乐": "yue",
+    "盖": "ge",
+    "覃": "qin",
+    "繁": "po",
+    "缪": "miao",
+    "种": "chong",
+    "员": "yun",
+}
+
+
+# the ~300 commonest single-character surnames; jieba tags many phrases "nr" (严格执行,
+# 今天上午, 宣传栏 in the seeds), and a real name starts with one of these
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
+    "顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿"
+    "关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华"
+    "喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗"
+    "瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝习"
+)
+
+
+def is_person_name(word: str) -> bool:
+    """Whether a word jieba tagged as a person name (nr) looks like one: 2-3 characters (4
+    with a compound surname), a common surname first, not a CC-CEDICT word, and not a
+    dictionary word plus a character (严峻性, 范围广)."""
+    compound = word[:2] in _COMPOUND_SURNAMES
+    if lookup(word) or not 2 <= len(word) <= (4 if compound else 3):
+        return False
+    if not compound and word[0] not in _SURNAMES:
+        return False
+    return (
+        compound or len(word) == 2 or not any(not e.pinyin[:1].isupper() for e in lookup(word[:2]))
+    )
+
+
+def name_pinyin(word: str, kind: str = "person") -> str:
+    """A Chinese name in pinyin as English writes it: 沙雪良 → Sha Xueliang, 欧阳修 → Ouyang
+    Xiu; a place (kind="place") is one word: 平定 → Pingding."""
+    from pypinyin import Style, lazy_pinyin
+
+    def plain(text: str) -> str:
+        syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+        joined = "".join(syllables)
+        # an apostrophe where a syllable starting with a vowel would run on: Xi'an
+        for k in range(1, len(syllables)):
+            if syllables[k][:1] in "aoe":
+                joined = "".join(syllables[:k]) + "'" + "".join(syllables[k:])
+                break
+        return joined.capitalize()
+
+    if kind != "person" or len(word) < 2:
+        return plain(word)
+    cut = 2 if word[:2] in _COMPOUND_SURNAMES and len(word) > 2 else 1
+    surname = (_SURNAME_READINGS.get(word[0]) or plain(word[:cut]).lower()).capitalize()
+    return f"{surname} {plain(word[cut:])}"
 
 
 _SKIP_SENSE = re.compile(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.tiny_model"]  # fixtures: tiny_argos_archive, installed_tiny_model
+# fixtures: tiny_argos_archive, installed_tiny_model; llama_server, llm_proxy
+pytest_plugins = ["tests.tiny_model", "tests.llm_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -32,4 +33,7 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
     monkeypatch.delenv("READER_GLOSSARY", raising=False)
+    for var in ("READER_LLM_BASE_URL", "READER_LLM_MODEL", "READER_LLM_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr("reader.config._flags", {})  # --llm-url of an earlier in-process run
     return home

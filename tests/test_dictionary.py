@@ -56,3 +56,36 @@ def test_gloss_word_skips_surname_and_variant_senses() -> None:
 def test_gloss_prefers_the_contextual_reading_and_short_place_names() -> None:
     assert dictionary.gloss_word("说") != "persuade"
     assert "," not in dictionary.gloss_word("武汉")
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("长段落", "cháng duàn luò"),  # the adjective, though pypinyin says zhǎng alone
+        ("段落很长", "duàn luò hěn cháng"),
+        ("他长大了", "tā zhǎng dà le"),
+        ("银行", "yín háng"),
+    ],
+)
+def test_polyphonic_reading_comes_from_the_word(text: str, reading: str) -> None:
+    assert dictionary.pinyin(text) == reading
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "english"),
+    [
+        ("沙雪良", "person", "Sha Xueliang"),
+        ("欧阳修", "person", "Ouyang Xiu"),
+        ("曾国藩", "person", "Zeng Guofan"),
+        ("平定", "place", "Pingding"),
+        ("西安", "place", "Xi'an"),
+    ],
+)
+def test_name_pinyin(name: str, kind: str, english: str) -> None:
+    assert dictionary.name_pinyin(name, kind) == english
+
+
+def test_person_name_filter() -> None:
+    assert dictionary.is_person_name("沙雪良") and dictionary.is_person_name("蔡奇")
+    for phrase in ("严格执行", "今天上午", "宣传栏", "范围广", "严峻性"):
+        assert not dictionary.is_person_name(phrase)

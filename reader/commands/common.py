@@ -20,11 +20,16 @@ def add_document_args(parser: argparse.ArgumentParser) -> None:
 def add_engine_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
-        choices=("auto", "argos", "gloss"),
+        choices=("auto", "argos", "gloss", "llm"),
         default="auto",
         help="translation engine: argos (installed zh→en model), gloss (built-in dictionary), "
-        "auto (argos when installed, else gloss; default)",
+        "llm (an OpenAI-compatible server; see `reader config`), "
+        "auto (argos when installed, else gloss; default; never llm)",
     )
+    parser.add_argument(
+        "--llm-url", metavar="URL", help="llm server base URL, e.g. http://127.0.0.1:8080/v1"
+    )
+    parser.add_argument("--llm-model", metavar="NAME", help="llm model name")
 
 
 def add_glossary_arg(parser: argparse.ArgumentParser) -> None:

@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reader.han import has_han
-from reader.translation.engines.base import TranslationEngine, VariedEngine
+from reader.translation.engines.base import (
+    Cancelled,
+    TermsEngine,
+    TranslationEngine,
+    VariedEngine,
+)
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
@@ -129,7 +134,8 @@ class Translator:
         self.protect: Protect = protect or DEFAULT_PROTECT
         if self.protect not in PROTECT_MODES:
             raise ValueError(f"unknown protection mode {self.protect!r}")
-        self.batch_size = max(1, batch_size)
+        # an engine may ask for smaller chunks (llm: paragraphs reach the TUI as they finish)
+        self.batch_size = max(1, min(batch_size, getattr(engine, "chunk_sentences", batch_size)))
         self.repair = repair
         self._matcher: TermMatcher | None = None
         self._matcher_entries: list[Any] | None = None
@@ -253,13 +259,18 @@ class Translator:
                 chunk.append(item)
                 size += sum(not s.done for s in item.sentences)
             todo = [s for item in chunk for s in item.sentences if not s.done]
-            self._translate_chunk(todo)
+            try:
+                self._translate_chunk(todo, cancel)
+            except Cancelled:  # a TermsEngine abandoned its requests: cancelled within 1 s
+                break
             translated.update((s.key, s) for s in todo if s.key is not None)
             for item in chunk:
                 finish(self._assemble(item))
         return _in_order(results, ids)
 
-    def _translate_chunk(self, sentences: list[_Sentence]) -> None:
+    def _translate_chunk(
+        self, sentences: list[_Sentence], cancel: threading.Event | None = None
+    ) -> None:
         from reader.translation.enforcement import enforce
 
         # each distinct sentence once; shortest first so a batch pads little
@@ -271,7 +282,12 @@ class Translator:
         for i in range(0, len(order), self.batch_size):
             batch = order[i : i + self.batch_size]
             sources = [by_key[k][0].protected.source for k in batch]  # type: ignore[union-attr]
-            outputs = self._checked(sources, self.engine.translate_batch(sources))
+            if isinstance(self.engine, TermsEngine):  # it reads the terms itself (an LLM)
+                protected = [by_key[k][0].protected for k in batch]
+                raw = self.engine.translate_protected(protected, cancel)  # type: ignore[arg-type]
+            else:
+                raw = self.engine.translate_batch(sources)
+            outputs = self._checked(sources, raw)
             outputs = self._retry_varied([by_key[k][0] for k in batch], outputs)
             for key, output in zip(batch, outputs, strict=True):
                 first = by_key[key][0]

@@ -8,8 +8,12 @@ so the Argos engine, the dictionary engine and test engines are interchangeable.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from reader.translation.enforcement import Protected
 
 
 @runtime_checkable
@@ -47,3 +51,22 @@ class VariedEngine(TranslationEngine, Protocol):
     the pipeline sends every degenerate output of a batch through it in one call."""
 
     def translate_batch_varied(self, sentences: Sequence[str]) -> list[str]: ...
+
+
+class Cancelled(Exception):
+    """Raised by a `TermsEngine` that saw the caller's cancel event mid-batch; nothing of
+    that batch is kept."""
+
+
+@runtime_checkable
+class TermsEngine(TranslationEngine, Protocol):
+    """An engine that reads each sentence's glossary terms itself (an LLM gets the batch's
+    terms as a table in its prompt) and can abandon a batch when `cancel` is set.
+
+    It receives the unprotected Simplified sentence (`Protected.original`) with its
+    `Protected.terms`; verification and repair above it work on renderings, as for inline
+    protection."""
+
+    def translate_protected(
+        self, sentences: Sequence[Protected], cancel: threading.Event | None = None
+    ) -> list[str]: ...

@@ -1,7 +1,14 @@
 """The dictionary engine: a word-by-word English gloss from CC-CEDICT, no model needed.
 
 It is not a translation, and says so in its name; it keeps the tool useful before an Argos
-model is installed. Anything that is not Han text (numbers, Latin words, placeholders such as
+model is installed, so it aims to read as a learner's gloss:
+- dates, times, percentages, ordinals and amounts in English (`2月21日` → `Feb 21`,
+  `14时30分` → `14:30`, `7亿多元` → `over 700 million yuan`; see `numbers.py`);
+- person and place names CC-CEDICT lacks in pinyin, found by jieba's part-of-speech tags
+  (沙雪良 → Sha Xueliang);
+- the structural particles 的, 了, 地, 得, 着, 过 dropped where the tagger says they are
+  particles, not glossed as "of", "finish", "earth".
+Anything else that is not Han text (Arabic numbers, Latin words, placeholders such as
 `⟦T0⟧` and English inserted by glossary protection) passes through unchanged.
 """
 
@@ -12,6 +19,7 @@ from collections.abc import Sequence
 
 from reader import dictionary
 from reader.han import HAN_RUN
+from reader.translation.engines.numbers import find_numbers
 
 # Chinese punctuation to its English counterpart, spacing handled by _join
 _PUNCT = {
@@ -57,7 +65,7 @@ class GlossEngine:
 
     @property
     def settings_key(self) -> str:
-        return "first-sense-v2"  # bump when the gloss output changes: it keys the memory
+        return "first-sense-v3"  # bump when the gloss output changes: it keys the memory
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         return [self.gloss(s) for s in sentences]
@@ -65,12 +73,23 @@ class GlossEngine:
     def gloss(self, sentence: str) -> str:
         pieces: list[str] = []
         pos = 0
-        for match in HAN_RUN.finditer(sentence):
-            pieces.extend(_split_other(sentence[pos : match.start()]))
-            pieces.extend(_gloss_han(match.group()))
-            pos = match.end()
-        pieces.extend(_split_other(sentence[pos:]))
+        for start, end, english in find_numbers(sentence):
+            pieces.extend(_gloss_text(sentence[pos:start]))
+            pieces.extend([" ", english, " "])
+            pos = end
+        pieces.extend(_gloss_text(sentence[pos:]))
         return _join(pieces)
+
+
+def _gloss_text(text: str) -> list[str]:
+    pieces: list[str] = []
+    pos = 0
+    for match in HAN_RUN.finditer(text):
+        pieces.extend(_split_other(text[pos : match.start()]))
+        pieces.extend(_gloss_han(match.group()))
+        pos = match.end()
+    pieces.extend(_split_other(text[pos:]))
+    return pieces
 
 
 def _split_other(text: str) -> list[str]:
@@ -81,10 +100,41 @@ def _split_other(text: str) -> list[str]:
     return out
 
 
+PARTICLES = set("的了地得着过")
+_PARTICLE_TAGS = {"uj", "ul", "uv", "ud", "uz", "ug", "uguo"}
+_MODIFIER_TAGS = ("a", "ad", "b", "d", "z")  # 地 after these is the adverbial particle
+_PLACE_NAME = re.compile(r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
+_PLACE_KIND = r"(?:district|county|province|city|town|prefecture|village|municipality)\b"
+_PLACE_SENSE = re.compile(rf"({_PLACE_NAME.pattern}) (?:[a-z]+ ){{0,2}}?{_PLACE_KIND}")
+
+
+def _place(sense: str, tagged_place: bool) -> str:
+    """The name in CC-CEDICT's encyclopedic place senses: "Fangshan district of Beijing",
+    "Miyun town and county in Beijing", "Hubei Province" → Fangshan, Miyun, Hubei."""
+    match = _PLACE_SENSE.match(sense)
+    if match:
+        sense = match.group(1)
+    elif tagged_place:  # "Shanxi province in north China between Hebei and Shaanxi"
+        sense = _PLACE_NAME.match(sense).group()  # type: ignore[union-attr]
+    return re.sub(r" (?:Province|Municipality)$", "", sense)
+
+
 def _gloss_han(run: str) -> list[str]:
     words: list[str] = []
-    for word in dictionary.segment(run):
+    previous = ""
+    for word, flag in dictionary.tag(run):
+        tag, previous = previous, flag
+        if word in PARTICLES and flag in _PARTICLE_TAGS:
+            continue
+        if flag[:2] == "nr" and dictionary.is_person_name(word):
+            words.append(dictionary.name_pinyin(word))
+            continue
+        if flag == "ns" and len(word) > 1 and not dictionary.lookup(word):
+            words.append(dictionary.name_pinyin(word, "place"))
+            continue
         gloss = dictionary.gloss_word(word)
+        if gloss[:1].isupper():
+            gloss = _place(gloss, flag == "ns")
         if gloss:
             words.append(gloss)
             continue
@@ -92,9 +142,14 @@ def _gloss_han(run: str) -> list[str]:
         i = 0
         while i < len(word):
             for j in range(len(word), i, -1):
-                gloss = dictionary.gloss_word(word[i:j])
+                piece = word[i:j]
+                gloss = dictionary.gloss_word(piece)
                 if gloss or j == i + 1:
-                    words.append(gloss or word[i:j])
+                    # a lone 的/了/着 inside an unknown compound is a particle (高兴地走了)
+                    particle = piece in "的了着" or (piece == "地" and tag in _MODIFIER_TAGS)
+                    if not particle:
+                        words.append(gloss or piece)
+                    tag = ""
                     i = j
                     break
     return words

@@ -1,4 +1,7 @@
-"""Choose the translation engine: `auto` uses Argos when a zh→en package is installed."""
+"""Choose the translation engine: `auto` uses Argos when a zh→en package is installed.
+
+`auto` never picks `llm`: nothing leaves the machine unless the user asks for it.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ INSTALL_HINT = (
 
 def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
     """Return the engine and a one-line message saying which was used and why."""
+    if name == "llm":
+        return _llm()
     if name == "gloss":
         from reader.translation.engines.gloss import GlossEngine
 
@@ -28,3 +33,19 @@ def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
     from reader.translation.engines.gloss import GlossEngine
 
     return GlossEngine(), f"engine: gloss (no zh→en Argos model installed; {INSTALL_HINT})"
+
+
+def _llm() -> tuple[TranslationEngine, str]:
+    from reader.config import config_path, load_llm_config
+    from reader.translation.engines.llm import LLMEngine
+
+    config = load_llm_config()
+    if not config.configured:
+        raise ReaderError(
+            "--engine llm",
+            "no server configured: set READER_LLM_BASE_URL (and READER_LLM_MODEL), "
+            f"pass --llm-url, or set llm.base_url in {config_path()}; see `reader config`",
+        )
+    engine = LLMEngine(config)
+    model = engine.resolve_model()
+    return engine, f"engine: llm ({model} at {engine.base_url})"

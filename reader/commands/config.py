@@ -1,0 +1,59 @@
+"""`reader config`: where the settings live and what is set, with where each value came from.
+
+The API key is shown only as "set" or "not set": never its value, not even in part.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EXAMPLE = """\
+[llm]
+base_url = "http://127.0.0.1:8080/v1"   # or READER_LLM_BASE_URL
+model = "qwen2.5-7b-instruct"           # or READER_LLM_MODEL
+# api_key = "..."                       # or READER_LLM_API_KEY (needed by hosted APIs)
+# concurrency = 2   timeout = 300   retries = 4   batch_chars = 1200"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "config",
+        help="show where settings live and what is set",
+        description="Show the config file's path and the llm engine's settings, with where "
+        "each comes from (flag, environment or config file). The API key is never shown.",
+    )
+    parser.add_argument("--llm-url", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--llm-model", metavar="NAME", help=argparse.SUPPRESS)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from reader.config import ENV, config_path, load_llm_config
+
+    path = config_path()
+    config = load_llm_config(path)
+    exists = "" if path.exists() else " (does not exist yet)"
+    print(f"config file: {path}{exists}")
+    print("llm engine (--engine llm; `auto` never uses it):")
+    rows = [
+        ("base_url", config.base_url or "not set"),
+        (
+            "model",
+            config.model
+            or ("not set (the server's first model)" if config.base_url else "not set"),
+        ),
+        ("api_key", "set" if config.api_key else "not set"),
+        ("concurrency", str(config.concurrency)),
+        ("timeout", f"{config.timeout:g} s"),
+        ("retries", str(config.retries)),
+        ("batch_chars", str(config.batch_chars)),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        source = config.sources.get(name, "")
+        env = f" [{ENV[name]}]" if name in ENV and not source else ""
+        print(f"  {name:<{width}}  {value}" + (f"  ({source})" if source else env))
+    if not config.configured:
+        print("\nNothing is sent over the network until a base URL is set. Example config file:")
+        print(EXAMPLE)
+    return 0

@@ -1,0 +1,106 @@
+"""The user's settings for the `llm` engine: command-line flags, environment, config file.
+
+Guarantees:
+- Precedence is flag > environment (`READER_LLM_BASE_URL`, `READER_LLM_MODEL`,
+  `READER_LLM_API_KEY`) > the `[llm]` table of `config.toml` in the platform config dir
+  (`config_path()`); every value remembers where it came from, for `reader config`.
+- The API key is never printed, logged or put in an error message or a `repr`: only whether
+  it is set, and from where. There is no flag for it (a flag shows in `ps` and shell history).
+- Nothing here touches the network; reading the file costs well under a millisecond.
+- A malformed file or value is a `ReaderError` naming the file, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.errors import ReaderError
+
+ENV = {
+    "base_url": "READER_LLM_BASE_URL",
+    "model": "READER_LLM_MODEL",
+    "api_key": "READER_LLM_API_KEY",
+}
+# numbers only from the file: the defaults suit one local server (see engines/llm.py)
+NUMBERS = {"concurrency": 2, "timeout": 300.0, "retries": 4, "batch_chars": 1200}
+
+_flags: dict[str, str] = {}  # set once per process by the CLI (`apply_flags`)
+
+
+def config_path() -> Path:
+    """`config.toml` in the platform config dir (~/.config/reader on Linux); not created."""
+    from platformdirs import user_config_path  # platformdirs: ~2 ms
+
+    return user_config_path("reader", appauthor=False) / "config.toml"
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    concurrency: int = 2
+    timeout: float = 300.0
+    retries: int = 4
+    batch_chars: int = 1200
+    sources: dict[str, str] = field(default_factory=dict)  # setting -> where it came from
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url)
+
+
+def apply_flags(args: argparse.Namespace) -> None:
+    """Remember `--llm-url` / `--llm-model` of this command line for `load_llm_config`."""
+    _flags.clear()
+    for name, attr in (("base_url", "llm_url"), ("model", "llm_model")):
+        value = getattr(args, attr, None)
+        if value:
+            _flags[name] = value
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    import tomllib  # stdlib, ~3 ms
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReaderError(path, f"cannot read the config file: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ReaderError(path, f"not valid TOML: {error}") from None
+    table = data.get("llm", {})
+    if not isinstance(table, dict):
+        raise ReaderError(path, "[llm] must be a table")
+    return table
+
+
+def load_llm_config(path: Path | None = None) -> LLMConfig:
+    path = path or config_path()
+    file = _read_file(path)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for name, var in ENV.items():
+        if name in _flags:
+            values[name], sources[name] = _flags[name], "command line"
+        elif os.environ.get(var):
+            values[name], sources[name] = os.environ[var], f"environment {var}"
+        elif file.get(name) not in (None, ""):
+            if not isinstance(file[name], str):
+                raise ReaderError(path, f"llm.{name} must be a string")
+            values[name], sources[name] = file[name], f"config file {path}"
+    for name, default in NUMBERS.items():
+        value = file.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ReaderError(path, f"llm.{name} must be a positive number")
+        values[name] = type(default)(value)
+        sources[name] = f"config file {path}" if name in file else "default"
+    unknown = sorted(set(file) - set(ENV) - set(NUMBERS))
+    if unknown:
+        raise ReaderError(path, f"unknown setting llm.{unknown[0]}")
+    return LLMConfig(**values, sources=sources)

@@ -1,0 +1,460 @@
+"""The `llm` engine: any OpenAI-compatible `/v1/chat/completions` server (llama.cpp's
+llama-server, Ollama, vLLM, LM Studio, a hosted API).
+
+Guarantees:
+- One output per input, in input order, or an exception: sentences go to the server numbered
+  (`[1] …`) in requests of about `batch_chars` characters; a reply is accepted only when it
+  holds every id exactly once and each line is plausible English (not mostly Han characters,
+  not far longer than its source). Otherwise the batch is split in two and each half asked
+  again, down to one sentence, so a dropped, merged or shifted paragraph never reaches the
+  reader. A one-sentence reply is taken whole, so a source never maps to two outputs.
+- The glossary terms found in a request's sentences, and only those, go in its prompt as a
+  `Chinese | English` table to use exactly; a sentence whose reply still lacks a rendering is
+  asked again alone with the required words named. The pipeline then verifies every term and
+  splices what is still missing (`reader.translation.enforcement`).
+- Replies are cleaned: `<think>…</think>` blocks, code fences and preambles are dropped.
+- Network: at most `concurrency` requests in flight per call (default 2); timeouts; retries
+  with exponential backoff and jitter on 429, 5xx and connection errors, honouring
+  `Retry-After`; 401/403/404 and other 4xx fail at once with one line naming the URL and the
+  status. A set cancel event makes the call raise `Cancelled` within 0.1 s (requests already
+  sent are abandoned to their own threads, which end at the timeout).
+- The API key goes only into the Authorization header; it is never in a message or a repr.
+- Cache identity: `model_id` is `model@base_url`; `settings_key` holds the prompt version and
+  the temperature (default 0), so changing any of them translates afresh.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import queue
+import random
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from reader.errors import ReaderError
+from reader.han import han_count
+from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE
+from reader.translation.engines.base import Cancelled
+
+if TYPE_CHECKING:
+    import httpx
+
+    from reader.config import LLMConfig
+    from reader.translation.enforcement import Protected
+
+PROMPT_VERSION = "1"  # bump when the prompt changes: it keys the translation memory
+MAX_ITEMS = 16  # sentences per request, whatever their length
+MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After is an outage, not throttling
+MAX_BACKOFF = 30.0
+TOO_LONG_SLACK = 80  # characters over the guard's MAX_RATIO: short headlines grow in English
+
+SYSTEM = (
+    "You translate Chinese into fluent, faithful English.\n"
+    "The user sends numbered items, one per line, like `[1] 中文`. Reply with the English "
+    "of every item on its own line with the same number in brackets, in the same order: "
+    "`[1] English`. Translate each item by itself: never merge, split, skip or reorder "
+    "items. Write nothing else: no notes, no explanations, no Chinese."
+)
+TOKEN_NOTE = "Copy tokens such as XTERM0X unchanged."
+GLOSSARY_HEAD = "Glossary: use these English renderings exactly.\n| Chinese | English |"
+
+_ID_LINE = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.:)])\s*(.*)$")
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"^\s*```[\w-]*\s*$")
+
+
+@dataclass(slots=True)
+class _Item:
+    text: str  # what the server reads for this sentence
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (Chinese, rendering)
+    protected: Protected | None = None  # for verifying the renderings
+
+
+class BadReply(Exception):
+    """A batch reply that cannot be mapped one to one onto its sentences."""
+
+
+class LLMEngine:
+    """A `TermsEngine` over an OpenAI-compatible chat server."""
+
+    name = "llm"
+    chunk_sentences = 16  # pipeline chunk: paragraphs stream into the TUI as they finish
+
+    def __init__(
+        self,
+        config: LLMConfig,
+        *,
+        temperature: float = 0.0,
+        retry_base: float = 1.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not config.base_url:
+            raise ReaderError("--engine llm", "no server configured; see `reader config`")
+        self.base_url = normalise_base_url(config.base_url)
+        self.url = self.base_url + "/chat/completions"
+        self.model = config.model or ""
+        self._api_key = config.api_key
+        self.concurrency = config.concurrency
+        self.timeout = config.timeout
+        self.retries = config.retries
+        self.batch_chars = config.batch_chars
+        self.temperature = temperature
+        self.retry_base = retry_base  # seconds; tests make it small
+        self._transport = transport
+        self._client: httpx.Client | None = None
+        self._client_lock = threading.Lock()
+        self.requests = 0  # sent, for the tests and the note
+
+    def __repr__(self) -> str:
+        return f"LLMEngine({self.model!r} at {self.base_url})"
+
+    @property
+    def model_id(self) -> str:
+        return f"{self.model}@{self.base_url}"
+
+    @property
+    def settings_key(self) -> str:
+        return f"prompt={PROMPT_VERSION};temperature={self.temperature:g}"
+
+    def resolve_model(self) -> str:
+        """The model to ask for: the configured one, else the first the server lists
+        (llama-server serves one and ignores the name; Ollama and hosted APIs need it)."""
+        if self.model:
+            return self.model
+        import httpx
+
+        url = self.base_url + "/models"
+        try:
+            response = self._client_for_thread().get(url, timeout=min(self.timeout, 10.0))
+        except httpx.HTTPError as error:
+            raise ReaderError(url, f"cannot reach the server ({type(error).__name__})") from None
+        if response.status_code != 200:
+            raise ReaderError(url, _http_message(response))
+        try:
+            self.model = str(response.json()["data"][0]["id"])
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise ReaderError(
+                url, "the server lists no model; set READER_LLM_MODEL or llm.model"
+            ) from None
+        return self.model
+
+    # --- the protocol -----------------------------------------------------------------------
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        return self._translate([_Item(_one_line(s)) for s in sentences], None)
+
+    def translate_protected(
+        self, sentences: Sequence[Protected], cancel: threading.Event | None = None
+    ) -> list[str]:
+        items = []
+        for protected in sentences:
+            text = protected.original
+            terms = list(
+                dict.fromkeys((text[t.start : t.end], t.rendering) for t in protected.terms)
+            )
+            items.append(_Item(_one_line(text), terms, protected))
+        return self._translate(items, cancel)
+
+    # --- batching ---------------------------------------------------------------------------
+
+    def _translate(self, items: list[_Item], cancel: threading.Event | None) -> list[str]:
+        outputs = [""] * len(items)
+        todo = [i for i, item in enumerate(items) if item.text.strip()]
+        groups: list[list[int]] = []
+        size = 0
+        for i in todo:
+            if not groups or size + len(items[i].text) > self.batch_chars:
+                groups.append([])
+                size = 0
+            if len(groups[-1]) >= MAX_ITEMS:
+                groups.append([])
+                size = 0
+            groups[-1].append(i)
+            size += len(items[i].text)
+        results = self._run_groups([[items[i] for i in g] for g in groups], cancel)
+        for group, texts in zip(groups, results, strict=True):
+            for i, text in zip(group, texts, strict=True):
+                outputs[i] = text
+        return outputs
+
+    def _run_groups(
+        self, groups: list[list[_Item]], cancel: threading.Event | None
+    ) -> list[list[str]]:
+        """Each group on one of `concurrency` daemon threads; this thread watches `cancel`."""
+        if not groups:
+            return []
+        stop = threading.Event()
+        work: queue.Queue[int] = queue.Queue()
+        for index in range(len(groups)):
+            work.put(index)
+        done: queue.Queue[tuple[int, list[str] | BaseException]] = queue.Queue()
+
+        def worker() -> None:
+            while not stop.is_set():
+                try:
+                    index = work.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    done.put((index, self._group(groups[index], stop)))
+                except BaseException as error:  # handed to the calling thread
+                    done.put((index, error))
+
+        for _ in range(min(self.concurrency, len(groups))):
+            # daemon: a request abandoned on cancel must not keep the process alive
+            threading.Thread(target=worker, daemon=True, name="reader-llm").start()
+        results: dict[int, list[str]] = {}
+        while len(results) < len(groups):
+            try:
+                index, value = done.get(timeout=0.1)
+            except queue.Empty:
+                if cancel is not None and cancel.is_set():
+                    stop.set()
+                    raise Cancelled from None
+                continue
+            if isinstance(value, BaseException):
+                stop.set()
+                raise value
+            results[index] = value
+        return [results[i] for i in range(len(groups))]
+
+    def _group(self, items: list[_Item], stop: threading.Event) -> list[str]:
+        """Ask for a batch; split it in two and ask again while the reply does not fit."""
+        reply = self._ask(items, stop)
+        if len(items) == 1:
+            texts = [single_reply(reply)]
+        else:
+            try:
+                texts = parse_reply(reply, len(items))
+                for item, text in zip(items, texts, strict=True):
+                    problem = implausible(item, text)
+                    if problem:
+                        raise BadReply(problem)
+            except BadReply:
+                half = len(items) // 2
+                return self._group(items[:half], stop) + self._group(items[half:], stop)
+        return [
+            self._repair_terms(item, text, stop) for item, text in zip(items, texts, strict=True)
+        ]
+
+    def _repair_terms(self, item: _Item, text: str, stop: threading.Event) -> str:
+        """Ask once more for a sentence whose reply lacks a required rendering, naming it."""
+        if item.protected is None or not item.terms:
+            return text
+        from reader.translation.enforcement import verify
+
+        applied = sum(c.status == "applied" for c in verify(text, item.protected.terms))
+        if applied == len(item.protected.terms):
+            return text
+        checks = verify(text, item.protected.terms)
+        missing = [
+            t.rendering
+            for t, c in zip(item.protected.terms, checks, strict=True)
+            if c.status != "applied"
+        ]
+        retry = single_reply(self._ask([item], stop, require=list(dict.fromkeys(missing))))
+        better = sum(c.status == "applied" for c in verify(retry, item.protected.terms))
+        return retry if better > applied and not implausible(item, retry) else text
+
+    # --- the request ------------------------------------------------------------------------
+
+    def messages(
+        self, items: list[_Item], require: list[str] | None = None
+    ) -> list[dict[str, str]]:
+        """The chat messages for a batch (public for tests)."""
+        system = SYSTEM
+        if any("XTERM" in item.text for item in items):
+            system += "\n" + TOKEN_NOTE
+        parts: list[str] = []
+        terms = list(dict.fromkeys(t for item in items for t in item.terms))
+        if terms:
+            rows = [f"| {zh} | {en} |" for zh, en in terms]
+            parts.append("\n".join([GLOSSARY_HEAD, *rows]))
+        if require:
+            quoted = "; ".join(f'"{r}"' for r in require)
+            parts.append(f"The English must contain these exact words: {quoted}.")
+        lines = [f"[{n}] {item.text}" for n, item in enumerate(items, 1)]
+        parts.append("Translate:\n" + "\n".join(lines))
+        return [
+            {"role": "system", "content": system},
+            {"role": "user", "content": "\n\n".join(parts)},
+        ]
+
+    def _ask(
+        self, items: list[_Item], stop: threading.Event, require: list[str] | None = None
+    ) -> str:
+        chars = sum(len(item.text) for item in items)
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": self.messages(items, require),
+            "temperature": self.temperature,
+            # room for the English (~4 tokens a character) and a reasoning model's <think>
+            "max_tokens": 1024 + 8 * chars,
+            "stream": False,
+        }
+        data = self._post(body, stop)
+        try:
+            content = data["choices"][0]["message"]["content"]
+        except (KeyError, IndexError, TypeError):
+            raise ReaderError(self.url, "the reply is not a chat completion") from None
+        return clean_reply(content if isinstance(content, str) else "")
+
+    def _client_for_thread(self) -> httpx.Client:
+        with self._client_lock:
+            if self._client is None:
+                import httpx  # httpx: ~60 ms, only when the llm engine runs
+
+                headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+                self._client = httpx.Client(
+                    headers=headers,
+                    timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
+                    transport=self._transport,
+                    follow_redirects=True,
+                )
+            return self._client
+
+    def _post(self, body: dict[str, Any], stop: threading.Event) -> dict[str, Any]:
+        import httpx
+
+        client = self._client_for_thread()
+        problem = ""
+        for attempt in range(self.retries + 1):
+            if stop.is_set():
+                raise Cancelled
+            delay = min(MAX_BACKOFF, self.retry_base * 2**attempt)
+            delay *= 0.5 + random.random()  # jitter: two clients throttled together drift apart
+            try:
+                self.requests += 1
+                response = client.post(self.url, json=body)
+            except httpx.TimeoutException:
+                problem = f"no answer within {self.timeout:g} s"
+            except httpx.TransportError as error:
+                problem = f"cannot connect ({type(error).__name__})"
+            else:
+                status = response.status_code
+                if status == 200:
+                    try:
+                        data = response.json()
+                    except ValueError:
+                        raise ReaderError(self.url, "the reply is not JSON") from None
+                    if not isinstance(data, dict):
+                        raise ReaderError(self.url, "the reply is not a chat completion")
+                    return data
+                if status in (401, 403, 404) or (400 <= status < 500 and status != 429):
+                    raise ReaderError(self.url, _http_message(response))
+                problem = f"HTTP {status}"
+                after = retry_after(response.headers.get("retry-after"))
+                if after is not None:
+                    delay = min(after, MAX_RETRY_AFTER)
+            if attempt < self.retries and stop.wait(delay):
+                raise Cancelled
+        raise ReaderError(
+            self.url, f"no usable answer after {self.retries + 1} attempts: {problem}"
+        )
+
+
+def _http_message(response: httpx.Response) -> str:
+    hints = {
+        401: "check the API key (READER_LLM_API_KEY or the config file)",
+        403: "the API key may not use this model",
+        404: "check the base URL (it usually ends in /v1) and the model name",
+    }
+    status = response.status_code
+    detail = hints.get(status)
+    if detail is None:
+        detail = " ".join(response.text.split())[:160] or response.reason_phrase
+    return f"HTTP {status} {response.reason_phrase}: {detail}"
+
+
+# --- pure helpers (tested directly) -------------------------------------------------------------
+
+
+def normalise_base_url(url: str) -> str:
+    """`http://host:8080` → `http://host:8080/v1`; a full `/chat/completions` URL is cut back."""
+    from urllib.parse import urlsplit
+
+    url = url.strip().rstrip("/")
+    url = re.sub(r"/chat/completions$", "", url)
+    if not urlsplit(url).path:
+        url += "/v1"
+    return url
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def clean_reply(text: str) -> str:
+    """Drop `<think>` blocks, code fences and blank lines around the answer."""
+    text = _THINK.sub("", text)
+    if "</think>" in text.lower():  # the template opened the block: keep what follows it
+        text = text[text.lower().rindex("</think>") + len("</think>") :]
+    if "<think>" in text.lower():  # never closed: the model ran out of room while thinking
+        text = text[: text.lower().index("<think>")]
+    lines = [line for line in text.splitlines() if not _FENCE.match(line)]
+    return "\n".join(lines).strip()
+
+
+def parse_reply(reply: str, count: int) -> list[str]:
+    """The text of ids 1..count, each exactly once; lines without an id (a preamble such as
+    "Here is the translation:", a closing remark) are dropped."""
+    found: dict[int, str] = {}
+    for line in reply.splitlines():
+        match = _ID_LINE.match(line)
+        if not match:
+            continue
+        number = int(match.group(1) or match.group(2))
+        if number in found:
+            raise BadReply(f"id {number} twice")
+        if not 1 <= number <= count:
+            raise BadReply(f"unknown id {number}")
+        found[number] = match.group(3).strip()
+    if len(found) != count:
+        raise BadReply(f"{count - len(found)} of {count} ids missing")
+    return [found[n] for n in range(1, count + 1)]
+
+
+def single_reply(reply: str) -> str:
+    """The reply for one sentence: ids and a preamble dropped, lines joined with a space."""
+    lines = [line.strip() for line in reply.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":") and not _ID_LINE.match(lines[0]):
+        lines = lines[1:]  # "Here is the translation:"
+    texts = []
+    for line in lines:
+        match = _ID_LINE.match(line)
+        texts.append(match.group(3).strip() if match else line)
+    return " ".join(t for t in texts if t)
+
+
+def implausible(item: _Item, text: str) -> str | None:
+    """Why a reply line cannot be this sentence's English, or None."""
+    out = "".join(text.split())
+    for _, rendering in item.terms:
+        if han_count(rendering):  # a dnt rendering keeps its Chinese
+            out = out.replace("".join(rendering.split()), "")
+    src = "".join(item.text.split())
+    if not out:
+        return "empty"
+    if han_count(out) >= PASSTHROUGH_SHARE * len(out) and han_count(out) >= 2:
+        return "mostly Chinese"
+    if len(out) > MAX_RATIO * len(src) + TOO_LONG_SLACK:
+        return "far too long"
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
