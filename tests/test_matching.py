@@ -1,4 +1,4 @@
-"""Term matching: coverage, word boundaries, both scripts, priorities, offsets in the original text."""
+"""Term matching: coverage, word boundaries, both scripts, priorities, original offsets."""
 
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from reader.glossary.file import Entry
+    from reader.glossary.matching import TermMatcher
 
 Status = Literal["applied", "missing", "forbidden"]
 SEARCH_LIMIT = 20_000  # assignment steps before falling back to a greedy choice (~30 ms)
@@ -102,6 +103,43 @@ def check_english(english: str, terms: Sequence[Term], source_length: int = 0) -
     return [v for v in verdicts if v is not None]
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One term occurrence in a Chinese text and the verdict on its English."""
+
+    entry: Entry
+    start: int  # span in the Chinese as written
+    end: int
+    surface: str
+    verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    entry: Entry
+    surface: str
+    start: int  # in the Simplified text
+    rendering: str
+
+
+def check_pair(chinese: str, english: str, matcher: TermMatcher) -> list[Checked]:
+    """Every glossary term of `chinese` with its verdict on `english` (a human translation or
+    a post-edit): the one checker behind `reader check`, the TUI and export."""
+    from reader.glossary.matching import paragraph_from_text
+    from reader.translation.enforcement import rendering_for  # imports this module
+
+    paragraph = paragraph_from_text(chinese)
+    hits = matcher.find(paragraph)
+    found = []
+    for hit in hits:
+        start = paragraph.to_original.index(hit.start) if hit.start in paragraph.to_original else 0
+        found.append(_Found(hit.entry, hit.surface, start, rendering_for(hit.entry, hit.surface)))
+    verdicts = check_english(english, found, len(paragraph.simplified))
+    return [
+        Checked(h.entry, h.start, h.end, h.surface, v) for h, v in zip(hits, verdicts, strict=True)
+    ]
+
+
 def _renderings(term: Term) -> list[tuple[str, str]]:
     entry = term.entry
     if entry.dnt:  # the Chinese with pinyin, or the Chinese alone
@@ -111,10 +149,11 @@ def _renderings(term: Term) -> list[tuple[str, str]]:
 
 def _applied(english: str, span: _Span) -> Verdict:
     text = english[span.start : span.end]
-    how = "the required rendering" if span.kind == "required" else "an accepted form"
+    how = "required rendering" if span.kind == "required" else "accepted form"
     if not span.exact:
-        how = f"an inflection of {how}"
-    return Verdict("applied", span.start, span.end, span.form, f'"{text}" is {how} "{span.form}"')
+        how = f"inflection of the {how}"
+    reason = f'"{text}" at {span.start}-{span.end}: {how} "{span.form}"'
+    return Verdict("applied", span.start, span.end, span.form, reason)
 
 
 def _why_missing(term: Term, options: list[_Span], forbidden: list[_Span]) -> str:
@@ -207,7 +246,7 @@ _IRREGULAR = {
     "spread": ("spreads", "spreading"),
 }
 _VOWELS = "aeiou"
-_SMALL_WORDS = frozenset("a an the of and or in on at to for by with as from".split())
+_SMALL_WORDS = frozenset(["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "as", "from"])
 
 
 def inflections(word: str, noun: bool = False) -> set[str]:
