@@ -35,7 +35,7 @@ class Unit:
     en: str
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "check",
         help="check an existing translation against the glossary",
@@ -114,7 +114,8 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
-    start, lines = 0, []
+    start = 0
+    lines: list[str] = []
     for n, line in enumerate([*text.split("\n"), ""], 1):
         if line.strip():
             if not lines:

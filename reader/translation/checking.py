@@ -246,7 +246,9 @@ _IRREGULAR = {
     "spread": ("spreads", "spreading"),
 }
 _VOWELS = "aeiou"
-_SMALL_WORDS = frozenset(["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "as", "from"])
+_SMALL_WORDS = frozenset(
+    ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "as"]
+)
 
 
 def inflections(word: str, noun: bool = False) -> set[str]:
