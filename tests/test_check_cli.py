@@ -132,3 +132,31 @@ def test_verdicts_on_official_bilingual_text_match_the_hand_labels(capsys) -> No
     wrong = {key for key in expected if got[key] != expected[key]}
     assert wrong == KNOWN_DISAGREEMENTS
     assert (len(expected) - len(wrong)) / len(expected) >= 0.87  # 27 of 31
+
+
+def test_terms_without_translating_never_runs_the_engine_and_says_why(
+    capsys, tmp_path, glossary, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from reader.translation.engines.gloss import GlossEngine
+
+    doc = tmp_path / "d.txt"
+    doc.write_text("各地复工复产。\n\n加强联防联控。\n", encoding="utf-8")
+    args = ["terms", str(doc), "--engine", "gloss", "--glossary", glossary, "--json"]
+    assert run(capsys, *args)[0] == 0  # translates and stores the sentences in the memory
+    translated = json.loads(run(capsys, *args)[1])
+
+    def refuse(*_: object, **__: object) -> list[str]:
+        raise AssertionError("the engine ran")
+
+    monkeypatch.setattr(GlossEngine, "translate_batch", refuse)
+    code, out, _ = run(capsys, *args, "--no-translate")
+    assert code == 0
+    cached = json.loads(out)
+    assert cached["terms"] == translated["terms"]  # the stored verdicts, not "found"
+    occurrence = cached["terms"][0]["occurrences"][0]
+    assert occurrence["status"] in ("applied", "repaired") and occurrence["reason"]
+    doc.write_text("各地复工复产，再次。\n", encoding="utf-8")  # never translated
+    code, out, _ = run(capsys, *args, "--no-translate")
+    (term,) = json.loads(out)["terms"]
+    assert term["statuses"] == {"found": 1}
+    assert term["occurrences"][0]["reason"] == "not translated yet"
