@@ -6,8 +6,13 @@ import argparse
 import json
 import sys
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg, table
+
+
+if TYPE_CHECKING:
+    from reader.translation.pipeline import TermOccurrence
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,9 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from reader.glossary.matching import TermMatcher
-    from reader.translation.pipeline import TermOccurrence
-
     from reader.translation.checking import check_pair
+    from reader.translation.pipeline import TermOccurrence
     from reader.translation.session import open_session
 
     # the engine is only constructed here; its model loads on the first translation, which
