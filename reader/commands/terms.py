@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg, table
 
-
 if TYPE_CHECKING:
     from reader.translation.pipeline import TermOccurrence
 
