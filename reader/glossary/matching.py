@@ -188,16 +188,17 @@ class TermMatcher:
     def _boundaries(self, clause: str, offset: int) -> list[int]:
         from reader.dictionary import segment  # jieba: ~0.7 s for its dictionary, first use
 
-        if not self._words_added:
-            self._add_words()
+        self.add_words()
         bounds = [offset]
         for word in segment(clause):
             bounds.append(bounds[-1] + len(word))
         return bounds
 
-    def _add_words(self) -> None:
+    def add_words(self) -> None:
         """Glossary forms become jieba words so a term is never split (jieba's dictionary is
         shared by the process: an added word also helps suggestions and the gloss engine)."""
+        if self._words_added:
+            return
         from reader.dictionary import segment
 
         segment("词")  # loads jieba's dictionary
