@@ -13,7 +13,8 @@ Guarantees:
 - A short term (≤ 2 characters) counts only where it is a word or the head of a compound: no
   word of the jieba segmentation (with every glossary form added to its dictionary) may cross
   its edges (城市长远 holds no 市长, 紧密接触 no 密接), and a word holding it must end with it
-  or be made of glossary forms alone (北京市委 = 北京 + 市委). An entry's `exclude`
+  (市委 in 北京市委), start with it followed by another dictionary word (北京 in 北京地区), or be
+  made of glossary forms alone (北京市委 = 北京 + 市委). An entry's `exclude`
   contexts (Chinese, `|`-separated) remove the hits that lie inside them (求是 in 实事求是),
   whatever the term's length.
 - Hit offsets are spans of `Paragraph.text` (the original, as displayed) and `surface` is the
@@ -172,7 +173,10 @@ class TermMatcher:
         word_start, word_end = bounds[at - 1], bounds[at]
         if end > word_end:  # over several words: both edges must be word edges
             return start == word_start and end in bounds
-        return end == word_end or self._tiled(text[word_start:word_end])
+        if end == word_end:  # the head: 市委 in 北京市委
+            return True
+        rest = text[end:word_end]  # the modifier of a compound word: 北京 in 北京地区
+        return (start == word_start and _is_word(rest)) or self._tiled(text[word_start:word_end])
 
     def _tiled(self, word: str) -> bool:
         """Whether glossary forms alone make up `word` (北京市委 = 北京 + 市委): then each
@@ -227,6 +231,12 @@ class TermMatcher:
 
 def _index_of(matches: list[Match], start: int, end: int) -> int:
     return next(i for i, s, e in matches if (s, e) == (start, end))
+
+
+def _is_word(text: str) -> bool:
+    import jieba  # already loaded by the segmentation that asked
+
+    return len(text) > 1 and bool(jieba.dt.FREQ.get(text))
 
 
 def _contexts(entry: Entry) -> list[str]:
