@@ -210,7 +210,7 @@ class TermMatcher:
 
         for form in self._forms:
             if len(form) > 1 and not jieba.dt.FREQ.get(form):
-                jieba.add_word(form)
+                jieba.add_word(form, tag="nz")  # a term: a proper noun to the POS tagger
         self._words_added = True
 
     def shadowed(self, paragraph: Paragraph) -> list[Shadow]:

@@ -149,7 +149,7 @@ def _headed(run: list[tuple[str, str]]) -> bool:
         return not flags[-1].startswith(("q", "u", "d")) and words[-1] not in _EDGE_STOP  # 四早
     if flags[0].startswith(_NO_START):  # 随着…, 这根…, 天内…
         return False
-    if flags[-1].startswith(_NOUNS):
+    if flags[-1].startswith(_NOUNS) or flags[-1] == "x":  # x: a word jieba has no tag for
         return True
     if len(run) > 1:
         return flags[-1].startswith("v")
