@@ -59,14 +59,14 @@ def suggest_terms(doc: Document, glossary: Glossary, top: int = 30) -> list[Sugg
     from reader.dictionary import gloss_word
 
     matcher = TermMatcher(glossary.entries)
-    matcher.add_words()
+    tag = _tagger(matcher)
     counts: Counter[str] = Counter()
     word_counts: Counter[str] = Counter()
     words_of: dict[str, tuple[str, ...]] = {}
     for paragraph in doc.paragraphs:
         text = _without_terms(paragraph.simplified, matcher)
         for stretch in text.split(_BREAK):
-            tagged = _tagged(stretch)  # glossary forms are jieba words: add_words above
+            tagged = tag(stretch)
             words = [w for w, _ in tagged]
             word_counts.update(w for w in words if _HAN_ONLY.match(w))
             for i in range(len(words)):
@@ -127,20 +127,23 @@ _NUMERALS = frozenset("一二三四五六七八九十两")  # numbered slogans: 
 _RARE = 100  # a single word rarer than this in jieba's counts (返京: 3) may be a verb or anything
 
 
-def _tagged(text: str) -> list[tuple[str, str]]:
-    """Words and their part of speech (jieba.posseg: ~1 s to load, then ~300 kB/s)."""
-    from reader.dictionary import segment
-
-    segment("词")  # loads jieba's dictionary once, quietly
+def _tagger(matcher: TermMatcher) -> Callable[[str], list[tuple[str, str]]]:
+    """Words and their part of speech from jieba.posseg over the matcher's tokenizer, whose
+    dictionary holds the glossary's forms (loading the tag table: ~1 s)."""
     import jieba.posseg
 
-    return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text)]
+    tagger = jieba.posseg.POSTokenizer(matcher.segmenter())
+
+    def tag(text: str) -> list[tuple[str, str]]:
+        return [(pair.word, pair.flag) for pair in tagger.cut(text)]
+
+    return tag
 
 
 def _headed(run: list[tuple[str, str]]) -> bool:
     """Whether a run of words looks like a term: a noun phrase (its last word a noun), a
     compound of several content words, or one rare word."""
-    import jieba  # already loaded by _tagged()
+    import jieba  # already loaded by _tagger()
 
     words, flags = [w for w, _ in run], [f for _, f in run]
     if words[0].startswith(_ADVERBS) or "nr" in flags:  # 坚决打赢…, person names
@@ -189,7 +192,7 @@ def _score(term: str, count: int, words: tuple[str, ...], total: int) -> float:
     compounds and 4-character set phrases: how much more often the document uses the term than
     the language does. A compound missing from the list counts as a tenth as frequent as its
     rarest word; 工作 and 会议 sink, 返京 rises."""
-    import jieba  # already loaded by _tagged()
+    import jieba  # already loaded by _tagger()
 
     freq = jieba.dt.FREQ
     general = freq.get(term) or min(freq.get(w, 0) for w in words) / 10
