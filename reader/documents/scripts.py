@@ -170,7 +170,8 @@ def fold_variants(text: str) -> str:
     """`text` (already Simplified) with Hong Kong and Taiwan variant characters that OpenCC's
     t2s leaves alone replaced by the mainland standard one (衞 → 卫, 痺 → 痹), character for
     character, so the result has the same length and every offset map stays exact."""
-    new = [c for c in set(text) if c not in _FOLDED]
+    chars = set(text)
+    new = chars - _FOLDED.keys()
     if new:
         hk, tw = converter("hk2s"), converter("tw2s")
         for char in new:
@@ -181,4 +182,5 @@ def fold_variants(text: str) -> str:
                         folded = out
                         break
             _FOLDED[char] = folded
-    return text.translate({ord(c): f for c in set(text) if (f := _FOLDED[c]) != c})
+    table = {ord(c): f for c in chars if (f := _FOLDED[c]) != c}
+    return text.translate(table) if table else text  # most text holds no variant: no copy

@@ -30,6 +30,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from reader.documents.document import Document, Paragraph
@@ -40,6 +41,7 @@ from reader.glossary.file import Entry, simplify
 _SEPARATOR = "\n"
 SHORT = 2  # terms of at most this many characters must stand on word boundaries
 _LONGEST_WORD = 6  # jieba dictionary words that could cross a short term's edge: up to this long
+_CLAUSE_CACHE = 50_000  # segmented clauses kept (repeated headings, boilerplate: ~5 MB)
 _CLAUSE_END = re.compile(r"[\s，。！？；：、,.!?;:「」『』“”‘’（）()《》【】]")
 
 
@@ -92,6 +94,7 @@ class TermMatcher:
         self._search = _overlapping(self._forms) if self._forms else None
         self._segmenter: Any = None  # jieba.Tokenizer, built on first use
         self._lock = threading.Lock()
+        self._clauses: dict[str, list[int]] = {}  # clause -> its word boundaries
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -193,12 +196,17 @@ class TermMatcher:
         return reachable[-1]
 
     def _boundaries(self, clause: str, offset: int) -> list[int]:
-        segmenter = self.segmenter()
-        bounds = [offset]
-        with self._lock:
-            for word in segmenter.cut(clause, HMM=True):
-                bounds.append(bounds[-1] + len(word))
-        return bounds
+        cached = self._clauses.get(clause)
+        if cached is None:
+            segmenter = self.segmenter()
+            cached = [0]
+            with self._lock:
+                for word in segmenter.cut(clause, HMM=True):
+                    cached.append(cached[-1] + len(word))
+                if len(self._clauses) >= _CLAUSE_CACHE:
+                    self._clauses.clear()
+                self._clauses[clause] = cached
+        return [offset + b for b in cached]
 
     def segmenter(self) -> Any:
         """A jieba tokenizer of its own whose dictionary also holds every glossary form, so a
@@ -241,32 +249,45 @@ def _index_of(matches: list[Match], start: int, end: int) -> int:
 
 
 def _is_word(text: str) -> bool:
-    import jieba  # already loaded by the segmentation that asked
-
-    return len(text) > 1 and bool(jieba.dt.FREQ.get(text))
+    return len(text) > 1 and bool(_frequencies().get(text))
 
 
 def _contexts(entry: Entry) -> list[str]:
     return [fold_variants(simplify(c)) for c in entry.exclude if c]
 
 
-def _could_cross(text: str, start: int, end: int) -> bool:
-    """Whether some jieba dictionary word in `text` crosses an edge of [start, end) or holds
-    the term with text after it; when none does, jieba cannot split the term (a cheap test
-    that spares segmenting most clauses: ~20 dictionary look-ups)."""
+@cache
+def _frequencies() -> dict[str, int]:
+    """jieba's word counts (60M words), loaded once per process (~0.7 s)."""
     from reader.dictionary import segment
 
-    segment("词")  # jieba's dictionary, loaded once
+    segment("词")  # loads jieba's dictionary
     import jieba  # already loaded by segment()
 
-    freq = jieba.dt.FREQ
-    for a in range(max(0, start - _LONGEST_WORD + 1), end):
-        for b in range(max(a + 2, start + 1), min(len(text), a + _LONGEST_WORD) + 1):
+    freq: dict[str, int] = jieba.dt.FREQ
+    return freq
+
+
+@lru_cache(maxsize=65536)
+def _crossing(window: str, start: int, end: int) -> bool:
+    """Whether some jieba dictionary word in `window` crosses an edge of [start, end) or
+    holds the term with text after it; when none does, jieba cannot split the term (a cheap
+    test that spares segmenting most clauses: ~30 dictionary look-ups, cached by context)."""
+    freq = _frequencies()
+    for a in range(0, end):
+        for b in range(max(a + 2, start + 1), min(len(window), a + _LONGEST_WORD) + 1):
             crosses = a < start < b or a < end < b
             runs_on = a <= start and b > end  # holds the term with more after it: not its head
-            if (crosses or runs_on) and freq.get(text[a:b]):
+            if (crosses or runs_on) and freq.get(window[a:b]):
                 return True
     return False
+
+
+def _could_cross(text: str, start: int, end: int) -> bool:
+    """`_crossing` on the few characters around the term."""
+    left = max(0, start - _LONGEST_WORD + 1)
+    window = text[left : end + _LONGEST_WORD - 1]
+    return _crossing(window, start - left, end - left)
 
 
 def _clause(text: str, position: int) -> tuple[int, int]:
