@@ -1,4 +1,4 @@
-"""Term matching: leftmost-longest, both scripts, priorities, offsets in the original text."""
+"""Term matching: coverage, word boundaries, both scripts, priorities, original offsets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from reader.documents.document import Document, Paragraph
 from reader.glossary.file import Entry
-from reader.glossary.matching import TermMatcher, _greedy, _overlapping, paragraph_from_text
+from reader.glossary.matching import TermMatcher, paragraph_from_text
 
 NESTED = [
     Entry("联防", "joint prevention"),
@@ -93,48 +93,119 @@ def test_shadowed_and_nested_report_hidden_shorter_terms() -> None:
         ("联防", "联防联控机制", 2, 4),
         ("联防联控", "联防联控机制", 2, 6),
     ]
-    pairs = {(short.zh, long.zh) for short, long in matcher.nested()}
-    assert pairs == {("联防", "联防联控"), ("联防", "联防联控机制"), ("联防联控", "联防联控机制")}
 
 
 def brute_force(terms: list[str], text: str) -> list[tuple[int, int]]:
-    """Leftmost-longest by definition: at each position take the longest term, else move on."""
-    out, i = [], 0
-    while i < len(text):
-        lengths = [len(t) for t in terms if text.startswith(t, i)]
-        if lengths:
-            out.append((i, i + max(lengths)))
-            i += max(lengths)
-        else:
-            i += 1
-    return out
+    """The selection rule by definition: among all sets of non-overlapping occurrences, the
+    most characters covered, then the fewest terms, then the rightmost (compared from the
+    end of the text)."""
+    occurrences = sorted(
+        {(i, i + len(t)) for t in terms for i in range(len(text)) if text.startswith(t, i)}
+    )
+    best: tuple[tuple[int, int, list[tuple[int, int]]], list[tuple[int, int]]] | None = None
+
+    def key(chosen: list[tuple[int, int]]) -> tuple[int, int, list[tuple[int, int]]]:
+        return (sum(e - s for s, e in chosen), -len(chosen), sorted(chosen, reverse=True))
+
+    def walk(k: int, chosen: list[tuple[int, int]], reach: int) -> None:
+        nonlocal best
+        if k == len(occurrences):
+            if best is None or key(chosen) > best[0]:
+                best = (key(chosen), list(chosen))
+            return
+        walk(k + 1, chosen, reach)
+        if occurrences[k][0] >= reach:
+            walk(k + 1, [*chosen, occurrences[k]], occurrences[k][1])
+
+    walk(0, [], 0)
+    assert best is not None
+    return sorted(best[1])
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    terms=st.lists(st.text(alphabet="防控联机", min_size=1, max_size=4), min_size=1, max_size=8),
-    text=st.text(alphabet="防控联机制", max_size=40),
+    terms=st.lists(st.text(alphabet="防控联机", min_size=1, max_size=4), min_size=1, max_size=6),
+    text=st.text(alphabet="防控联机制", max_size=12),
 )
-def test_matches_agree_with_the_definition(terms: list[str], text: str) -> None:
-    matcher = TermMatcher([Entry(t, f"en{i}") for i, t in enumerate(terms)])
+def test_selection_agrees_with_the_definition(terms: list[str], text: str) -> None:
+    matcher = TermMatcher([Entry(t, f"en{i}") for i, t in enumerate(terms)], words=False)
     found = [(s, e) for s, e, _ in matcher.find_in_text(text)]
-    expected = brute_force(list(set(terms)), text)
-    assert found == expected
-    # the fallback used when ahocorasick_rs is missing agrees too
-    forms = list(dict.fromkeys(terms))
-    assert [(s, e) for _, s, e in _greedy(_overlapping(forms))(text)] == expected
+    assert found == brute_force(list(set(terms)), text)
 
 
-def test_pyahocorasick_iter_long_is_not_leftmost_longest() -> None:
-    """Why the matcher does not use pyahocorasick's iter_long (if this starts failing, the
-    upstream bug is fixed and iter_long could serve as the fallback)."""
-    import ahocorasick
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(alphabet="联防聯控机機制疫情衞卫生健康委，", max_size=30))
+def test_both_scripts_match_the_same_and_offsets_map_back(text: str) -> None:
+    from reader.documents.scripts import converter
 
-    automaton = ahocorasick.Automaton()
-    for key in ("控", "防控控", "防防控控"):
-        automaton.add_word(key, key)
-    automaton.make_automaton()
-    assert list(automaton.iter_long("防防控")) == []
-    assert TermMatcher([Entry(k, k) for k in ("控", "防控控", "防防控控")]).find_in_text("防防控")[
-        0
-    ][:2] == (2, 3)
+    matcher = TermMatcher(
+        [*NESTED, Entry("疫情", "epidemic"), Entry("卫生健康委", "health commission")]
+    )
+    simplified = converter("t2s")(text)
+    traditional = converter("s2t")(text)
+    found = [(h.start, h.end, h.entry.zh) for h in matcher.find(paragraph_from_text(simplified))]
+    for version in (text, traditional):
+        paragraph = paragraph_from_text(version)
+        hits = matcher.find(paragraph)
+        assert [(h.start, h.end, h.entry.zh) for h in hits] == found
+        assert all(paragraph.text[h.start : h.end] == h.surface for h in hits)
+
+
+# --- the cases found by hand on official texts (issue #12) ----------------------------------
+
+OFFICIAL = [
+    Entry("求是", "Qiushi Journal", exclude=["实事求是"]),
+    Entry("市长", "mayor"),
+    Entry("防控", "prevention and control"),
+    Entry("密接", "close contacts"),
+    Entry("北京", "Beijing"),
+    Entry("北京市", "Beijing Municipality"),
+    Entry("市委", "municipal Party committee"),
+    Entry("武汉市", "Wuhan City"),
+    Entry("市卫生健康委", "Municipal Health Commission"),
+    Entry("复工复产", "resumption of work and production"),
+    Entry("有序复工", "orderly resumption of work"),
+    Entry("国家卫生健康委员会", "National Health Commission", variants=["国家卫生健康委"]),
+    Entry("疫情", "epidemic"),
+    Entry("疫情防控", "epidemic prevention and control"),
+]
+
+
+def found(text: str) -> list[str]:
+    return [h.surface for h in TermMatcher(OFFICIAL).find(paragraph_from_text(text))]
+
+
+def test_short_terms_inside_other_words_are_not_terms() -> None:
+    assert found("坚持实事求是的态度") == []  # exclude: 实事求是
+    assert found("城市长远发展") == []  # 城市|长远
+    assert found("疾病预防控制中心") == []  # 预防|控制
+    assert found("与病例紧密接触") == []  # 紧密|接触
+
+
+def test_short_terms_stand_as_words_or_heads() -> None:
+    assert found("《求是》杂志发表文章") == ["求是"]
+    assert found("市长说，做好防控工作") == ["市长", "防控"]
+    assert found("密接人员已隔离") == ["密接"]
+    assert found("新冠疫情期间") == ["疫情"]
+
+
+def test_coverage_beats_leftmost_longest() -> None:
+    assert found("北京市委书记") == ["北京", "市委"]
+    assert found("武汉市卫生健康委通报") == ["市卫生健康委"]
+    assert found("推动有序复工复产") == ["复工复产"]
+
+
+def test_hong_kong_variants_are_folded() -> None:
+    (hit,) = TermMatcher(OFFICIAL).find(paragraph_from_text("據國家衞生健康委通報"))
+    assert (hit.start, hit.end, hit.surface) == (1, 8, "國家衞生健康委")
+    assert TermMatcher([Entry("麻痹", "paralysis")]).find_in_text("防止麻痺")[0][:2] == (2, 4)
+
+
+def test_exclude_contexts_read_from_the_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from reader.glossary.file import Glossary
+
+    path = tmp_path / "g.csv"
+    path.write_text("zh,en,exclude\n求是,Qiushi Journal,实事求是|求是求实\n", encoding="utf-8")
+    (entry,) = Glossary.load(path).entries
+    assert entry.exclude == ["实事求是", "求是求实"]
+    assert TermMatcher([entry]).find_in_text("实事求是") == []

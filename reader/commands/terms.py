@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg, table
+
+if TYPE_CHECKING:
+    from reader.translation.pipeline import TermOccurrence
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-translate",
         action="store_true",
-        help="only find the terms; do not translate or check renderings",
+        help="only find the terms (with verdicts already in the translation memory); "
+        "never runs the model",
     )
     add_engine_args(parser)
     add_glossary_arg(parser)
@@ -33,34 +38,42 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from reader.glossary.matching import TermMatcher
+    from reader.translation.checking import check_pair
     from reader.translation.pipeline import TermOccurrence
+    from reader.translation.session import open_session
 
+    # the engine is only constructed here; its model loads on the first translation, which
+    # --no-translate never asks for
+    session = open_session(
+        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
+    )
+    doc = session.doc
+    matcher = TermMatcher(session.glossary.entries)
     if args.no_translate:
-        from reader.documents.loading import load_document
-        from reader.translation.session import open_glossary
-
-        doc = load_document(args.file, encoding=args.encoding)
-        matcher = TermMatcher(open_glossary(args.glossary).entries)
-        per_paragraph = {
-            p.id: [
-                TermOccurrence(h.entry.zh, h.entry.en, h.start, h.end, "found")
-                for h in matcher.find(p)
-            ]
-            for p in doc.paragraphs
-        }
+        # positions only: verdicts already in the translation memory, "found" elsewhere
+        translations = session.translator.cached(doc)
         engine = ""
     else:
-        from reader.translation.session import open_session
-
-        session = open_session(
-            args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
-        )
         print(f"reader: {session.engine_message}", file=sys.stderr)
-        doc = session.doc
         translations = session.translator.translate(doc)
-        per_paragraph = {pid: tr.terms for pid, tr in translations.items()}
         engine = session.engine_name
-        matcher = TermMatcher(session.glossary.entries)
+    per_paragraph: dict[str, list[TermOccurrence]] = {}
+    why: dict[tuple[str, int, int], tuple[str, str]] = {}  # (paragraph, start, end) -> reason
+    for para in doc.paragraphs:
+        done = translations.get(para.id)
+        if done is None:
+            per_paragraph[para.id] = [
+                TermOccurrence(h.entry.zh, h.entry.en, h.start, h.end, "found")
+                for h in matcher.find(para)
+            ]
+            continue
+        per_paragraph[para.id] = done.terms
+        if done.terms and args.json:
+            for checked in check_pair(para.text, done.text, matcher):
+                why[(para.id, checked.start, checked.end)] = (
+                    checked.verdict.form,
+                    checked.verdict.reason,
+                )
     # shorter terms found only inside longer ones (联防联控 inside 联防联控机制)
     shadowed: Counter[tuple[str, str]] = Counter(
         (s.short.zh, s.long.zh) for p in doc.paragraphs for s in matcher.shadowed(p)
@@ -92,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
                     "end": occ.end,
                     "surface": surface,
                     "status": occ.status,
+                    "en_start": occ.en_start,
+                    "en_end": occ.en_end,
+                    **_reason(occ, why.get((para.id, occ.start, occ.end))),
                 }
             )
     ordered = sorted(records.values(), key=lambda r: (-r["count"], r["zh"]))
@@ -133,3 +149,15 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _reason(occ: TermOccurrence, checked: tuple[str, str] | None) -> dict[str, str]:
+    """Why the occurrence has its status: the checker's reason on the paragraph's English."""
+    if occ.status == "found":
+        return {"form": "", "reason": "not translated yet"}
+    if checked is None:
+        return {"form": "", "reason": f"{occ.status} when the sentence was translated"}
+    form, reason = checked
+    if occ.status == "repaired":
+        reason = f"repaired: {reason}"
+    return {"form": form, "reason": reason}

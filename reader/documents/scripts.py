@@ -161,3 +161,26 @@ def classify(counts: ScriptCounts, default: Script = "simplified") -> Script:
 def detect_script(text: str) -> Script:
     """Script of one paragraph or a whole document."""
     return classify(count_scripts(text))
+
+
+_FOLDED: dict[str, str] = {}  # character -> its Simplified standard form, filled lazily
+
+
+def fold_variants(text: str) -> str:
+    """`text` (already Simplified) with Hong Kong and Taiwan variant characters that OpenCC's
+    t2s leaves alone replaced by the mainland standard one (衞 → 卫, 痺 → 痹), character for
+    character, so the result has the same length and every offset map stays exact."""
+    chars = set(text)
+    new = chars - _FOLDED.keys()
+    if new:
+        hk, tw = converter("hk2s"), converter("tw2s")
+        for char in new:
+            folded = char
+            if ord(char) >= 0x2E80:  # CJK only: ASCII and punctuation are their own form
+                for out in (hk(char), tw(char)):
+                    if len(out) == 1 and out != char:
+                        folded = out
+                        break
+            _FOLDED[char] = folded
+    table = {ord(c): f for c in chars if (f := _FOLDED[c]) != c}
+    return text.translate(table) if table else text  # most text holds no variant: no copy

@@ -24,6 +24,7 @@ Guarantees:
 | `category`  | free text, e.g. `policy`, `slogan`                                     |
 | `priority`  | integer, default 0; the higher wins when two terms match the same text |
 | `dnt`       | do not translate (keep the Chinese): `1`, `true`, `yes` or `y`         |
+| `exclude`   | Chinese contexts where it is not the term, `\|`-separated (求是: 实事求是) |
 
 Lines starting with `#` are comments. Columns you add are kept; comments, row order and
 unchanged rows are kept byte for byte when the tool writes the file.
@@ -52,9 +53,20 @@ from pathlib import Path
 
 from reader.errors import ReaderError
 
-COLUMNS = ("zh", "en", "variants", "accept", "forbidden", "note", "category", "priority", "dnt")
+COLUMNS = (
+    "zh",
+    "en",
+    "variants",
+    "accept",
+    "forbidden",
+    "note",
+    "category",
+    "priority",
+    "dnt",
+    "exclude",
+)
 REQUIRED = ("zh", "en")
-LIST_COLUMNS = ("variants", "accept", "forbidden")
+LIST_COLUMNS = ("variants", "accept", "forbidden", "exclude")
 TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
 CHANGED_ON_DISK = "changed on disk since it was read; reload and retry"
@@ -71,6 +83,7 @@ class Entry:
     category: str = ""
     priority: int = 0
     dnt: bool = False  # do not translate: keep the Chinese (with pinyin)
+    exclude: list[str] = field(default_factory=list)  # Chinese contexts where it is no term
     extra: dict[str, str] = field(default_factory=dict)  # unknown columns, preserved on write
     line: int = 0  # line in the CSV it was read from (0 when not from a file)
 
@@ -355,6 +368,7 @@ class Glossary:
             category=by_name.get("category", "").strip(),
             priority=priority,
             dnt=raw_dnt in TRUE_WORDS,
+            exclude=_split_list(by_name.get("exclude", "")),
             extra=extra,
             line=line,
         )

@@ -1,27 +1,48 @@
-"""Find glossary terms in a document: both scripts, leftmost-longest, offsets in the original.
+"""Find glossary terms in a document: both scripts, word boundaries, offsets in the original.
 
 Guarantees:
-- Terms and variants are matched in Simplified form against `Paragraph.simplified`, so a
-  Traditional term finds Simplified text and the other way round.
-- Leftmost-longest, non-overlapping: 联防联控机制 wins over 联防联控, which wins over 联防.
-  When two entries share the same form, the higher `priority` wins (then the earlier entry).
+- Terms and variants are matched in Simplified form against `Paragraph.simplified`, with Hong
+  Kong and Taiwan variant characters folded (衞 = 卫), so a Traditional term finds Simplified
+  text and the other way round.
+- Hits never overlap. Where candidate terms overlap, the choice covers the most characters with
+  the fewest terms (北京市委 → 北京 + 市委 when both are terms, not 北京市 + 委); on a tie the
+  rightmost term wins, because a Chinese compound's head is on its right (有序复工复产 →
+  复工复产, not 有序复工). Without overlaps this is leftmost-longest: 联防联控机制 wins over
+  联防联控, which wins over 联防.
+- When two entries share the same form, the higher `priority` wins (then the earlier entry).
+- A short term (≤ 2 characters) counts only where it is a word or the head of a compound: no
+  word of the jieba segmentation (with every glossary form added to its dictionary) may cross
+  its edges (城市长远 holds no 市长, 紧密接触 no 密接), and a word holding it must end with it
+  (市委 in 北京市委), start with it followed by another dictionary word (北京 in 北京地区), or be
+  made of glossary forms alone (北京市委 = 北京 + 市委). An entry's `exclude`
+  contexts (Chinese, `|`-separated) remove the hits that lie inside them (求是 in 实事求是),
+  whatever the term's length.
 - Hit offsets are spans of `Paragraph.text` (the original, as displayed) and `surface` is the
   original characters, whatever script the paragraph is in.
-- A whole document is matched in one automaton pass over its paragraphs joined, so the cost
-  does not grow with the number of paragraphs (10k terms over 1 MB: see bench/match_speed.py).
+- A whole document is matched in one automaton pass over its paragraphs joined; jieba runs only
+  on the clauses where a dictionary word could cross a short term's edge.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
 
 from reader.documents.document import Document, Paragraph
-from reader.glossary.file import Entry
+from reader.documents.scripts import fold_variants
+from reader.glossary.file import Entry, simplify
 
 # joins paragraphs for one pass; no term contains it, so no match crosses a paragraph break
 _SEPARATOR = "\n"
+SHORT = 2  # terms of at most this many characters must stand on word boundaries
+_LONGEST_WORD = 6  # jieba dictionary words that could cross a short term's edge: up to this long
+_CLAUSE_CACHE = 50_000  # segmented clauses kept (repeated headings, boilerplate: ~5 MB)
+_CLAUSE_END = re.compile(r"[\s，。！？；：、,.!?;:「」『』“”‘’（）()《》【】]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,34 +65,44 @@ class Shadow:
     end: int
 
 
-class TermMatcher:
-    """An Aho-Corasick automaton over every entry's forms; build once, match many texts."""
+Match = tuple[int, int, int]  # (form index, start, end)
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+
+class TermMatcher:
+    """An Aho-Corasick automaton over every entry's forms; build once, match many texts.
+
+    `words=False` skips the word-boundary check of short terms (for tests of the selection
+    rule on arbitrary strings)."""
+
+    def __init__(self, entries: Iterable[Entry], *, words: bool = True) -> None:
         self.entries = list(entries)
+        self.words = words
         best: dict[str, tuple[int, int]] = {}  # form -> (priority, -order) of the winning entry
         owner: dict[str, int] = {}
         for order, entry in enumerate(self.entries):
             rank = (entry.priority, -order)
             for form in entry.forms:
+                form = fold_variants(form)
                 if _SEPARATOR in form or not form.strip():
                     continue
                 if form not in best or rank > best[form]:
                     best[form], owner[form] = rank, order
         self._forms = list(owner)
+        self._form_set = frozenset(self._forms)
         self._owners = [self.entries[owner[form]] for form in self._forms]
-        self._search = _leftmost_longest(self._forms) if self._forms else None
-        self._overlapping: Callable[[str], list[tuple[int, int, int]]] | None = None
+        self._exclude = [_contexts(entry) for entry in self._owners]
+        self._search = _overlapping(self._forms) if self._forms else None
+        self._segmenter: Any = None  # jieba.Tokenizer, built on first use
+        self._lock = threading.Lock()
+        self._clauses: dict[str, list[int]] = {}  # clause -> its word boundaries
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def find_in_text(self, simplified_text: str) -> list[tuple[int, int, Entry]]:
-        """Leftmost-longest hits in a Simplified string as (start, end, entry)."""
-        if self._search is None:
-            return []
+        """Hits in a Simplified string as (start, end, entry); see the module docstring."""
         owners = self._owners
-        return [(start, end, owners[i]) for i, start, end in self._search(simplified_text)]
+        return [(start, end, owners[i]) for i, start, end in self._select(simplified_text)]
 
     def find(self, paragraph: Paragraph) -> list[TermHit]:
         """Hits in one paragraph, with spans and surface in its original text."""
@@ -100,7 +131,7 @@ class TermMatcher:
         next_start = starts[1] if len(starts) > 1 else offset
         p = paragraphs[0]
         base, to_original, text, pid = 0, p.to_original, p.text, p.id
-        for i, start, end in self._search(joined):
+        for i, start, end in self._select(joined):
             if start >= next_start:  # hits come in order: move to the paragraph holding it
                 index = bisect.bisect_right(starts, start) - 1
                 next_start = starts[index + 1] if index + 1 < len(starts) else offset
@@ -110,89 +141,218 @@ class TermMatcher:
             append(TermHit(owners[i], pid, o_start, o_end, text[o_start:o_end]))
         return hits
 
-    def _all_matches(self, text: str) -> list[tuple[int, int, int]]:
-        """Every occurrence of every form, overlapping ones included."""
-        if self._overlapping is None:
-            self._overlapping = _overlapping(self._forms)
-        return self._overlapping(text)
+    def candidates(self, simplified_text: str) -> list[Match]:
+        """Every occurrence of every form that may count (exclusions and word boundaries
+        applied), overlapping ones included, by start."""
+        if self._search is None:
+            return []
+        text = fold_variants(simplified_text)
+        matches = sorted(self._search(text), key=lambda m: (m[1], m[2]))
+        segments: dict[tuple[int, int], list[int]] = {}
+        return [m for m in matches if self._counts(text, m, segments)]
+
+    def _select(self, simplified_text: str) -> list[Match]:
+        return select(self.candidates(simplified_text))
+
+    def _counts(self, text: str, match: Match, segments: dict[tuple[int, int], list[int]]) -> bool:
+        index, start, end = match
+        for context in self._exclude[index]:
+            at = text.find(context, max(0, end - len(context)), start + len(context))
+            while at >= 0 and at <= start:
+                if at + len(context) >= end:
+                    return False
+                at = text.find(context, at + 1, start + len(context))
+        if not self.words or end - start > SHORT or not _could_cross(text, start, end):
+            return True
+        return self._on_word_boundaries(text, start, end, segments)
+
+    def _on_word_boundaries(
+        self, text: str, start: int, end: int, segments: dict[tuple[int, int], list[int]]
+    ) -> bool:
+        """Whether the term at [start, end) is a word, words, or the right end (head) of one
+        word in the jieba segmentation of its clause."""
+        clause = _clause(text, start)
+        if clause not in segments:
+            segments[clause] = self._boundaries(text[clause[0] : clause[1]], clause[0])
+        bounds = segments[clause]
+        at = bisect.bisect_right(bounds, start)
+        word_start, word_end = bounds[at - 1], bounds[at]
+        if end > word_end:  # over several words: both edges must be word edges
+            return start == word_start and end in bounds
+        if end == word_end:  # the head: 市委 in 北京市委
+            return True
+        rest = text[end:word_end]  # the modifier of a compound word: 北京 in 北京地区
+        return (start == word_start and _is_word(rest)) or self._tiled(text[word_start:word_end])
+
+    def _tiled(self, word: str) -> bool:
+        """Whether glossary forms alone make up `word` (北京市委 = 北京 + 市委): then each
+        part is a term of its own, not a fragment of a longer word."""
+        reachable = [True] + [False] * len(word)
+        for i in range(len(word)):
+            if reachable[i]:
+                for j in range(i + 1, len(word) + 1):
+                    if word[i:j] in self._form_set:
+                        reachable[j] = True
+        return reachable[-1]
+
+    def _boundaries(self, clause: str, offset: int) -> list[int]:
+        cached = self._clauses.get(clause)
+        if cached is None:
+            segmenter = self.segmenter()
+            cached = [0]
+            with self._lock:
+                for word in segmenter.cut(clause, HMM=True):
+                    cached.append(cached[-1] + len(word))
+                if len(self._clauses) >= _CLAUSE_CACHE:
+                    self._clauses.clear()
+                self._clauses[clause] = cached
+        return [offset + b for b in cached]
+
+    def segmenter(self) -> Any:
+        """A jieba tokenizer of its own whose dictionary also holds every glossary form, so a
+        term is never split; the process-wide one (reader.dictionary) is left as it is. Built
+        on first use from a copy of jieba's frequencies (~0.1 s, ~50 MB), not from disk."""
+        with self._lock:
+            if self._segmenter is None:
+                from reader.dictionary import segment
+
+                segment("词")  # jieba's own dictionary, loaded once per process (~0.7 s)
+                import jieba  # already loaded by segment()
+
+                tokenizer = jieba.Tokenizer()
+                tokenizer.FREQ, tokenizer.total = dict(jieba.dt.FREQ), jieba.dt.total
+                tokenizer.initialized = True
+                for form in self._forms:
+                    if len(form) > 1 and not tokenizer.FREQ.get(form):
+                        tokenizer.add_word(form, tag="nz")  # a term: a noun to the POS tagger
+                self._segmenter = tokenizer
+            return self._segmenter
 
     def shadowed(self, paragraph: Paragraph) -> list[Shadow]:
         """Shorter terms hidden inside the longer terms found in `paragraph`
         (联防联控 inside 联防联控机制), for a report of terms that never show on their own."""
         shadows = []
-        for start, end, long_entry in self.find_in_text(paragraph.simplified):
-            for i, s, e in self._all_matches(paragraph.simplified[start:end]):
-                if e - s == end - start:
-                    continue  # the long term itself
-                o_start, o_end = paragraph.original_span(start + s, start + e)
-                shadows.append(Shadow(self._owners[i], long_entry, paragraph.id, o_start, o_end))
+        candidates = self.candidates(paragraph.simplified)
+        for _, start, end in select(candidates):
+            long_entry = self._owners[_index_of(candidates, start, end)]
+            for i, s, e in candidates:
+                if start <= s and e <= end and e - s < end - start:
+                    o_start, o_end = paragraph.original_span(s, e)
+                    shadows.append(
+                        Shadow(self._owners[i], long_entry, paragraph.id, o_start, o_end)
+                    )
         return shadows
 
-    def nested(self) -> list[tuple[Entry, Entry]]:
-        """Pairs (shorter, longer) where a form of the shorter entry occurs inside a form of
-        the longer one: the shorter one is only found where the longer one is absent."""
-        if self._search is None:
-            return []
-        pairs: dict[tuple[int, int], tuple[Entry, Entry]] = {}
-        for form, longer in zip(self._forms, self._owners, strict=True):
-            for i, s, e in self._all_matches(form):
-                shorter = self._owners[i]
-                if shorter is not longer and e - s < len(form):
-                    pairs.setdefault((id(shorter), id(longer)), (shorter, longer))
-        return list(pairs.values())
+
+def _index_of(matches: list[Match], start: int, end: int) -> int:
+    return next(i for i, s, e in matches if (s, e) == (start, end))
 
 
-Search = Callable[[str], list[tuple[int, int, int]]]  # text -> [(form index, start, end)]
+def _is_word(text: str) -> bool:
+    return len(text) > 1 and bool(_frequencies().get(text))
 
 
-def _leftmost_longest(forms: list[str]) -> Search:
-    """Non-overlapping matches, leftmost first, longest at each start.
+def _contexts(entry: Entry) -> list[str]:
+    return [fold_variants(simplify(c)) for c in entry.exclude if c]
 
-    ahocorasick_rs (Rust) implements exactly this: 36 ms for 10k forms over 1 MB. We do not
-    use pyahocorasick's `iter_long` for it: it drops matches when the text runs into a longer
-    key's prefix (keys 控, 防控控, 防防控控 in "防防控" find nothing; tests/test_matching.py
-    checks the definition with hypothesis). Without ahocorasick_rs, pyahocorasick's complete
-    `iter` plus a greedy pass in Python is correct but about 20x slower."""
-    try:
-        import ahocorasick_rs  # ~1 ms import; building 10k forms: ~20 ms
-    except ImportError:
-        return _greedy(_overlapping(forms))
-    automaton = ahocorasick_rs.AhoCorasick(
-        forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-    )
-    return automaton.find_matches_as_indexes
+
+@cache
+def _frequencies() -> dict[str, int]:
+    """jieba's word counts (60M words), loaded once per process (~0.7 s)."""
+    from reader.dictionary import segment
+
+    segment("词")  # loads jieba's dictionary
+    import jieba  # already loaded by segment()
+
+    freq: dict[str, int] = jieba.dt.FREQ
+    return freq
+
+
+@lru_cache(maxsize=65536)
+def _crossing(window: str, start: int, end: int) -> bool:
+    """Whether some jieba dictionary word in `window` crosses an edge of [start, end) or
+    holds the term with text after it; when none does, jieba cannot split the term (a cheap
+    test that spares segmenting most clauses: ~30 dictionary look-ups, cached by context)."""
+    freq = _frequencies()
+    for a in range(0, end):
+        for b in range(max(a + 2, start + 1), min(len(window), a + _LONGEST_WORD) + 1):
+            crosses = a < start < b or a < end < b
+            runs_on = a <= start and b > end  # holds the term with more after it: not its head
+            if (crosses or runs_on) and freq.get(window[a:b]):
+                return True
+    return False
+
+
+def _could_cross(text: str, start: int, end: int) -> bool:
+    """`_crossing` on the few characters around the term."""
+    left = max(0, start - _LONGEST_WORD + 1)
+    window = text[left : end + _LONGEST_WORD - 1]
+    return _crossing(window, start - left, end - left)
+
+
+def _clause(text: str, position: int) -> tuple[int, int]:
+    """The clause around `position`: between the punctuation marks before and after it."""
+    start = position
+    while start > 0 and not _CLAUSE_END.match(text[start - 1]):
+        start -= 1
+    end = position
+    while end < len(text) and not _CLAUSE_END.match(text[end]):
+        end += 1
+    return start, end
+
+
+def select(matches: list[Match]) -> list[Match]:
+    """Non-overlapping matches covering the most characters with the fewest matches; on a tie
+    the rightmost (see the module docstring). `matches` are sorted by start."""
+    out: list[Match] = []
+    i = 0
+    while i < len(matches):  # clusters of overlapping matches are solved one by one
+        j, reach = i + 1, matches[i][2]
+        while j < len(matches) and matches[j][1] < reach:
+            reach = max(reach, matches[j][2])
+            j += 1
+        out += matches[i:j] if j == i + 1 else _best(matches[i:j])
+        i = j
+    return out
+
+
+def _best(cluster: list[Match]) -> list[Match]:
+    """Weighted interval scheduling over one cluster: value = (characters, -matches)."""
+    n = len(cluster)
+    starts = [m[1] for m in cluster]
+    value: list[tuple[int, int]] = [(0, 0)] * (n + 1)
+    take: list[bool] = [False] * n
+    for k in range(n - 1, -1, -1):
+        _, s, e = cluster[k]
+        after = bisect.bisect_left(starts, e, k + 1)
+        taken = (value[after][0] + e - s, value[after][1] - 1)
+        take[k] = taken > value[k + 1]  # a tie skips: a later (rightmost) match wins
+        value[k] = taken if take[k] else value[k + 1]
+    chosen: list[Match] = []
+    k = 0
+    while k < n:
+        if take[k]:
+            chosen.append(cluster[k])
+            k = bisect.bisect_left(starts, cluster[k][2], k + 1)
+        else:
+            k += 1
+    return chosen
+
+
+Search = Callable[[str], list[Match]]  # text -> [(form index, start, end)]
 
 
 def _overlapping(forms: list[str]) -> Search:
-    """Every match, overlapping ones included, ordered by end."""
-    import ahocorasick  # pyahocorasick: ~1 ms import; building 10k forms: ~20 ms
+    """Every match, overlapping ones included (ahocorasick_rs: ~1 ms import; 10k forms build
+    in ~20 ms)."""
+    import ahocorasick_rs
 
-    automaton = ahocorasick.Automaton()
-    for i, form in enumerate(forms):
-        automaton.add_word(form, (i, len(form)))
-    automaton.make_automaton()
+    automaton = ahocorasick_rs.AhoCorasick(forms)  # MatchKind.Standard allows overlapping
 
-    def search(text: str) -> list[tuple[int, int, int]]:
-        return [(i, end + 1 - n, end + 1) for end, (i, n) in automaton.iter(text)]
+    def search(text: str) -> list[Match]:
+        return automaton.find_matches_as_indexes(text, overlapping=True)
 
     return search
-
-
-def _greedy(search: Search) -> Search:
-    def leftmost_longest(text: str) -> list[tuple[int, int, int]]:
-        longest: dict[int, tuple[int, int, int]] = {}
-        for match in search(text):
-            known = longest.get(match[1])
-            if known is None or match[2] > known[2]:
-                longest[match[1]] = match
-        out, position = [], 0
-        for start in sorted(longest):
-            if start >= position:
-                out.append(longest[start])
-                position = longest[start][2]
-        return out
-
-    return leftmost_longest
 
 
 def paragraph_from_text(text: str, paragraph_id: str = "p0") -> Paragraph:

@@ -6,9 +6,8 @@ Guarantees:
   "forbidden" (a forbidden rendering appears and the required one does not). With repair on
   (the default) the last rung always succeeds, so only a human text or a changed glossary
   verified against a stored translation can end "missing" or "forbidden".
-- Verification is case-insensitive and tolerant of whitespace and hyphens
-  (`zero-COVID` = `zero COVID` = `Zero Covid`) and of an English plural or possessive ending;
-  any `accept` rendering counts as correct.
+- Verification is reader.translation.checking's: renderings assigned to occurrences as a
+  matching problem, case- and inflection-aware, whole words; any `accept` rendering counts.
 - `dnt` terms render as the Chinese as written plus tone-marked pinyin: `联防联控 (lián fáng lián
   kòng)`, and are always protected by a placeholder (an inline Chinese term would be translated).
 
@@ -49,6 +48,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from reader.translation.checking import check_english
 from reader.translation.degenerate import degenerate_reason
 
 if TYPE_CHECKING:
@@ -247,50 +247,9 @@ def rendering_pattern(rendering: str) -> re.Pattern[str]:
 
 
 def verify(english: str, terms: Sequence[SentenceTerm]) -> list[TermCheck]:
-    """Check each term against the English: applied, missing or forbidden (no repairs).
-
-    Occurrences of one entry claim that entry's matches in order; longer renderings claim
-    first so "Belt and Road Initiative" is not also counted as "Belt and Road"."""
-    checks: list[TermCheck] = [TermCheck("missing")] * len(terms)
-    claimed: list[tuple[int, int]] = []
-
-    def free(span: tuple[int, int]) -> bool:
-        return not any(span[0] < e and b < span[1] for b, e in claimed)
-
-    groups: dict[int, list[int]] = {}
-    for index, term in enumerate(terms):
-        groups.setdefault(id(term.entry), []).append(index)
-    order = sorted(groups.values(), key=lambda idx: -len(terms[idx[0]].rendering))
-    for indexes in order:
-        term = terms[indexes[0]]
-        renderings = [term.rendering] if term.entry.dnt else term.entry.renderings
-        if term.entry.dnt:
-            renderings.append(term.surface or term.entry.zh)  # the Chinese alone is kept too
-        spans: list[tuple[int, int]] = []
-        for rendering in renderings:
-            for m in rendering_pattern(rendering).finditer(english):
-                span = (m.start(), m.end())
-                if free(span) and all(span[0] >= e or span[1] <= b for b, e in spans):
-                    spans.append(span)
-        spans.sort()
-        for index, span in zip(indexes, spans, strict=False):
-            checks[index] = TermCheck("applied", *span)
-            claimed.append(span)
-    for indexes in order:
-        missing = [i for i in indexes if checks[i].status == "missing"]
-        if not missing:
-            continue
-        spans = []
-        for forbidden in terms[missing[0]].entry.forbidden:
-            spans += [
-                (m.start(), m.end())
-                for m in rendering_pattern(forbidden).finditer(english)
-                if free((m.start(), m.end()))
-            ]
-        for index, span in zip(missing, sorted(spans), strict=False):
-            checks[index] = TermCheck("forbidden", *span)
-            claimed.append(span)
-    return checks
+    """Check each term against the English: applied, missing or forbidden (no repairs); the
+    rules are reader.translation.checking's."""
+    return [TermCheck(v.status, v.en_start, v.en_end) for v in check_english(english, terms)]
 
 
 # --- the ladder -------------------------------------------------------------------------------
