@@ -122,25 +122,41 @@ def _same_file(out: Path, out_st: os.stat_result | None, source: Path) -> bool:
     return os.path.realpath(out) == os.path.realpath(source)
 
 
-def _is_fd_alias(path: Path) -> bool:
-    """`/proc/self/fd/1` or `/dev/stdout` naming a regular file: the shell's `> out` redirection.
-    Replacing the file would leave the shell's descriptor on the old inode, so stream into it."""
+_STD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _own_fd(path: Path) -> int | None:
+    """The descriptor `path` names in this process (`/dev/stdout`, `/proc/self/fd/N`,
+    `/dev/fd/N`), or None."""
     text = os.path.abspath(path)
-    return text.startswith(("/proc/", "/dev/fd/", "/dev/std"))
+    if text in _STD:
+        return _STD[text]
+    for prefix in ("/proc/self/fd/", f"/proc/{os.getpid()}/fd/", "/dev/fd/"):
+        if text.startswith(prefix) and text[len(prefix) :].isdigit():
+            return int(text[len(prefix) :])
+    return None
+
+
+def _is_fd_alias(path: Path) -> bool:
+    """`/proc/self/fd/1` or `/dev/stdout` on a regular file (the shell's `> out` or `>> log`):
+    replacing the file would leave the descriptor on the old inode, so write into it."""
+    return _own_fd(path) is not None or os.path.abspath(path).startswith("/proc/")
 
 
 def _stream(path: Path, data: bytes) -> None:
-    """Write into a special file as `cat > path` would; it is never replaced."""
+    """Write into a special file or an open descriptor as the shell would; never replace it."""
+    own = _own_fd(path)
     try:
-        # no O_CREAT: the node exists and stays what it is (O_TRUNC is a no-op on devices
-        # and FIFOs, and empties a regular file reached through /proc/self/fd)
-        fd = os.open(path, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOCTTY", 0))
+        # an open descriptor of ours is written as is (keeps `>>` appending, as bash does
+        # for /dev/stdout); otherwise open without O_CREAT: the node exists and stays
+        fd = own if own is not None else os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
         finally:
-            os.close(fd)
+            if own is None:
+                os.close(fd)
     except OSError as error:
         raise ReaderError(path, f"cannot write: {_reason(error)}") from None
 

@@ -112,13 +112,16 @@ def test_1_proc_self_fd_is_streamed(tmp_path: Path) -> None:
     finally:
         os.close(read_end)
         os.close(write_end)
-    # a descriptor open on a regular file (the shell's `> out.md`) keeps its inode
+    # a descriptor open on a regular file (the shell's `> out.md`, `>> log`) keeps its inode
     target = tmp_path / "out.md"
     target.write_text("old, longer content")
     inode = target.stat().st_ino
-    with open(target, "rb+") as handle:
+    with open(target, "wb") as handle:  # `>` truncated it
         write_text_atomic(f"/proc/self/fd/{handle.fileno()}", "new")
     assert target.read_text() == "new" and target.stat().st_ino == inode
+    with open(target, "ab") as handle:  # `>>` appends
+        write_text_atomic(f"/dev/fd/{handle.fileno()}", " and more")
+    assert target.read_text() == "new and more" and target.stat().st_ino == inode
 
 
 # --- 2. a symlink stays a link; its target receives the edit -------------------------------

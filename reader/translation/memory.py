@@ -38,7 +38,6 @@ from reader.errors import ReaderError
 
 T = TypeVar("T")
 BUSY_TIMEOUT = 10  # seconds another process may hold a write lock before we give up
-POST_EDITS_FILE = "post_edits.sqlite3"
 
 MT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mt (
@@ -208,8 +207,8 @@ class TranslationMemory:
         from reader import paths
 
         if path is None:
-            path = paths.cache_dir() / "memory.sqlite3"
-            edits_path = edits_path or paths.data_dir() / POST_EDITS_FILE
+            path = paths.memory_file()
+            edits_path = edits_path or paths.post_edits_file()
         self.path = Path(path)
         self.edits_path = Path(
             edits_path or self.path.with_name(f"{self.path.stem}.post-edits.sqlite3")
