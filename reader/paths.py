@@ -17,17 +17,27 @@ def _ensure(path: Path) -> Path:
 
 
 def data_dir() -> Path:
-    """User data: the user's own glossary, reading positions."""
+    """User data: the user's own glossary, post-edits, reading positions."""
     from platformdirs import user_data_path  # platformdirs: ~2 ms
 
     return _ensure(user_data_path(APP, appauthor=False))
 
 
 def cache_dir() -> Path:
-    """Rebuildable data: the translation memory, the dictionary index."""
+    """Rebuildable data: the machine-translation cache, the dictionary index."""
     from platformdirs import user_cache_path
 
     return _ensure(user_cache_path(APP, appauthor=False))
+
+
+def memory_file() -> Path:
+    """The machine-translation cache (rebuildable: cleaners may delete it)."""
+    return cache_dir() / "memory.sqlite3"
+
+
+def post_edits_file() -> Path:
+    """The user's post-edits: their own words, so in the data directory, not the cache."""
+    return data_dir() / "post_edits.sqlite3"
 
 
 def shipped_glossary() -> Path:

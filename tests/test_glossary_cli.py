@@ -15,7 +15,9 @@ BODY = (
     "联防联控,joint prevention and control,,,,,policy,,\n"
     "應檢盡檢,test all who should be tested,,,,,slogan,,\n"
 )
-SUBCOMMANDS = ["list", "add", "edit", "remove", "check", "import", "export", "path", "suggest"]
+SUBCOMMANDS = [
+    *("list", "add", "edit", "remove", "check", "import", "export", "convert", "path", "suggest")
+]
 
 
 @pytest.fixture

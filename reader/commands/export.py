@@ -38,10 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from reader.atomic import check_output
     from reader.commands.progress import Progress
     from reader.export import default_output_path, export_markdown, write_export
     from reader.translation.session import open_session
 
+    if args.output != "-":  # refuse a bad -o now, not after minutes of translation
+        check_output(args.output or default_output_path(args.file), inputs=[args.file])
     session = open_session(
         args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
     )

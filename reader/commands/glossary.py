@@ -1,19 +1,23 @@
-"""`reader glossary …`: list, add, edit, remove, check, import, export, path, suggest.
+"""`reader glossary …`: list, add, edit, remove, check, import, export, convert, path, suggest.
 
 Every subcommand takes `--glossary PATH`. A glossary with bad rows still loads: its problems
-are printed to stderr as warnings and the good rows are used. Edits are saved atomically and
-refused if the file changed on disk meanwhile.
+are printed to stderr as warnings and the good rows are used. Edits hold the glossary lock from
+reading to saving (so concurrent `add`s all land), are saved atomically and refused if the file
+changed on disk meanwhile. A command asked to change something that changed nothing says so
+and exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from reader.commands.common import add_glossary_arg, table
 from reader.errors import ReaderError
-from reader.glossary.file import Entry, Glossary, check, resolve_glossary
+from reader.glossary.file import Entry, Glossary, check, locked, resolve_glossary
 
 if TYPE_CHECKING:
     from reader.documents.document import Document
@@ -95,6 +99,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_glossary_arg(p)
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser(
+        "convert",
+        help="rewrite the glossary as UTF-8 (e.g. a GBK file saved by Excel)",
+        description="Rewrite the glossary as UTF-8, keeping the original as FILE~. The "
+        "encoding is detected (GBK/GB18030, Big5, UTF-16) unless --encoding is given; bytes "
+        "that do not decode exactly are refused, never replaced.",
+    )
+    p.add_argument("--encoding", metavar="NAME", help="the encoding the file is in")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_convert)
+
     p = sub.add_parser("path", help="print which glossary is used and why")
     add_glossary_arg(p)
     p.set_defaults(func=cmd_path)
@@ -153,6 +168,19 @@ def open_glossary(args: argparse.Namespace, *, create: bool = False, warn: bool 
     return glossary
 
 
+@contextlib.contextmanager
+def editing(args: argparse.Namespace, *, create: bool = False) -> Iterator[Glossary]:
+    """The glossary, loaded and later saved under its lock, so another process's edit made
+    meanwhile is never lost (two concurrent `add`s both land)."""
+    path, _reason = resolve_glossary(getattr(args, "glossary", None))
+    with locked(path):
+        glossary = open_glossary(args, create=create, warn=False)
+        glossary.check_savable()  # one line now, not a warning and then an error
+        for problem in glossary.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        yield glossary
+
+
 def _split(value: str | None) -> list[str] | None:
     if value is None:
         return None
@@ -197,7 +225,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    glossary = open_glossary(args, create=True)
+    with editing(args, create=True) as glossary:
+        entry = _add(glossary, args)
+    print(f"added {entry.zh} → {entry.en} ({glossary.path})")
+    return 0
+
+
+def _add(glossary: Glossary, args: argparse.Namespace) -> Entry:
     entry = Entry(
         zh=args.zh,
         en=args.en,
@@ -209,14 +243,12 @@ def cmd_add(args: argparse.Namespace) -> int:
         priority=args.priority or 0,
         dnt=args.dnt,
     )
-    glossary.add(entry)
+    entry = glossary.add(entry)
     glossary.save()
-    print(f"added {entry.zh} → {entry.en} ({glossary.path})")
-    return 0
+    return entry
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    glossary = open_glossary(args)
     changes: dict[str, object] = {}
     for name in ("en", "note", "category", "priority", "dnt"):
         value = getattr(args, name)
@@ -232,16 +264,17 @@ def cmd_edit(args: argparse.Namespace) -> int:
         raise ReaderError(
             "glossary edit", "nothing to change; give --en, --note, --accept, … (see --help)"
         )
-    entry = glossary.update(args.zh, **changes)
-    glossary.save()
+    with editing(args) as glossary:
+        entry = glossary.update(args.zh, **changes)
+        glossary.save()
     print(f"edited {entry.zh} → {entry.en} ({glossary.path})")
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    glossary = open_glossary(args)
-    entry = glossary.remove(args.zh)
-    glossary.save()
+    with editing(args) as glossary:
+        entry = glossary.remove(args.zh)
+        glossary.save()
     print(f"removed {entry.zh} → {entry.en} ({glossary.path})")
     return 0
 
@@ -262,10 +295,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from reader.glossary.interchange import import_entries, merge
 
     entries = import_entries(args.file, args.format)
-    glossary = open_glossary(args, create=True)
-    report = merge(glossary, entries, overwrite=args.overwrite)
-    if report.added or report.updated:
-        glossary.save()
+    with editing(args, create=True) as glossary:
+        report = merge(glossary, entries, overwrite=args.overwrite)
+        if report.added or report.updated:
+            glossary.save()
     for entry in report.existing:
         print(f"already present: {entry.zh} → {entry.en}", file=sys.stderr)
     summary = f"imported {len(entries)} entries from {args.file}: added {len(report.added)}"
@@ -276,6 +309,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         if report.existing:
             summary += " (use --overwrite to replace them)"
     print(summary)
+    if not report.added and not report.updated:
+        print(f"reader: {args.file}: nothing imported; the glossary is unchanged", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -285,12 +321,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     glossary = open_glossary(args)
     text = export_entries(glossary.entries, args.format)
     if args.output:
-        from reader.atomic import write_text_atomic
+        from reader.atomic import check_output, write_text_atomic
 
-        write_text_atomic(args.output, text)
+        # the glossary in use is never replaced by a lossy format
+        write_text_atomic(check_output(args.output, inputs=[glossary.path or ""]), text)
         print(f"wrote {len(glossary.entries)} entries to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from reader.glossary.file import convert
+
+    path, _reason = resolve_glossary(args.glossary)
+    found = convert(path, args.encoding)
+    if found == "utf-8":
+        print(f"{path} is already UTF-8; rewritten unchanged", file=sys.stderr)
+    else:
+        print(f"converted {path} from {found} to UTF-8 (original kept as {path.name}~)")
     return 0
 
 
@@ -309,7 +358,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     suggestions = suggest_terms(doc, glossary, top=args.top)
     if not suggestions:
         print("no suggestions: no repeated expressions outside the glossary", file=sys.stderr)
-        return 0
+        return 0 if args.add is None else 1
     rows = [
         [str(i), s.term, str(s.count), s.gloss or (f"~ {s.literal}" if s.literal else "")]
         for i, s in enumerate(suggestions, 1)
@@ -325,17 +374,25 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 "glossary suggest",
                 "stdin is not a terminal: give the numbers to add, e.g. --add 1,3 --en",
             )
-        chosen = _ask(suggestions)
+        chosen = _ask(suggestions)  # not under the lock: the user may take minutes
     else:
         chosen = _pick(suggestions, args.add, use_gloss=args.en)
     added = 0
-    for term, en in chosen:
-        glossary.add(Entry(term, en))
-        added += 1
-        print(f"added {term} → {en}")
-    if added:
-        glossary.save()
+    if chosen:
+        with editing(args, create=True) as glossary:  # read again: others may have saved
+            for term, en in chosen:
+                if glossary.find(term, variants=True) is not None:
+                    print(f"skipped {term}: added to the glossary meanwhile", file=sys.stderr)
+                    continue
+                glossary.add(Entry(term, en))
+                added += 1
+                print(f"added {term} → {en}")
+            if added:
+                glossary.save()
     print(f"added {added} entries to {glossary.path}")
+    if not added:
+        print("reader: glossary suggest: nothing added; the glossary is unchanged", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -64,7 +64,8 @@ def load_position(key: str) -> Position | None:
 
 
 def save_position(key: str, position: Position) -> None:
-    """Remember `position` for `key` (atomic write of the whole file)."""
+    """Remember `position` for `key` (atomic write of the whole file). A failure to write
+    (disk full, read-only data folder) is a `ReaderError`, one line."""
     entries = _read_all()
     entries[key] = {**asdict(position), "time": time.time()}
     if len(entries) > MAX_ENTRIES:

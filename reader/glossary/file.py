@@ -3,9 +3,17 @@ r"""The glossary: entries that fix how key terms are rendered.
 Guarantees:
 - `Glossary.load` never raises on bad rows: each becomes a `Problem` with its physical line
   number, the good rows become entries, and the bad rows are still written back by `save`.
-- `save` is atomic (the old file is kept as `glossary.csv~`), keeps comments, blank lines, row
-  order, unknown columns and the exact text of rows that were not changed, and refuses to
-  overwrite a file that changed on disk after it was read.
+- `save` is atomic (the file as it was before this process first saved it is kept as
+  `glossary.csv~`), keeps comments, blank lines, row order, unknown columns and the exact text
+  of rows that were not changed, and refuses to overwrite a file that changed on disk after it
+  was read. It also refuses, in one line, a file it could not reproduce exactly: one not saved
+  as UTF-8 (GBK from Excel: `reader glossary convert` first) or whose header lacks `zh`/`en`.
+- `locked(path)` holds an exclusive advisory lock (`flock` on `glossary.csv.lock`) so a
+  read-modify-write by the CLI or the TUI never loses another process's edit; `save` takes it
+  too. Reentrant within a process.
+- Entries are frozen: an edit replaces the entry (`update` returns the new one), so a
+  translation run holding the old list keeps a consistent snapshot. `revision` is bumped by
+  every change and reload.
 - Terms compare script-insensitively: 聯防聯控 and 联防联控 are the same term.
 
 ## Glossary format
@@ -41,13 +49,15 @@ Run `reader glossary check` to list problems as `glossary.csv:LINE: message`.
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import csv
 import hashlib
 import io
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,9 +80,10 @@ LIST_COLUMNS = ("variants", "accept", "forbidden", "exclude")
 TRUE_WORDS = frozenset({"1", "true", "yes", "y"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n"})
 CHANGED_ON_DISK = "changed on disk since it was read; reload and retry"
+LOCK_TIMEOUT = 10.0  # seconds to wait for another process's save (a save takes ~10 ms)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     zh: str  # source term, either script
     en: str  # required rendering
@@ -86,6 +97,7 @@ class Entry:
     exclude: list[str] = field(default_factory=list)  # Chinese contexts where it is no term
     extra: dict[str, str] = field(default_factory=dict)  # unknown columns, preserved on write
     line: int = 0  # line in the CSV it was read from (0 when not from a file)
+    # frozen, and the lists are never changed in place by reader: edits make a new Entry
 
     @property
     def renderings(self) -> list[str]:
@@ -134,7 +146,7 @@ class _Row:
     entry: Entry
     raw: str = ""  # exact text as read, including its line ending; "" for a new row
     fields: dict[str, str] = field(default_factory=dict)  # column -> value as read
-    snapshot: Entry | None = None  # the entry as read, to tell whether it changed
+    snapshot: Entry | None = None  # the entry as read (frozen, so no copy), to spot a change
 
 
 @dataclass(slots=True)
@@ -241,6 +253,7 @@ class Glossary:
         self._bom = False
         self._newline = "\n"
         self._header_raw = ""
+        self._encoding = "utf-8"  # what the file was decoded as; anything else is not saved
         # bumped by every change, so a translation run can tell in O(1) whether its term
         # matcher is stale (comparing every entry cost 27 ms per paragraph at 10k entries)
         self.revision = 0
@@ -251,17 +264,26 @@ class Glossary:
     def load(cls, path: str | Path, *, missing_ok: bool = False) -> Glossary:
         """Read `path`. Bad rows become `problems`; with `missing_ok`, a missing file is empty."""
         glossary = cls(path)
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            if missing_ok:
-                return glossary
-            raise ReaderError(path, "no such glossary file") from None
-        except OSError as error:
-            raise ReaderError(path, f"cannot read: {error.strerror}") from None
-        glossary._digest = hashlib.sha256(data).hexdigest()
-        glossary._parse(data)
+        data = _read(Path(path), missing_ok=missing_ok)
+        if data is not None:
+            glossary._digest = hashlib.sha256(data).hexdigest()
+            glossary._parse(data)
         return glossary
+
+    def reload(self) -> None:
+        """Read the file again in place (after another process changed it); bumps `revision`."""
+        if self.path is None:
+            return
+        fresh = Glossary.load(self.path, missing_ok=True)
+        revision = self.revision + 1
+        for name in Glossary._STATE:
+            setattr(self, name, getattr(fresh, name))
+        self.revision = revision
+
+    _STATE = (
+        "entries", "problems", "columns", "_items", "_digest", "_bom", "_newline",
+        "_header_raw", "_encoding",
+    )  # fmt: skip
 
     @classmethod
     def from_text(cls, text: str, path: str | Path = "glossary.csv") -> Glossary:
@@ -275,9 +297,9 @@ class Glossary:
 
     def _parse(self, data: bytes) -> None:
         self._bom = data.startswith(b"\xef\xbb\xbf")
-        text = data.decode("utf-8", errors="replace")
-        if "\ufffd" in text and b"\xef\xbf\xbd" not in data:
-            self._problem(1, "not valid UTF-8; undecodable bytes were replaced")
+        text, self._encoding = _decode(data)
+        if self._encoding != "utf-8":
+            self._problem(1, _not_utf8(self._encoding, self.path))
         if self._bom:
             text = text[1:]
         self._newline = "\r\n" if "\r\n" in text else "\n"
@@ -373,7 +395,7 @@ class Glossary:
             line=line,
         )
         self.entries.append(entry)
-        self._items.append(_Row(entry, record.text, by_name, copy.deepcopy(entry)))
+        self._items.append(_Row(entry, record.text, by_name, entry))
 
     # looking up and editing
 
@@ -390,8 +412,9 @@ class Glossary:
         return None
 
     def add(self, entry: Entry) -> Entry:
-        """Append `entry`; refuses an empty term or rendering and a term already present."""
-        entry.zh, entry.en = entry.zh.strip(), entry.en.strip()
+        """Append `entry` (trimmed; the stored entry is returned); refuses an empty term or
+        rendering and a term already present."""
+        entry = replace(entry, zh=entry.zh.strip(), en=entry.en.strip())
         if not entry.zh or not entry.en:
             raise ReaderError(self._where(), "a glossary entry needs both zh and en")
         self._refuse_duplicate(entry.zh, None)
@@ -400,7 +423,8 @@ class Glossary:
         return entry
 
     def update(self, zh: str, /, **changes: object) -> Entry:
-        """Change fields of the entry for `zh`, e.g. `update("四早", en="four earlies")`."""
+        """Replace the entry for `zh` with one whose fields are changed, e.g.
+        `update("四早", en="four earlies")`; returns the new entry (the old one is unchanged)."""
         entry = self._get(zh)
         names = {f.name for f in fields(Entry)} - {"line"}
         for name, value in changes.items():
@@ -410,16 +434,26 @@ class Glossary:
                 raise ReaderError(self._where(), f"{name} cannot be empty")
         if "zh" in changes:
             self._refuse_duplicate(str(changes["zh"]).strip(), entry)
-        for name, value in changes.items():
-            setattr(entry, name, value.strip() if isinstance(value, str) else value)
+        new = replace(
+            entry,
+            **{k: v.strip() if isinstance(v, str) else v for k, v in changes.items()},  # type: ignore[arg-type]
+        )
+        self.entries[self._index(entry)] = new
+        for item in self._items:
+            if isinstance(item, _Row) and item.entry is entry:
+                item.entry = new  # keeps its place and the text as read for unchanged fields
+                break
         self.revision += 1
-        return entry
+        return new
 
     def remove(self, zh: str) -> Entry:
         entry = self._get(zh)
-        self.entries.remove(entry)
+        del self.entries[self._index(entry)]
         self.revision += 1
         return entry
+
+    def _index(self, entry: Entry) -> int:
+        return next(i for i, e in enumerate(self.entries) if e is entry)
 
     def _get(self, zh: str) -> Entry:
         entry = self.find(zh)
@@ -472,7 +506,7 @@ class Glossary:
                 emit(item)
             elif isinstance(item, _Row) and id(item.entry) in current:  # else removed
                 written.append(item.entry)
-                if not rewrite_all and item.raw and item.entry == item.snapshot:
+                if not rewrite_all and item.raw and item.entry is item.snapshot:
                     emit(item.raw)
                 else:
                     emit(_csv_line(self._row_values(item, columns), nl))
@@ -521,36 +555,167 @@ class Glossary:
             values.pop()  # trailing empty fields are optional on read
         return values
 
-    def save(self) -> None:
-        """Write atomically, keeping `path~`; refuses if the file changed since it was read."""
+    def check_savable(self) -> None:
+        """Raise the one-line reason `save` would refuse this file for, before any edit."""
         if self.path is None:
             raise ReaderError("glossary", "this glossary has no path to save to")
-        try:
-            current: str | None = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        except FileNotFoundError:
-            current = None
-        if current != self._digest:
-            raise ReaderError(self.path, CHANGED_ON_DISK)
+        if self._encoding != "utf-8":
+            raise ReaderError(self.path, _not_utf8(self._encoding, self.path, saving=True))
+        names = [_norm_column(c) for c in self.columns]
+        if self._header_raw and not all(name in names for name in REQUIRED):
+            raise ReaderError(
+                self.path,
+                "the header has no zh and en columns, so saving would rewrite the file; "
+                "fix the header first (first line: zh,en,…)",
+            )
+
+    def save(self) -> None:
+        """Write atomically, keeping `path~`; refuses if the file changed since it was read,
+        if it was not UTF-8, or if its header lacks `zh`/`en` (saving would lose data)."""
+        self.check_savable()
+        assert self.path is not None
         from reader.atomic import write_text_atomic
 
-        text, written = self._render()
-        write_text_atomic(self.path, text, backup=True)
+        with locked(self.path):
+            data_now = _read(self.path, missing_ok=True)
+            current = hashlib.sha256(data_now).hexdigest() if data_now is not None else None
+            if current != self._digest:
+                raise ReaderError(self.path, CHANGED_ON_DISK)
+            text, written = self._render()
+            write_text_atomic(self.path, text, backup=True)
         data = text.encode("utf-8")
         self._digest = hashlib.sha256(data).hexdigest()
         # read back what was written so raw rows and line numbers are current, keeping the
-        # caller's Entry objects
+        # caller's Entry objects where their line did not move
         fresh = Glossary(self.path)
         fresh._parse(data)
         rows = [item for item in fresh._items if isinstance(item, _Row)]
         if len(rows) == len(written):
             for row, entry in zip(rows, written, strict=True):
-                entry.line = row.entry.line
-                row.entry = entry
-            self.entries = written
+                if entry.line != row.entry.line:
+                    entry = replace(entry, line=row.entry.line)  # frozen: a moved row is new
+                row.entry = row.snapshot = entry
+            self.entries = [row.entry for row in rows]
         else:  # a written row did not read back as an entry; trust the file
             self.entries = fresh.entries
         self._items, self.columns, self._header_raw = fresh._items, fresh.columns, fresh._header_raw
         self.problems = fresh.problems
+
+
+# --- bytes, encodings and the lock ----------------------------------------------------------
+
+
+def _read(path: Path, *, missing_ok: bool) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise ReaderError(path, "no such glossary file") from None
+    except IsADirectoryError:
+        raise ReaderError(path, "is a directory, not a glossary file") from None
+    except OSError as error:
+        raise ReaderError(path, f"cannot read: {error.strerror}") from None
+
+
+def _decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text and the encoding it was read in: "utf-8" only when the bytes are exactly
+    UTF-8 (a BOM allowed); otherwise detected as documents are (GBK, Big5, UTF-16)."""
+    if encoding is None:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    from reader.documents.decoding import decode_bytes
+
+    decoded = decode_bytes(data, encoding)
+    exact = not decoded.warnings
+    name = decoded.encoding if exact else f"{decoded.encoding} (with undecodable bytes)"
+    text = decoded.text
+    if decoded.encoding.startswith("utf-8") and exact:  # "utf-8-sig": the BOM was removed
+        return "\ufeff" + text if data.startswith(b"\xef\xbb\xbf") else text, "utf-8"
+    return text, name
+
+
+def _not_utf8(encoding: str, path: Path | None, *, saving: bool = False) -> str:
+    where = path or "glossary.csv"
+    name, _, rest = encoding.partition(" ")
+    what = f"saved as {name.upper()}{' ' + rest if rest else ''}, not UTF-8"
+    fix = f"convert it first with `reader glossary convert {where}`"
+    if "undecodable" in encoding:
+        fix += " --encoding NAME"
+    if saving:
+        return f"{what}; not saved, as rewriting it could damage rows: {fix}"
+    return f"{what}; read-only until converted: {fix}"
+
+
+def convert(path: Path, encoding: str | None = None) -> str:
+    """Rewrite the glossary at `path` as UTF-8 (keeping `path~`); returns the encoding it had.
+    Refuses bytes that do not decode exactly, so nothing is replaced by U+FFFD."""
+    from reader.atomic import write_text_atomic
+
+    with locked(path):
+        data = _read(path, missing_ok=False)
+        assert data is not None
+        text, found = _decode(data, encoding)
+        if "undecodable" in found:
+            raise ReaderError(
+                path, f"does not decode exactly as {found.split()[0]}; give --encoding NAME"
+            )
+        write_text_atomic(path, text, backup=True)
+    return found
+
+
+_local_locks: dict[str, threading.RLock] = {}
+_local_depth: dict[str, int] = {}
+_local_fds: dict[str, int] = {}
+_registry = threading.Lock()
+
+
+@contextlib.contextmanager
+def locked(path: str | Path) -> Iterator[None]:
+    """Hold the glossary's exclusive lock: wrap load-modify-save in it. Reentrant within a
+    process (flock on two descriptors of one file would deadlock the process on itself)."""
+    import fcntl  # POSIX; the tool targets Linux and macOS
+
+    target = Path(os.path.realpath(path))  # a symlink and its target share one lock
+    key = str(target)
+    with _registry:
+        local = _local_locks.setdefault(key, threading.RLock())
+    with local:
+        if _local_depth.get(key, 0) == 0:
+            _local_fds[key] = _acquire(fcntl, target, Path(path))
+        _local_depth[key] = _local_depth.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            _local_depth[key] -= 1
+            if _local_depth[key] == 0:
+                fd = _local_fds.pop(key)
+                if fd >= 0:
+                    os.close(fd)  # closing releases the flock
+
+
+def _acquire(fcntl: object, target: Path, where: Path) -> int:
+    lock_path = target.with_name(target.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        return -1  # a read-only folder: nothing can be saved there, so nothing to guard
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined]
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise ReaderError(
+                    where,
+                    f"another reader process has held the glossary lock ({lock_path.name}) "
+                    f"for over {LOCK_TIMEOUT:.0f} s; try again",
+                ) from None
+            time.sleep(0.005)
 
 
 def _format_value(name: str, value: object) -> str:

@@ -7,7 +7,8 @@ Formats:
   first term of each language is the term and its rendering; further zh terms are variants,
   further en terms are accepted renderings, en terms marked `deprecatedTerm-admn-sts` are
   forbidden; `note` and `subjectField` carry the note and category.
-- `csv`: reader's own glossary.csv.
+- `csv`: reader's own glossary.csv (header with `zh`,`en`); a CSV with a `source`,`target`
+  header (what `export --format csv` writes) is read as `babeldoc`, so export and import agree.
 
 Guarantees: importing what `export_entries` wrote gives back the same entries for the fields
 the format can carry (zh, en and note for all; everything for `csv` and most for `tbx`).
@@ -72,8 +73,18 @@ def import_entries(path: str | Path, fmt: str = "auto") -> list[Entry]:
     if fmt == "tbx":
         return _read_tbx(path, data)
     if fmt == "csv":
-        return Glossary.from_text(text, path).entries
+        return _read_csv(path, text)
     raise ReaderError(path, f"unknown glossary format {fmt!r}")
+
+
+def _read_csv(path: Path, text: str) -> list[Entry]:
+    first = next((ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    names = [c.strip().lower() for c in next(csv.reader([first]), [])]
+    if "source" in names and "target" in names and "zh" not in names:
+        return _read_babeldoc(path, text)
+    if "zh" not in names or "en" not in names:
+        raise ReaderError(path, "not a glossary CSV: the header needs zh,en (or source,target)")
+    return Glossary.from_text(text, path).entries
 
 
 def _read_babeldoc(path: Path, text: str) -> list[Entry]:
@@ -232,8 +243,7 @@ def merge(glossary: Glossary, entries: list[Entry], *, overwrite: bool = False) 
         if owner is not None and existing is None:
             report.existing.append(owner)  # a variant of an entry: never replace that entry
         elif existing is None:
-            glossary.add(entry)
-            report.added.append(entry)
+            report.added.append(glossary.add(entry))
         elif overwrite:
             changes = {
                 "en": entry.en,
@@ -246,8 +256,7 @@ def merge(glossary: Glossary, entries: list[Entry], *, overwrite: bool = False) 
             if all(getattr(existing, k) == v for k, v in changes.items()):
                 report.existing.append(existing)  # nothing to replace
             else:
-                glossary.update(existing.zh, **changes)
-                report.updated.append(existing)
+                report.updated.append(glossary.update(existing.zh, **changes))
         else:
             report.existing.append(existing)
     return report

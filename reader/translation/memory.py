@@ -1,15 +1,24 @@
 """Translation memory: machine translations per sentence, and the user's post-edits per paragraph.
 
 Guarantees:
-- One SQLite file (WAL mode) at `paths.cache_dir() / "memory.sqlite3"` unless a path is given.
+- Two SQLite files (WAL mode): the machine-translation cache at
+  `paths.cache_dir() / "memory.sqlite3"` (rebuildable, so it may live where cleaners delete) and
+  the post-edits, the user's own words, at `paths.data_dir() / "post_edits.sqlite3"`. Post-edits
+  found in an old cache file are copied to the data file on first open, then dropped from the
+  cache (idempotent: a crash in between copies them again, never loses them).
 - A machine translation is keyed by engine name, model id, settings key, a digest of the glossary
   entries that apply to the sentence (and the protection mode), and the sentence text, so editing
   one glossary entry re-translates only the sentences that contain it.
 - `put` commits at once, so an interrupted run keeps every sentence it finished.
 - Post-edits are the user's words: keyed by document and by a hash of the paragraph's source text
   (they survive re-opening and paragraph renumbering) and always win over machine output.
-- A corrupt file is moved aside as `memory.sqlite3.corrupt-<timestamp>` and rebuilt; the reason
-  is appended to `memory.warnings` for the caller to show.
+- Only real corruption (`DatabaseError`, not `OperationalError` such as "database is locked",
+  "disk is full", "unable to open") moves a file aside, as `<name>.corrupt-<timestamp>` (its
+  -wal/-shm too); the rows that can still be read are salvaged into the new file first.
+- Every warning is passed to `on_warning` when it happens (and kept in `warnings`).
+- The cache never fails a run: when it cannot be opened or written (disk full, locked for over
+  10 s) a warning is given once and the run continues uncached. A post-edit that cannot be
+  saved is a `ReaderError` (one line), never silently dropped.
 - Safe for one worker thread writing while another thread reads (one connection, one lock).
 """
 
@@ -25,9 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-T = TypeVar("T")
+from reader.errors import ReaderError
 
-SCHEMA = """
+T = TypeVar("T")
+BUSY_TIMEOUT = 10  # seconds another process may hold a write lock before we give up
+
+MT_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mt (
     key TEXT PRIMARY KEY,
     engine TEXT NOT NULL,
@@ -35,6 +47,8 @@ CREATE TABLE IF NOT EXISTS mt (
     meta TEXT NOT NULL,
     created REAL NOT NULL
 );
+"""
+EDITS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS post_edit (
     doc_key TEXT NOT NULL,
     source_hash TEXT NOT NULL,
@@ -84,16 +98,185 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class TranslationMemory:
-    def __init__(self, path: Path | None = None) -> None:
-        if path is None:
-            from reader import paths
+class _Store:
+    """One SQLite file: opens it, tells corruption from a passing failure, salvages and moves
+    aside a corrupt file. Not thread-safe on its own: `TranslationMemory` holds the lock."""
 
-            path = paths.cache_dir() / "memory.sqlite3"
+    def __init__(self, path: Path, schema: str, table: str, warn: Callable[[str], None]) -> None:
+        self.path, self.schema, self.table, self.warn = path, schema, table, warn
+        self.conn: sqlite3.Connection | None = None
+        self.salvaged: list[tuple[Any, ...]] = []  # rows read back from a corrupt file
+
+    def open(self) -> sqlite3.Connection:
+        try:
+            self.conn = self._connect()
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError as error:
+            self.rebuild(error)
+        assert self.conn is not None
+        return self.conn
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # the UI thread reads while a worker thread writes; TranslationMemory's lock serialises
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(self.schema)
+            conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def rebuild(self, error: Exception) -> None:
+        """Salvage readable rows, move the damaged file aside, start a new one with them."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        self.salvaged = _salvage(self.path, self.table)
+        extra = _salvage(self.path, "post_edit") if self.table != "post_edit" else []
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        number = 1
+        while aside.exists():  # never replace an earlier damaged copy
+            number += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(str(self.path) + suffix)
+            if part.exists():
+                part.replace(Path(str(aside) + suffix))
+        self.conn = self._connect()
+        if self.salvaged:
+            marks = ",".join("?" * len(self.salvaged[0]))
+            with self.conn:
+                self.conn.executemany(
+                    f"INSERT OR IGNORE INTO {self.table} VALUES ({marks})", self.salvaged
+                )
+        self.salvaged = extra  # old post-edits found in a damaged cache, for the caller
+        self.warn(
+            f"{self.path} was damaged ({error}); moved it to {aside.name}, kept "
+            f"{_count(self.conn, self.table)} readable rows and started a new one"
+        )
+
+
+def _salvage(path: Path, table: str) -> list[tuple[Any, ...]]:
+    """The rows of `table` that can still be read from a damaged file (up to the first bad
+    page); nothing when the file is unreadable as a whole."""
+    rows: list[tuple[Any, ...]] = []
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error:
+        return rows
+    try:
+        for row in conn.execute(f"SELECT * FROM {table}"):
+            rows.append(tuple(row))
+    except sqlite3.Error:
+        pass  # keep what was read before the damage
+    finally:
+        conn.close()
+    return rows
+
+
+def _count(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _why(error: sqlite3.OperationalError) -> str:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return f"locked by another process for over {BUSY_TIMEOUT} s"
+    if "full" in text:
+        return "the disk is full"
+    return text
+
+
+class TranslationMemory:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        edits_path: Path | None = None,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
+        """The cache at `path` and post-edits at `edits_path` (defaults: the cache and data
+        directories; beside `path` as `<stem>.post-edits.sqlite3` when only `path` is given)."""
+        from reader import paths
+
+        if path is None:
+            path = paths.memory_file()
+            edits_path = edits_path or paths.post_edits_file()
         self.path = Path(path)
+        self.edits_path = Path(
+            edits_path or self.path.with_name(f"{self.path.stem}.post-edits.sqlite3")
+        )
         self.warnings: list[str] = []
+        self._on_warning = on_warning
         self._lock = threading.RLock()
-        self._conn = self._open()
+        self._cache_failed = False  # warned once; the run continues uncached
+        self._edits = _Store(self.edits_path, EDITS_SCHEMA, "post_edit", self._warn)
+        try:
+            self._edits.open()
+        except sqlite3.OperationalError as error:
+            raise ReaderError(
+                self.edits_path, f"cannot open your post-edits: {_why(error)}"
+            ) from None
+        self._cache = _Store(self.path, MT_SCHEMA, "mt", self._warn)
+        try:
+            self._cache.open()
+        except sqlite3.OperationalError as error:
+            self._cache_unavailable(error)
+        self._migrate_post_edits()
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        if self._on_warning is not None:
+            self._on_warning(message)
+
+    def _cache_unavailable(self, error: sqlite3.OperationalError) -> None:
+        if not self._cache_failed:
+            self._cache_failed = True
+            self._warn(f"translation cache {self.path}: {_why(error)}; continuing without caching")
+
+    def _migrate_post_edits(self) -> None:
+        """Copy post-edits an older version kept in the cache file into the data file."""
+        rows = list(self._cache.salvaged)
+        self._cache.salvaged = []
+        conn = self._cache.conn
+        has_table = False
+        if conn is not None:
+            try:
+                has_table = bool(
+                    conn.execute(
+                        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='post_edit'"
+                    ).fetchone()
+                )
+                if has_table:
+                    rows += conn.execute("SELECT * FROM post_edit").fetchall()
+            except sqlite3.DatabaseError:
+                has_table = False  # a damaged old table: its rows stay in the cache file
+        if rows:
+            edits = self._edits.conn
+            assert edits is not None
+            try:
+                with edits:  # the data file's own edits are newer: they win
+                    edits.executemany(
+                        "INSERT OR IGNORE INTO post_edit VALUES (?, ?, ?, ?, ?)", rows
+                    )
+            except sqlite3.OperationalError as error:
+                raise ReaderError(
+                    self.edits_path, f"cannot save your post-edits: {_why(error)}"
+                ) from None
+            self._warn(f"moved {len(rows)} post-edits from the cache to {self.edits_path}")
+        if has_table and conn is not None:
+            try:
+                with conn:
+                    conn.execute("DROP TABLE post_edit")
+            except sqlite3.OperationalError:
+                pass  # copied already; dropped on a later open
 
     # -- machine translations ------------------------------------------------------------
 
@@ -114,7 +297,7 @@ class TranslationMemory:
                 for digest, english, meta in rows:
                     found[by_digest[digest]] = MemoryEntry(english, json.loads(meta))
 
-        self._run(run)
+        self._run_cache(run)
         return found
 
     def get(self, key: MemoryKey) -> MemoryEntry | None:
@@ -135,10 +318,13 @@ class TranslationMemory:
             with conn:
                 conn.executemany("INSERT OR REPLACE INTO mt VALUES (?, ?, ?, ?, ?)", rows)
 
-        self._run(run)
+        self._run_cache(run)
 
     def count(self) -> int:
-        return self._run(lambda conn: conn.execute("SELECT count(*) FROM mt").fetchone()[0])
+        return (
+            self._run_cache(lambda conn: int(conn.execute("SELECT count(*) FROM mt").fetchone()[0]))
+            or 0
+        )
 
     # -- post-edits ----------------------------------------------------------------------
 
@@ -152,7 +338,7 @@ class TranslationMemory:
             with conn:
                 conn.execute("INSERT OR REPLACE INTO post_edit VALUES (?, ?, ?, ?, ?)", row)
 
-        self._run(run)
+        self._run_edits(run, "cannot save your post-edit")
 
     def post_edit(
         self, paragraph_id: str, source_text: str, doc_key: str | None = None
@@ -179,7 +365,7 @@ class TranslationMemory:
             ).fetchone()
             return str(row[0]) if row else None
 
-        return self._run(run)
+        return self._run_edits(run, "cannot read your post-edits")
 
     def clear_post_edit(self, doc_key: str | None, paragraph_id: str, source_text: str) -> bool:
         """Forget the user's English for this paragraph text; True when there was one.
@@ -194,57 +380,45 @@ class TranslationMemory:
                 cursor = conn.execute("DELETE FROM post_edit WHERE source_hash = ?", (digest,))
             return cursor.rowcount > 0
 
-        return self._run(run)
+        return self._run_edits(run, "cannot change your post-edits")
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            for store in (self._cache, self._edits):
+                if store.conn is not None:
+                    store.conn.close()
+                    store.conn = None
 
     # -- plumbing ------------------------------------------------------------------------
 
-    def _open(self) -> sqlite3.Connection:
-        try:
-            return self._connect()
-        except sqlite3.DatabaseError as error:
-            self._move_aside(error)
-            return self._connect()
+    def _run_cache(self, fn: Callable[[sqlite3.Connection], T]) -> T | None:
+        """Run `fn` on the cache; on a passing failure warn once and carry on without it."""
+        with self._lock:
+            if self._cache.conn is None:
+                return None
+            try:
+                return self._guarded(self._cache, fn)
+            except sqlite3.OperationalError as error:
+                self._cache_unavailable(error)
+                return None
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # the UI thread reads while a worker thread writes; self._lock serialises them
-        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(SCHEMA)
-            conn.execute("SELECT count(*) FROM mt").fetchone()
-        except sqlite3.DatabaseError:
-            conn.close()
-            raise
-        return conn
-
-    def _move_aside(self, error: Exception) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        if self.path.exists():
-            self.path.replace(aside)
-        for suffix in ("-wal", "-shm"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
-        self.warnings.append(
-            f"translation memory {self.path} was unreadable ({error}); "
-            f"moved it to {aside.name} and started a new one"
-        )
-
-    def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def _run_edits(self, fn: Callable[[sqlite3.Connection], T], what: str) -> T:
         with self._lock:
             try:
-                return fn(self._conn)
-            except sqlite3.OperationalError:
-                raise  # locked, disk full: not corruption
-            except sqlite3.DatabaseError as error:
-                # damaged while open (malformed page): rebuild once and carry on empty
-                self._conn.close()
-                self._move_aside(error)
-                self._conn = self._connect()
-                return fn(self._conn)
+                return self._guarded(self._edits, fn)
+            except sqlite3.OperationalError as error:
+                raise ReaderError(self.edits_path, f"{what}: {_why(error)}") from None
+
+    def _guarded(self, store: _Store, fn: Callable[[sqlite3.Connection], T]) -> T:
+        assert store.conn is not None
+        try:
+            return fn(store.conn)
+        except sqlite3.OperationalError:
+            raise  # locked, disk full, cannot open: not corruption
+        except sqlite3.DatabaseError as error:
+            # damaged while open (malformed page): salvage, rebuild once and carry on
+            store.rebuild(error)
+            if store is self._cache:
+                self._migrate_post_edits()
+            assert store.conn is not None
+            return fn(store.conn)

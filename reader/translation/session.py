@@ -52,7 +52,6 @@ def open_session(file: str, *, encoding: str | None, engine: str, glossary: str 
         print(f"reader: {file}: warning: {warning}", file=sys.stderr)
     gloss = open_glossary(glossary)
     chosen, message = select_engine(engine)
-    memory = TranslationMemory()
-    for warning in memory.warnings:
-        print(f"reader: warning: {warning}", file=sys.stderr)
+    # warnings (a damaged or full cache) are printed as they happen, not at the end
+    memory = TranslationMemory(on_warning=lambda w: print(f"reader: warning: {w}", file=sys.stderr))
     return Session(doc, gloss, Translator(chosen, gloss, memory), message)

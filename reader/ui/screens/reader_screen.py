@@ -280,8 +280,13 @@ class ReaderScreen(Screen[None]):
                 model = getattr(engine, "model_id", "")
                 name = f"{engine.name} ({model})" if model else engine.name
                 self.post_message(EngineReady(name, message))
-                self.translator = Translator(engine, self.glossary, TranslationMemory())
+                memory = TranslationMemory(on_warning=self._warn_from_worker)
+                self.translator = Translator(engine, self.glossary, memory)
             return self.translator
+
+    def _warn_from_worker(self, text: str) -> None:
+        """Show a warning as it happens (the memory warns from worker threads)."""
+        self.app.call_from_thread(self.notify, text, severity="warning", timeout=15)
 
     def on_engine_ready(self, message: EngineReady) -> None:
         self.engine_name = message.name
@@ -704,7 +709,11 @@ class ReaderScreen(Screen[None]):
     def store_post_edit(self, paragraph_id: str, english: str) -> None:
         assert self.doc is not None
         translator = self._translator()
-        translator.set_post_edit(self.doc, paragraph_id, english)
+        try:
+            translator.set_post_edit(self.doc, paragraph_id, english)
+        except ReaderError as error:  # the user's words: say so, never drop them silently
+            self._warn_from_worker(f"{error.render()}\nYour edit was NOT saved.")
+            return
         # the human text wins; translating again re-checks its terms at no model cost
         result = translator.translate(self.doc, [paragraph_id])
         self.post_message(ParagraphsTranslated(list(result.values()), self._done, self._total))
@@ -821,7 +830,7 @@ class ReaderScreen(Screen[None]):
             save_position(
                 self.doc_key, Position(view.paragraphs[view.cursor].id, view.cursor, view.char)
             )
-        except OSError as error:  # never lose the quit over a position
+        except (OSError, ReaderError) as error:  # never lose the quit over a position
             self.log.warning(f"could not save the reading position: {error}")
 
     def action_open_document(self) -> None:
