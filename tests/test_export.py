@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reader.documents.document import Document, DroppedLine, Paragraph
-from reader.export import default_output_path, export_markdown, write_export
+from reader.exports import default_output_path, write_export
+from reader.exports.markdown import export_markdown
 from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 
 DATE = dt.date(2026, 1, 2)

@@ -12,6 +12,7 @@ Guarantees:
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,10 @@ STATUS_MEANING = {
     "forbidden": "the translation uses a rendering the glossary forbids",
     "found": "not checked yet (no translation)",
 }
+
+
+# characters XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/F)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +103,8 @@ def term_summary(doc: Document, translations: Mapping[str, ParagraphTranslation]
 def term_tooltip(term: TermOccurrence) -> str:
     """The term, its rendering and its status, for a title attribute."""
     return f"{term.zh} → {term.en} ({term.status}: {STATUS_MEANING.get(term.status, '')})"
+
+
+def xml_safe(text: str) -> str:
+    """`text` with characters XML cannot carry replaced by U+FFFD (same length: spans hold)."""
+    return _NOT_XML.sub("\ufffd", text)

@@ -30,6 +30,7 @@ from reader.exports.common import (
     term_spans,
     term_summary,
     term_tooltip,
+    xml_safe,
     zh_lang,
 )
 from reader.han import has_han
@@ -105,7 +106,7 @@ def export_html(
 
     E = ElementMaker(namespace=XHTML, nsmap={None: XHTML})
     lang = zh_lang(doc)
-    title = document_title(doc)
+    title = xml_safe(document_title(doc))
     body = E.body(_header(E, doc, info, lang))
     main = E.main(*[_pair(E, p, translations.get(p.id), lang) for p in doc.paragraphs])
     body.append(main)
@@ -155,7 +156,7 @@ def block_lines(root: _Element) -> None:
 
 
 def _header(E: ElementMaker, doc: Document, info: ExportInfo, lang: str) -> _Element:
-    title = document_title(doc)
+    title = xml_safe(document_title(doc))
     h1 = E.h1(title, **({"lang": lang} if has_han(title) else {}))
     facts = [
         ("Source", source_name(doc)),
@@ -202,6 +203,7 @@ def marked(
     if xml_lang:
         attrs[XML_LANG] = lang
     element: _Element = getattr(E, tag)(attrs)
+    text = xml_safe(text)
     pos = 0
     last: _Element | None = None
     for start, end, term in term_spans(tr.terms if tr else [], text, english=english):
@@ -236,7 +238,7 @@ def term_table(E: ElementMaker, rows: list[TermRow], lang: str) -> _Element:
 
 def _dropped(E: ElementMaker, doc: Document, lang: str) -> _Element:
     rows = [
-        E.tr(E.td(str(d.line), **{"class": "n"}), E.td(d.reason), E.td(d.text, lang=lang))
+        E.tr(E.td(str(d.line), **{"class": "n"}), E.td(d.reason), E.td(xml_safe(d.text), lang=lang))
         for d in doc.dropped
     ]
     table = E.table(E.thead(E.tr(E.th("Line"), E.th("Reason"), E.th("Text"))), E.tbody(*rows))
