@@ -4,8 +4,9 @@ Guarantees:
 - EPUB 3 that passes epubcheck with no errors and no warnings (tested): `mimetype` is the first
   entry, stored uncompressed; a package document, a nav document (the table of contents) and
   one XHTML file per chapter. Written with zipfile and lxml only.
-- Chapters start at the document's top-level headings; text before the first heading is a
-  chapter titled with the document's title. The book's title is the document's.
+- Chapters start at the document's top-level headings (the next level down when the top level
+  is a single title); text before the first chapter heading is a chapter titled with the
+  document's title. The book's title is the document's.
 - `content`: `bilingual` puts each paragraph's English under it; `english` or `chinese` keep
   one language (a paragraph not translated yet keeps its Chinese, so nothing goes missing).
 - Glossary terms are `<b>` in both languages (bold on any reader, with the status as a class);
@@ -139,6 +140,9 @@ def export_epub(
 def _chapters(doc: Document, title: str) -> list[_Chapter]:
     levels = [max(p.level, 1) for p in doc.paragraphs if p.kind == "heading"]
     top = min(levels) if levels else 0
+    deeper = [level for level in levels if level > top]
+    if levels.count(top) == 1 and deeper:
+        top = min(deeper)  # one top heading is the book's title: chapters are the next level
     chapters = [_Chapter(title)]
     for para in doc.paragraphs:
         if para.kind == "heading" and max(para.level, 1) == top:

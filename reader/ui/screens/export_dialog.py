@@ -17,16 +17,9 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 from reader.exports import SUFFIXES, format_for_path
 from reader.exports.preferences import ExportChoice
 
-FORMAT_NAMES = {
-    "md": "Markdown",
-    "html": "HTML page (side by side)",
-    "epub": "EPUB (e-readers)",
-    "tmx": "TMX (translation memory)",
-}
+FORMAT_NAMES = {"md": "Markdown", "html": "HTML", "epub": "EPUB", "tmx": "TMX"}
 LAYOUT_NAMES = {"table": "table", "interleaved": "interleaved"}
-CONTENT_NAMES = {"bilingual": "Chinese and English", "english": "English only"} | {
-    "chinese": "Chinese only"
-}
+CONTENT_NAMES = {"bilingual": "both", "english": "English only", "chinese": "Chinese only"}
 
 
 @dataclass(frozen=True)
@@ -50,12 +43,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label("Export", classes="title")
-            yield Label("Format")
-            yield self._radios("format", FORMAT_NAMES)
-            yield Label("Layout", id="layout-label")
-            yield self._radios("layout", LAYOUT_NAMES)
-            yield Label("Content", id="content-label")
-            yield self._radios("content", CONTENT_NAMES)
+            yield self._radios("format", "Format", FORMAT_NAMES)
+            yield self._radios("layout", "Markdown layout", LAYOUT_NAMES)
+            yield self._radios("content", "EPUB languages", CONTENT_NAMES)
             yield Label("Output file")
             yield Input(self.default_path, id="path")
             yield Label("", id="error", classes="error")
@@ -65,14 +55,17 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield Button("Export", variant="primary", id="export")
                 yield Button("Cancel", id="cancel")
 
-    def _radios(self, group: str, names: dict[str, str]) -> RadioSet:
+    def _radios(self, group: str, title: str, names: dict[str, str]) -> RadioSet:
         chosen = self.chosen[group]
-        return RadioSet(
+        radios = RadioSet(
             *[RadioButton(label, value=key == chosen, id=key) for key, label in names.items()],
             id=group,
         )
+        radios.border_title = title
+        return radios
 
     def on_mount(self) -> None:
+        self.query_one("#last").display = bool(self.choice.last_path)
         self._show_options()
         self.query_one("#path", Input).focus()
 
@@ -80,7 +73,6 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         fmt = self.chosen["format"]
         for group, shown in (("layout", fmt == "md"), ("content", fmt == "epub")):
             self.query_one(f"#{group}").display = shown
-            self.query_one(f"#{group}-label").display = shown
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         group = event.radio_set.id or ""
