@@ -143,7 +143,10 @@ def test_term_marks_next_to_chinese_punctuation_render_bold(layout: str) -> None
 def test_asterisks_of_the_text_stay_text() -> None:
     doc = Document("x.txt", "txt", "utf-8", "simplified", [_para("a", "a**b**c 与 \\*")])
     text, bold = _rendered(export_markdown(doc, {}, layout="interleaved", date=DATE))
-    assert "a**b**c 与 \\*" in text and bold == ["Source:", "Encoding:", "Script:"] + [
+    assert "a**b**c 与 \\*" in text and bold == [
+        "Source:",
+        "Encoding:",
+        "Script:",
         "Engine:",
         "Date:",
     ]

@@ -46,7 +46,9 @@ def _translations() -> dict[str, ParagraphTranslation]:
     term = TermOccurrence("联防联控", "joint prevention and control", 2, 6, "applied", 11, 39)
     en = {"t": "A Book", "a": "Preface.", "h1": "Chapter One", "h2": "Chapter Two"}
     out = {pid: ParagraphTranslation(pid, text, "gloss") for pid, text in en.items()}
-    out["b"] = ParagraphTranslation("b", "Strengthen joint prevention and control.", "gloss", [term])
+    out["b"] = ParagraphTranslation(
+        "b", "Strengthen joint prevention and control.", "gloss", [term]
+    )
     out["d"] = ParagraphTranslation("d", "A list item", "human", human=True)
     return out
 

@@ -44,7 +44,9 @@ def _translations() -> dict[str, ParagraphTranslation]:
     term2 = TermOccurrence("联防联控", "joint prevention and control", 2, 6, "applied", 11, 39)
     return {
         "h": ParagraphTranslation("h", "Title", "gloss"),
-        "a": ParagraphTranslation("a", "Strengthen joint prevention and control.", "gloss", [term2]),
+        "a": ParagraphTranslation(
+            "a", "Strengthen joint prevention and control.", "gloss", [term2]
+        ),
         "b": ParagraphTranslation("b", "Second <b>&amp;", "human", [term], human=True),
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,10 @@ def _validate(tmx: str) -> etree._ElementTree:
 
 def _paragraph(pid: str, text: str, cuts: list[int]) -> Paragraph:
     bounds = [0, *cuts, len(text)]
-    sentences = [Sentence(a, b, text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
-    return Paragraph(pid, text, text, list(range(len(text) + 1)), "simplified", "paragraph", 0, sentences)
+    sentences = [Sentence(a, b, text[a:b]) for a, b in itertools.pairwise(bounds)]
+    return Paragraph(
+        pid, text, text, list(range(len(text) + 1)), "simplified", "paragraph", 0, sentences
+    )
 
 
 def _doc(script: str = "simplified") -> Document:
@@ -51,7 +54,9 @@ def _translations() -> dict[str, ParagraphTranslation]:
     en_a = "The meeting was held. Joint prevention must be strengthened."
     return {
         "a": ParagraphTranslation("a", en_a, "argos", sentences=[(0, 5, 0, 21), (5, 13, 22, 60)]),
-        "b": ParagraphTranslation("b", "Communities must take responsibility.", "human", human=True),
+        "b": ParagraphTranslation(
+            "b", "Communities must take responsibility.", "human", human=True
+        ),
         "c": ParagraphTranslation("c", "2020-03-01 10:23", "none"),
     }
 

@@ -134,14 +134,18 @@ _CONTAINERS = {"html", "head", "body", "header", "main", "section", "nav", "ol",
     "tbody",
     "tr",
 }
-_BLOCKS = _CONTAINERS | {"meta", "title", "style", "link", "h1", "h2", "h3", "h4", "h5", "h6"} | {
-    "p",
-    "li",
-    "dt",
-    "dd",
-    "th",
-    "td",
-}
+_BLOCKS = (
+    _CONTAINERS
+    | {"meta", "title", "style", "link", "h1", "h2", "h3", "h4", "h5", "h6"}
+    | {
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "th",
+        "td",
+    }
+)
 
 
 def block_lines(root: _Element) -> None:

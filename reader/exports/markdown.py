@@ -58,7 +58,10 @@ def export_markdown(
     if show_dropped and doc.dropped:
         out += ["", "## Lines dropped by cleaning", ""]
         out += ["| Line | Reason | Text |", "| --- | --- | --- |"]
-        out += [f"| {d.line} | {_cell(_escape(d.reason))} | {_cell(_escape(d.text))} |" for d in doc.dropped]
+        out += [
+            f"| {d.line} | {_cell(_escape(d.reason))} | {_cell(_escape(d.text))} |"
+            for d in doc.dropped
+        ]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -167,5 +170,7 @@ def _glossary_appendix(
     lines += ["| --- | --- | --- |" + " --- |" * len(STATUSES)]
     for row in rows:
         statuses = " | ".join(str(row.by_status[s]) for s in STATUSES)
-        lines.append(f"| {_cell(_escape(row.zh))} | {_cell(_escape(row.en))} | {row.count} | {statuses} |")
+        lines.append(
+            f"| {_cell(_escape(row.zh))} | {_cell(_escape(row.en))} | {row.count} | {statuses} |"
+        )
     return lines
