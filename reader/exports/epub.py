@@ -109,7 +109,7 @@ def export_epub(
         files.append((name, label))
     rows = term_summary(doc, translations)
     if rows:
-        section = E.section(E.h1("Glossary terms"), term_table(E, rows, lang))
+        section = E.section(E.h1("Glossary terms"), term_table(E, rows))
         section.set(f"{{{OPS}}}type", "appendix")
         pages["text/terms.xhtml"] = _page(
             E, "Glossary terms", book_lang, section, "../style.css", page_lang="en"

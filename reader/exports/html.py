@@ -78,6 +78,7 @@ section { margin-top: 2rem; overflow-x: auto; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid var(--rule); padding: .2rem .6rem; text-align: left;
   vertical-align: top; }
+th { overflow-wrap: normal; white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 @media (max-width: 48rem) {
   body { padding: .5rem .8rem 2rem; }
@@ -112,7 +113,7 @@ def export_html(
     body.append(main)
     rows = term_summary(doc, translations)
     if rows:
-        body.append(E.section(E.h2("Glossary terms"), term_table(E, rows, lang), id="terms"))
+        body.append(E.section(E.h2("Glossary terms"), term_table(E, rows), id="terms"))
     if show_dropped and doc.dropped:
         body.append(_dropped(E, doc, lang))
     head = E.head(
@@ -226,11 +227,12 @@ def _append_text(element: _Element, last: _Element | None, text: str) -> None:
         last.tail = (last.tail or "") + text
 
 
-def term_table(E: ElementMaker, rows: list[TermRow], lang: str) -> _Element:
+def term_table(E: ElementMaker, rows: list[TermRow]) -> _Element:
+    """The glossary terms found; a term is its glossary key, written in Simplified."""
     head = E.tr(*[E.th(h) for h in ("Term", "Rendering", "Count", *map(str.capitalize, STATUSES))])
     body = [
         E.tr(
-            E.td(row.zh, lang=lang),
+            E.td(row.zh, lang="zh-Hans"),
             E.td(row.en, lang="en"),
             E.td(str(row.count), **{"class": "n"}),
             *[E.td(str(row.by_status[s]), **{"class": "n"}) for s in STATUSES],
