@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reader.documents.document import Document, DroppedLine, Paragraph
-from reader.export import default_output_path, export_markdown, write_export
+from reader.exports import default_output_path, write_export
+from reader.exports.markdown import export_markdown
 from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 
 DATE = dt.date(2026, 1, 2)
@@ -110,3 +111,53 @@ def test_adjacent_terms_make_one_bold_run() -> None:
     tr = {"a": ParagraphTranslation("a", "community joint prevention and control", "gloss", terms)}
     md = export_markdown(doc, tr, date=DATE)
     assert "| **社区联防联控** |" in md and "****" not in md
+
+
+def _rendered(markdown: str) -> tuple[str, list[str]]:
+    """The text a CommonMark renderer (markdown-it-py, with GFM tables) shows, and its bold."""
+    import lxml.html
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    root = lxml.html.fromstring(f"<div>{html}</div>")
+    return root.text_content(), [b.text_content() for b in root.iter("strong")]
+
+
+@pytest.mark.parametrize("layout", ["table", "interleaved"])
+def test_term_marks_next_to_chinese_punctuation_render_bold(layout: str) -> None:
+    # `行**“零报告”制度**` is not bold in CommonMark: `**` before punctuation needs space or
+    # punctuation on its other side (issue #16, item 3)
+    doc = Document(
+        "x.txt", "txt", "utf-8", "simplified", [_para("a", "实行“零报告”制度,坚持“人”“物”同防")]
+    )
+    terms = [
+        TermOccurrence("“零报告”制度", "zero-report system", 2, 9, "applied", 0, 18),
+        TermOccurrence("“人”“物”同防", "joint people and goods", 12, 20, "applied", 20, 42),
+    ]
+    tr = {"a": ParagraphTranslation("a", "zero-report system, joint people and goods", "x", terms)}
+    text, bold = _rendered(export_markdown(doc, tr, layout=layout, date=DATE))
+    assert "**" not in text
+    assert "零报告”制度" in bold and "人”“物”同防" in bold and "zero-report system" in bold
+
+
+def test_asterisks_of_the_text_stay_text() -> None:
+    doc = Document("x.txt", "txt", "utf-8", "simplified", [_para("a", "a**b**c 与 \\*")])
+    text, bold = _rendered(export_markdown(doc, {}, layout="interleaved", date=DATE))
+    assert "a**b**c 与 \\*" in text and bold == [
+        "Source:",
+        "Encoding:",
+        "Script:",
+        "Engine:",
+        "Date:",
+    ]
+
+
+@pytest.mark.parametrize("layout", ["table", "interleaved"])
+def test_seed_export_has_no_literal_asterisks(layout: str, tmp_path: Path) -> None:
+    from reader.paths import shipped_glossary
+    from tests.export_fixtures import translated
+
+    # seed 003 with the shipped glossary showed 8 literal `**` before marks moved
+    doc, translations = translated("003", tmp_path, shipped_glossary())
+    text, bold = _rendered(export_markdown(doc, translations, layout=layout, date=DATE))
+    assert "**" not in text and len(bold) > 50

@@ -20,6 +20,7 @@ CORE = sorted(
         "reader/documents/*.py",
         "reader/glossary/*.py",
         "reader/translation/*.py",
+        "reader/exports/*.py",
         "reader/translation/engines/*.py",
         "reader/commands/*.py",
     )

@@ -1,4 +1,5 @@
-"""`reader export FILE`: translate a document and write bilingual Markdown."""
+"""`reader export FILE`: translate a document and write it as bilingual Markdown, HTML, EPUB
+or a TMX translation memory (`--format`, or the extension of `-o`)."""
 
 from __future__ import annotations
 
@@ -7,25 +8,39 @@ import sys
 
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
 
+FORMATS = ("md", "html", "epub", "tmx")  # reader.exports.FORMATS, kept light to import
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "export",
-        help="write a bilingual Markdown file",
-        description="Translate FILE and write bilingual Markdown (Chinese beside English).",
+        help="write a bilingual Markdown, HTML or EPUB file, or a TMX memory",
+        description="Translate FILE and write it bilingual: Markdown (Chinese beside English), "
+        "a side-by-side HTML page, an EPUB for e-readers, or TMX for translation tools.",
     )
     add_document_args(parser)
     parser.add_argument(
         "-o",
         "--output",
-        metavar="OUT.md",
-        help="output file (default: FILE.bilingual.md; - for stdout)",
+        metavar="OUT",
+        help="output file (default: FILE.bilingual.md, .html, .epub or .tmx; - for stdout)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="md, html, epub or tmx (default: from the extension of -o, else md)",
     )
     parser.add_argument(
         "--layout",
         choices=("table", "interleaved"),
         default="table",
-        help="table: a row per paragraph; interleaved: English quoted under each paragraph",
+        help="Markdown: table, a row per paragraph; interleaved, English quoted under each",
+    )
+    parser.add_argument(
+        "--content",
+        choices=("bilingual", "english", "chinese"),
+        default="bilingual",
+        help="EPUB: each paragraph followed by its English (default), or one language only",
     )
     parser.add_argument(
         "--show-dropped",
@@ -40,11 +55,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from reader.atomic import check_output
     from reader.commands.progress import Progress
-    from reader.export import default_output_path, export_markdown, write_export
+    from reader.exports import default_output_path, format_for_path, render_export, write_export
+    from reader.exports.common import ExportInfo
     from reader.translation.session import open_session
 
-    if args.output != "-":  # refuse a bad -o now, not after minutes of translation
-        check_output(args.output or default_output_path(args.file), inputs=[args.file])
+    fmt = args.format or (format_for_path(args.output) if args.output else None) or "md"
+    out = args.output or str(default_output_path(args.file, fmt))
+    if out != "-":  # refuse a bad -o now, not after minutes of translation
+        check_output(out, inputs=[args.file])
     session = open_session(
         args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
     )
@@ -54,8 +72,13 @@ def run(args: argparse.Namespace) -> int:
         session.doc, on_paragraph=lambda _: progress.advance()
     )
     progress.done()
-    text = export_markdown(
-        session.doc, translations, layout=args.layout, engine_name=session.engine_name
+    data = render_export(
+        session.doc,
+        translations,
+        fmt,
+        ExportInfo(session.engine_name),
+        layout=args.layout,
+        content=args.content,
     )
     if args.show_dropped:
         for dropped in session.doc.dropped:
@@ -63,9 +86,13 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.file}:{dropped.line}: dropped ({dropped.reason}): {dropped.text}",
                 file=sys.stderr,
             )
-    if args.output == "-":
-        sys.stdout.write(text)
+    if out == "-":
+        if fmt == "epub":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data.decode("utf-8"))
         return 0
-    out = write_export(text, args.output or default_output_path(args.file))
-    print(f"reader: wrote {out}", file=sys.stderr)
+    path = write_export(data, out)
+    print(f"reader: wrote {path} ({fmt})", file=sys.stderr)
     return 0

@@ -70,6 +70,9 @@ class ParagraphTranslation:
     terms: list[TermOccurrence] = field(default_factory=list)
     human: bool = False  # a user's post-edit; always wins over MT
     flags: list[str] = field(default_factory=list)  # e.g. "degenerate output in sentence 2"
+    # per sentence: (start, end) in the paragraph's text and (start, end) in `text`; empty when
+    # the English is one block (a post-edit, a passthrough), so exports align by paragraph
+    sentences: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 PASSTHROUGH_ENGINE = "none"  # ParagraphTranslation.engine for text with no Han characters
@@ -404,11 +407,16 @@ class Translator:
         terms: list[TermOccurrence] = []
         flags: list[str] = []
         offset = 0
+        spans = [(s.start, s.end) for s in item.paragraph.sentences] or [
+            (0, len(item.paragraph.text))
+        ]
+        aligned: list[tuple[int, int, int, int]] = []
         for sentence in item.sentences:
             english = sentence.english.strip()
             if parts and english:
                 offset += 1  # the joining space
             terms += _occurrences(sentence, sentence.checks, offset)
+            aligned.append((*spans[sentence.number], offset, offset + len(english)))
             if english:
                 parts.append(english)
                 offset += len(english)
@@ -417,7 +425,9 @@ class Translator:
                     f"degenerate output in sentence {sentence.number + 1}: {sentence.flag}"
                 )
         engine = self.engine.name
-        return ParagraphTranslation(item.paragraph.id, " ".join(parts), engine, terms, flags=flags)
+        return ParagraphTranslation(
+            item.paragraph.id, " ".join(parts), engine, terms, flags=flags, sentences=aligned
+        )
 
     def _human(
         self, paragraph: Paragraph, sentences: list[_Sentence], english: str

@@ -785,13 +785,15 @@ class ReaderScreen(Screen[None]):
     # -- export, help, quit -----------------------------------------------------------------------
 
     def action_export(self) -> None:
+        from reader.exports import default_output_path
+        from reader.exports.preferences import load_choice
         from reader.ui.screens.export_dialog import ExportDialog
 
         if self.doc is None:
             return
-        from reader.export import default_output_path
-
-        self.app.push_screen(ExportDialog(str(default_output_path(self.doc.source))), self._export)
+        choice = load_choice()
+        path = str(default_output_path(self.doc.source, choice.format))
+        self.app.push_screen(ExportDialog(path, choice), self._export)
 
     def _export(self, request: ExportRequest | None) -> None:
         if request is not None:
@@ -799,21 +801,33 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, group="export", exit_on_error=False)
     def write_export(self, request: ExportRequest, translations: dict) -> None:
-        from reader.export import export_markdown, write_export
+        from reader.exports import render_export, write_export
+        from reader.exports.common import ExportInfo
+        from reader.exports.preferences import ExportChoice, save_choice
 
         assert self.doc is not None
         try:
-            text = export_markdown(
-                self.doc, translations, layout=request.layout, engine_name=self.engine_name
+            data = render_export(
+                self.doc,
+                translations,
+                request.format,
+                ExportInfo(self.engine_name),
+                layout=request.layout,
+                content=request.content,
             )
-            path = write_export(text, request.path)
+            path = write_export(data, request.path).resolve()
         except (ReaderError, OSError) as error:
             message = error.render() if isinstance(error, ReaderError) else str(error)
             self.app.call_from_thread(self.notify, message, severity="error")
             return
+        choice = ExportChoice(request.format, request.layout, request.content, str(path))
+        try:
+            save_choice(choice)
+        except (ReaderError, OSError) as error:  # the export is written; the memory is a nicety
+            self.log.warning(f"could not remember the export choice: {error}")
         missing = len(self.doc.paragraphs) - len(translations)
         note = f" ({missing} paragraphs not translated yet)" if missing else ""
-        self.app.call_from_thread(self.notify, f"exported {path}{note}")
+        self.app.call_from_thread(self.notify, f"exported to {path}{note}")
 
     def action_help(self) -> None:
         from reader.ui.screens.help_screen import HelpScreen

@@ -1,0 +1,83 @@
+"""Exports of a translated document: bilingual Markdown, HTML, EPUB and a TMX memory.
+
+`render_export` gives the bytes of one format; `write_export` writes them atomically. The
+format is named (`md`, `html`, `epub`, `tmx`) or inferred from the output's extension.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from reader.atomic import write_bytes_atomic
+from reader.documents.document import Document
+from reader.exports.common import ExportInfo
+from reader.translation.pipeline import ParagraphTranslation
+
+FORMATS = ("md", "html", "epub", "tmx")
+SUFFIXES = {"md": ".md", "html": ".html", "epub": ".epub", "tmx": ".tmx"}
+_BY_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"} | {
+    ".epub": "epub",
+    ".tmx": "tmx",
+}
+LAYOUTS = ("table", "interleaved")  # Markdown
+CONTENTS = ("bilingual", "english", "chinese")  # EPUB
+
+
+def format_for_path(path: str | Path) -> str | None:
+    """The format an output name asks for by its extension, None when it names none."""
+    return _BY_SUFFIX.get(Path(path).suffix.lower())
+
+
+def default_output_path(source: str, fmt: str = "md") -> Path:
+    """`news.txt` → `news.bilingual.md` (or .html, .epub, .tmx) beside the source; stdin →
+    `stdin.bilingual.md`."""
+    suffix = SUFFIXES[fmt]
+    if source in ("", "-"):
+        return Path("stdin.bilingual" + suffix)
+    src = Path(source)
+    return src.with_name(src.stem + ".bilingual" + suffix)
+
+
+def render_export(
+    doc: Document,
+    translations: Mapping[str, ParagraphTranslation],
+    fmt: str,
+    info: ExportInfo,
+    *,
+    layout: str = "table",
+    content: str = "bilingual",
+    show_dropped: bool = True,
+) -> bytes:
+    """The export in `fmt` as bytes (UTF-8 for the text formats)."""
+    if fmt == "md":
+        from reader.exports.markdown import export_markdown
+
+        text = export_markdown(
+            doc,
+            translations,
+            layout=layout,
+            engine_name=info.engine_name,
+            date=info.date,
+            show_dropped=show_dropped,
+        )
+        return text.encode("utf-8")
+    if fmt == "html":
+        from reader.exports.html import export_html
+
+        return export_html(doc, translations, info, show_dropped=show_dropped).encode("utf-8")
+    if fmt == "epub":
+        from reader.exports.epub import export_epub
+
+        return export_epub(doc, translations, info, content=content)
+    if fmt == "tmx":
+        from reader.exports.tmx import export_tmx
+
+        return export_tmx(doc, translations, info).encode("utf-8")
+    raise ValueError(f"format must be one of {FORMATS}")
+
+
+def write_export(data: str | bytes, path: str | Path) -> Path:
+    path = Path(path)
+    write_bytes_atomic(path, data.encode("utf-8") if isinstance(data, str) else data)
+    return path
