@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 Protect = Literal["placeholder", "inline"]
 PROTECT_MODES: tuple[Protect, ...] = ("placeholder", "inline")
 DEFAULT_PROTECT: Protect = "placeholder"
+BUDGET_SPENT = "not retried: retry budget spent"
 NBEST = 6  # hypotheses asked for when repairing; 4–8 is where new renderings still show up
 
 TOKEN = "XTERM{}X"  # see the module docstring for why a Latin token
@@ -312,25 +313,31 @@ def enforce(
     *,
     repair: bool = True,
     degenerate: Callable[[str, str], str | None] = degenerate_reason,
+    allowed: Callable[[], bool] = lambda: True,
 ) -> Enforced:
     """Turn the engine's output for a protected sentence into checked English.
 
     Retries a degenerate output with n-best hypotheses and then clause by clause before
-    enforcing terms; `Enforced.degenerate` says why when every attempt was unusable."""
+    enforcing terms; `Enforced.degenerate` says why when every attempt was unusable.
+    Each call to the engine is made only while `allowed()` (the pipeline's retry budget):
+    past it, a degenerate output is kept and flagged and missing terms are spliced."""
     steps: list[str] = []
     english, repaired = restore(protected, output)
     reason = _degenerate(protected, english, degenerate)
     if reason:
-        english, repaired, reason = _retry_degenerate(
-            engine, protected, english, repaired, reason, degenerate, steps
-        )
+        if allowed():
+            english, repaired, reason = _retry_degenerate(
+                engine, protected, english, repaired, reason, degenerate, steps, allowed
+            )
+        else:
+            reason += f" ({BUDGET_SPENT})"
     checks = verify(english, protected.terms)
     if not repair or all(c.status == "applied" for c in checks):
         return Enforced(english, _label(checks, repaired), reason, steps)
     initially_missing = {i for i, c in enumerate(checks) if c.status != "applied"}
     nbest = getattr(engine, "translate_nbest", None)
 
-    if nbest is not None and reason is None:
+    if nbest is not None and reason is None and allowed():
         for hypothesis in nbest(protected.source, NBEST):
             candidate, fixed = restore(protected, hypothesis)
             candidate_checks = verify(candidate, protected.terms)
@@ -343,7 +350,7 @@ def enforce(
 
     if nbest is not None and reason is None:
         for index in sorted(initially_missing, key=lambda i: protected.terms[i].start):
-            if checks[index].status == "applied":
+            if checks[index].status == "applied" or not allowed():
                 continue
             prefix = _prefix_before(english, protected.positions[index])
             rendering = protected.terms[index].rendering
@@ -423,6 +430,7 @@ def _retry_degenerate(
     reason: str,
     degenerate: Callable[[str, str], str | None],
     steps: list[str],
+    allowed: Callable[[], bool],
 ) -> tuple[str, set[int], str | None]:
     """Another try for an unusable output: n-best alternatives, then clause by clause."""
     nbest = getattr(engine, "translate_nbest", None)
@@ -434,7 +442,7 @@ def _retry_degenerate(
                 return candidate, fixed, None
     # decoders loop on long inputs: shorter clauses (split at ，；：) rarely do
     clauses = [c for c in re.split(r"(?<=[，；：,;:])", protected.source) if c.strip()]
-    if len(clauses) > 1:
+    if len(clauses) > 1 and allowed():
         outputs = engine.translate_batch(clauses)
         candidate, fixed = restore(protected, " ".join(o.strip() for o in outputs))
         if not _degenerate(protected, candidate, degenerate):

@@ -3,9 +3,12 @@
 Result types are defined here so the export, the CLI and the TUI share them.
 
 Guarantees of `Translator.translate`:
-- Paragraphs are served in the order asked for (the TUI asks for what is on screen first);
+- `order="asked"` (the TUI: what is on screen first): chunks of about `batch_size` sentences
+  in the order the paragraphs were asked for, each chunk sorted by length. `order="length"`
+  (export, `reader translate`: no screen to serve): every sentence asked for sorted by length
+  at once, which pads encoder batches far less (see bench/translate_speed.py).
   `on_paragraph` fires once per paragraph as soon as all its sentences are done, and `cancel`
-  is honoured between chunks of `batch_size` sentences.
+  is honoured between batches.
 - Every sentence is looked up in the translation memory first, all at once; only misses go to
   the engine, in length-sorted batches, each distinct sentence once. Each finished sentence is
   committed, so a cancelled or interrupted run resumes where it stopped, and a second run over
@@ -19,7 +22,18 @@ Guarantees of `Translator.translate`:
 - Degenerate outputs (loops, passthrough, absurd lengths) of a batch are first decoded again
   together, in one call, when the engine can decode differently (`VariedEngine`: repeats
   forbidden); what still fails gets per-sentence retries (n-best, clause by clause), and output
-  the guard still rejects is kept but flagged in `ParagraphTranslation.flags`.
+  the guard still rejects is kept but flagged in `ParagraphTranslation.flags`. `guard=False`
+  turns all of this off (for speed runs; its results are remembered under their own key).
+- Bounded work on a model that loops: the engine caps each decode (3× the source + 10 pieces,
+  see `reader.translation.engines.base.decoding_cap`), and on an engine that counts its work
+  (`MeteredEngine`) every decode beyond the first pass (the batched re-decode, per-sentence
+  retries, glossary repairs) is allowed only while it has cost less than `RETRY_BUDGET` × the
+  tokens of the run's first passes so far; past that, output is kept as it is, flagged
+  ("retry budget spent") when the guard rejects it, and terms are spliced rather than
+  re-decoded. The whole run then decodes at most (1 + RETRY_BUDGET)× the first pass plus one
+  batch.
+- The glossary's term matcher is rebuilt only when `Glossary.revision` changed, checked once
+  per call.
 """
 
 from __future__ import annotations
@@ -32,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reader.han import has_han
-from reader.translation.engines.base import TranslationEngine, VariedEngine
+from reader.translation.engines.base import MeteredEngine, TranslationEngine, VariedEngine
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
@@ -42,6 +56,12 @@ if TYPE_CHECKING:
     from reader.translation.memory import MemoryEntry, MemoryKey, TranslationMemory
 
 TermStatusName = Literal["applied", "repaired", "missing", "forbidden", "found"]
+Order = Literal["asked", "length"]
+
+# Decoding beyond the first pass may cost this share of the first pass's tokens: one batched
+# re-decode of every output (1×) and half as much again for per-sentence retries and repairs,
+# so a model that loops on every sentence costs at most ~2.5× one that does not.
+RETRY_BUDGET = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +140,8 @@ class Translator:
         protect: Protect | None = None,
         batch_size: int = 64,
         repair: bool = True,
+        guard: bool = True,
+        order: Order = "asked",
     ) -> None:
         from reader.translation.enforcement import DEFAULT_PROTECT, PROTECT_MODES
 
@@ -131,8 +153,11 @@ class Translator:
             raise ValueError(f"unknown protection mode {self.protect!r}")
         self.batch_size = max(1, batch_size)
         self.repair = repair
+        self.guard = guard  # the degenerate-output guard and its retries
+        self.order: Order = order
         self._matcher: TermMatcher | None = None
-        self._matcher_entries: list[Any] | None = None
+        self._matcher_revision: tuple[int, int] | None = None
+        self._budget = _Budget(engine)
 
     # -- public --------------------------------------------------------------------------
 
@@ -157,12 +182,13 @@ class Translator:
         """Every term occurrence in document order: checked where a translation is in the
         memory, "found" elsewhere. Costs no model time (for `reader terms`)."""
         done = self.cached(doc)
+        matcher = self._term_matcher()
         out: list[TermOccurrence] = []
         for paragraph in doc.paragraphs:
             if paragraph.id in done:
                 out += done[paragraph.id].terms
             else:
-                for sentence in self._sentences(doc, paragraph):
+                for sentence in self._sentences(paragraph, matcher):
                     out += _occurrences(sentence, [None] * _term_count(sentence), 0)
         return out
 
@@ -200,13 +226,14 @@ class Translator:
                 on_paragraph(result)
 
         doc_key = document_key(doc)
+        matcher = self._term_matcher()
         pending: list[_Pending] = []
         for pid in dict.fromkeys(ids):
             paragraph = doc.paragraph(pid)
             if not has_han(paragraph.text):
                 finish(ParagraphTranslation(pid, paragraph.text, PASSTHROUGH_ENGINE))
                 continue
-            sentences = self._sentences(doc, paragraph)
+            sentences = self._sentences(paragraph, matcher)
             human = (
                 self.memory.post_edit(pid, paragraph.text, doc_key)
                 if self.memory is not None
@@ -236,15 +263,18 @@ class Translator:
         if not use_engine:
             return _in_order(results, ids)
 
-        # chunks of about batch_size sentences, in the order asked for
+        # chunks of about batch_size sentences in the order asked, or everything at once
+        everything = sum(len(item.sentences) for item in remaining)
+        window = self.batch_size if self.order == "asked" else everything
         translated: dict[MemoryKey, _Sentence] = {}  # this run's results, for repeats
+        self._budget.start()
         next_item = 0
         while next_item < len(remaining):
             if cancel is not None and cancel.is_set():
                 break
             chunk: list[_Pending] = []
             size = 0
-            while next_item < len(remaining) and (not chunk or size < self.batch_size):
+            while next_item < len(remaining) and (not chunk or size < window):
                 item = remaining[next_item]
                 next_item += 1
                 for sentence in item.sentences:
@@ -252,14 +282,35 @@ class Translator:
                         _copy(translated[sentence.key], sentence)  # type: ignore[index]
                 chunk.append(item)
                 size += sum(not s.done for s in item.sentences)
-            todo = [s for item in chunk for s in item.sentences if not s.done]
-            self._translate_chunk(todo)
-            translated.update((s.key, s) for s in todo if s.key is not None)
+            # each paragraph is finished as soon as its last sentence is
+            left: dict[int, int] = {}
+            owner: dict[int, _Pending] = {}
             for item in chunk:
-                finish(self._assemble(item))
+                left[id(item)] = sum(not s.done for s in item.sentences)
+                if not left[id(item)]:
+                    finish(self._assemble(item))
+                for sentence in item.sentences:
+                    owner[id(sentence)] = item
+
+            def sentences_done(sentences: list[_Sentence]) -> None:
+                for sentence in sentences:
+                    item = owner[id(sentence)]
+                    left[id(item)] -= 1
+                    if not left[id(item)]:
+                        finish(self._assemble(item))
+
+            todo = [s for item in chunk for s in item.sentences if not s.done]
+            self._translate_chunk(todo, sentences_done, cancel)
+            translated.update((s.key, s) for s in todo if s.key is not None and s.done)
         return _in_order(results, ids)
 
-    def _translate_chunk(self, sentences: list[_Sentence]) -> None:
+    def _translate_chunk(
+        self,
+        sentences: list[_Sentence],
+        done: Callable[[list[_Sentence]], None],
+        cancel: threading.Event | None,
+    ) -> None:
+        from reader.translation.degenerate import degenerate_reason
         from reader.translation.enforcement import enforce
 
         # each distinct sentence once; shortest first so a batch pads little
@@ -268,19 +319,34 @@ class Translator:
             assert sentence.key is not None and sentence.protected is not None
             by_key.setdefault(sentence.key, []).append(sentence)
         order = sorted(by_key, key=lambda k: len(by_key[k][0].protected.source))  # type: ignore[union-attr]
+        degenerate = degenerate_reason if self.guard else _no_guard
         for i in range(0, len(order), self.batch_size):
+            if i and cancel is not None and cancel.is_set():
+                return
             batch = order[i : i + self.batch_size]
             sources = [by_key[k][0].protected.source for k in batch]  # type: ignore[union-attr]
+            before = self._budget.count()
             outputs = self._checked(sources, self.engine.translate_batch(sources))
-            outputs = self._retry_varied([by_key[k][0] for k in batch], outputs)
+            self._budget.first_pass(before)
+            if self.guard:
+                outputs = self._retry_varied([by_key[k][0] for k in batch], outputs)
+            finished: list[_Sentence] = []
             for key, output in zip(batch, outputs, strict=True):
                 first = by_key[key][0]
                 assert first.protected is not None
                 # repairs may call the engine again (n-best, prefix): seconds per sentence
-                result = enforce(self.engine, first.protected, output, repair=self.repair)
+                result = enforce(
+                    self.engine,
+                    first.protected,
+                    output,
+                    repair=self.repair,
+                    degenerate=degenerate,
+                    allowed=self._budget.allows,
+                )
                 for sentence in by_key[key]:
                     sentence.english, sentence.checks = result.english, result.checks
                     sentence.flag, sentence.done = result.degenerate, True
+                finished += by_key[key]
                 if self.memory is not None:
                     meta = {
                         "v": _META_VERSION,
@@ -289,6 +355,7 @@ class Translator:
                     }
                     # a commit per sentence (cheap in WAL mode): an interrupted run keeps it
                     self.memory.put(key, result.english, meta)
+            done(finished)
 
     def _checked(self, sources: list[str], outputs: list[str]) -> list[str]:
         if len(outputs) != len(sources):
@@ -303,7 +370,7 @@ class Translator:
         (one call per sentence made the guard 20x slower on a model that loops often)."""
         from reader.translation.enforcement import degenerate_output
 
-        if not isinstance(self.engine, VariedEngine):
+        if not isinstance(self.engine, VariedEngine) or not self._budget.allows():
             return outputs
         protected = [s.protected for s in sentences]
         assert all(p is not None for p in protected)
@@ -320,12 +387,12 @@ class Translator:
 
     # -- sentences -----------------------------------------------------------------------
 
-    def _sentences(self, doc: Document, paragraph: Paragraph) -> list[_Sentence]:
+    def _sentences(self, paragraph: Paragraph, matcher: TermMatcher | None) -> list[_Sentence]:
         from reader.translation.enforcement import SentenceTerm, protect
         from reader.translation.memory import MemoryKey, glossary_digest
 
         spans = [(s.start, s.end) for s in paragraph.sentences] or [(0, len(paragraph.text))]
-        matcher = self._term_matcher()
+        settings = self.engine.settings_key + ("" if self.guard else ";guard=off")
         out: list[_Sentence] = []
         for number, (start, end) in enumerate(spans):
             text = paragraph.text[start:end]
@@ -345,7 +412,7 @@ class Translator:
                 ((t.entry.zh, t.entry.en, t.entry.dnt) for t in terms), self.protect
             )
             key = MemoryKey(
-                self.engine.name, self.engine.model_id, self.engine.settings_key, digest, text
+                self.engine.name, self.engine.model_id, settings, digest, text
             )
             out.append(_Sentence(paragraph.id, number, text, to_original, protected, key))
         return out
@@ -354,14 +421,12 @@ class Translator:
         if self.glossary is None or not self.glossary.entries:
             return None
         # rebuild when the glossary was edited since the last call (the TUI edits it live)
-        snapshot = [
-            (e.zh, e.en, tuple(e.variants), e.priority, e.dnt) for e in self.glossary.entries
-        ]
-        if self._matcher is None or snapshot != self._matcher_entries:
+        revision = (id(self.glossary), self.glossary.revision)
+        if self._matcher is None or revision != self._matcher_revision:
             from reader.glossary.matching import TermMatcher
 
             self._matcher = TermMatcher(self.glossary.entries)
-            self._matcher_entries = snapshot
+            self._matcher_revision = revision
         return self._matcher
 
     def _from_memory(self, sentence: _Sentence, entry: MemoryEntry) -> None:
@@ -415,6 +480,36 @@ class Translator:
             own = [next(checks) for _ in range(_term_count(sentence))]
             terms += _occurrences(sentence, own, 0)
         return ParagraphTranslation(paragraph.id, english, "human", terms, human=True)
+
+
+class _Budget:
+    """Decoding beyond the first pass, allowed while it costs under RETRY_BUDGET × the first
+    pass's tokens so far (engines that do not count their work are not limited)."""
+
+    def __init__(self, engine: TranslationEngine) -> None:
+        self.engine = engine
+        self.first = 0  # tokens decoded by first passes this run
+        self.origin = 0  # the engine's counter when the run started
+
+    def count(self) -> int:
+        return self.engine.decoded_tokens if isinstance(self.engine, MeteredEngine) else 0
+
+    def start(self) -> None:
+        self.first, self.origin = 0, self.count()
+
+    def first_pass(self, before: int) -> None:
+        """Called right after a batch's first decode, with the count from before it."""
+        self.first += self.count() - before
+
+    def allows(self) -> bool:
+        if not isinstance(self.engine, MeteredEngine):
+            return True
+        extra = self.count() - self.origin - self.first
+        return extra < RETRY_BUDGET * self.first
+
+
+def _no_guard(source: str, output: str) -> str | None:
+    return None
 
 
 def _copy(source: _Sentence, target: _Sentence) -> None:
