@@ -389,8 +389,8 @@ def looping_doc():  # -> Document: 30 paragraphs of two distinct sentences, 12-4
 
 
 def test_decoding_cap_and_retry_budget_bound_a_looping_engine(tmp_path: Path) -> None:
-    from reader.translation.engines.base import decoding_cap
     from reader.translation.enforcement import BUDGET_SPENT
+    from reader.translation.engines.base import decoding_cap
     from reader.translation.pipeline import RETRY_BUDGET
 
     doc = looping_doc()

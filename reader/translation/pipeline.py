@@ -268,6 +268,17 @@ class Translator:
         window = self.batch_size if self.order == "asked" else everything
         translated: dict[MemoryKey, _Sentence] = {}  # this run's results, for repeats
         self._budget.start()
+        # each paragraph is finished as soon as its last sentence is
+        left: dict[int, int] = {}  # id(_Pending) -> sentences still to translate
+        owner: dict[int, _Pending] = {}  # id(_Sentence) -> its paragraph
+
+        def sentences_done(sentences: list[_Sentence]) -> None:
+            for sentence in sentences:
+                item = owner[id(sentence)]
+                left[id(item)] -= 1
+                if not left[id(item)]:
+                    finish(self._assemble(item))
+
         next_item = 0
         while next_item < len(remaining):
             if cancel is not None and cancel.is_set():
@@ -282,23 +293,12 @@ class Translator:
                         _copy(translated[sentence.key], sentence)  # type: ignore[index]
                 chunk.append(item)
                 size += sum(not s.done for s in item.sentences)
-            # each paragraph is finished as soon as its last sentence is
-            left: dict[int, int] = {}
-            owner: dict[int, _Pending] = {}
             for item in chunk:
                 left[id(item)] = sum(not s.done for s in item.sentences)
                 if not left[id(item)]:
                     finish(self._assemble(item))
                 for sentence in item.sentences:
                     owner[id(sentence)] = item
-
-            def sentences_done(sentences: list[_Sentence]) -> None:
-                for sentence in sentences:
-                    item = owner[id(sentence)]
-                    left[id(item)] -= 1
-                    if not left[id(item)]:
-                        finish(self._assemble(item))
-
             todo = [s for item in chunk for s in item.sentences if not s.done]
             self._translate_chunk(todo, sentences_done, cancel)
             translated.update((s.key, s) for s in todo if s.key is not None and s.done)
@@ -411,9 +411,7 @@ class Translator:
             digest = glossary_digest(
                 ((t.entry.zh, t.entry.en, t.entry.dnt) for t in terms), self.protect
             )
-            key = MemoryKey(
-                self.engine.name, self.engine.model_id, settings, digest, text
-            )
+            key = MemoryKey(self.engine.name, self.engine.model_id, settings, digest, text)
             out.append(_Sentence(paragraph.id, number, text, to_original, protected, key))
         return out
 

@@ -131,7 +131,10 @@ class ArgosEngine:
 
     def _cap(self, source_pieces: int, prefix: list[str]) -> int:
         # the target prefix is part of the output, so it does not eat into the cap
-        return min(self.max_decoding_length, decoding_cap(source_pieces, self.max_decoding_length) + len(prefix))
+        return min(
+            self.max_decoding_length,
+            decoding_cap(source_pieces, self.max_decoding_length) + len(prefix),
+        )
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         return self._translate(sentences, self._options())
