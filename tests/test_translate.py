@@ -449,3 +449,21 @@ def test_a_glossary_edit_reaches_the_next_call(memory: TranslationMemory) -> Non
     assert translator.translate(doc)["p0"].text.startswith("Peking")
     gloss.update("北京", en="Beijing City")
     assert translator.translate(doc)["p0"].text.startswith("Beijing City")
+
+
+def test_windows_of_sentences_give_the_same_result(
+    memory: TranslationMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.translation.pipeline as pipeline
+
+    doc = make_doc(*TEXTS, *TEXTS[:2])
+    whole = Translator(DictEngine(), glossary(), None, order="length").translate(doc)
+    monkeypatch.setattr(pipeline, "WINDOW", 2)
+    engine = DictEngine()
+    seen: list[str] = []
+    windowed = Translator(engine, glossary(), memory, order="length").translate(
+        doc, on_paragraph=lambda t: seen.append(t.paragraph_id)
+    )
+    assert windowed == whole and sorted(seen) == sorted(whole)
+    assert len(engine.calls) == 4  # one per window with misses
+    assert len(engine.sentences) == 6  # the repeated paragraphs came from the memory

@@ -62,6 +62,9 @@ Order = Literal["asked", "length"]
 # re-decode of every output (1×) and half as much again for per-sentence retries and repairs,
 # so a model that loops on every sentence costs at most ~2.5× one that does not.
 RETRY_BUDGET = 1.5
+# Sentences prepared, looked up and sorted together. Bounds the work in flight (a 50 MB
+# document holds ~1M sentences); 8192 sentences sort nearly as well as a whole document.
+WINDOW = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +219,6 @@ class Translator:
         *,
         use_engine: bool,
     ) -> dict[str, ParagraphTranslation]:
-
         ids = list(paragraph_ids) if paragraph_ids is not None else [p.id for p in doc.paragraphs]
         results: dict[str, ParagraphTranslation] = {}
 
@@ -225,49 +227,38 @@ class Translator:
             if on_paragraph is not None:
                 on_paragraph(result)
 
-        doc_key = document_key(doc)
-        matcher = self._term_matcher()
-        pending: list[_Pending] = []
-        for pid in dict.fromkeys(ids):
-            paragraph = doc.paragraph(pid)
-            if not has_han(paragraph.text):
-                finish(ParagraphTranslation(pid, paragraph.text, PASSTHROUGH_ENGINE))
-                continue
-            sentences = self._sentences(paragraph, matcher)
-            human = (
-                self.memory.post_edit(pid, paragraph.text, doc_key)
-                if self.memory is not None
-                else None
-            )
-            if human is not None:
-                finish(self._human(paragraph, sentences, human))
-                continue
-            pending.append(_Pending(paragraph, sentences))
-
-        # one memory lookup for everything asked for
-        keys = [s.key for p in pending for s in p.sentences if s.key is not None]
-        found = self.memory.get_many(keys) if self.memory is not None and keys else {}
-        for item in pending:
-            for sentence in item.sentences:
-                if sentence.protected is None:
-                    sentence.english, sentence.done = sentence.text.strip(), True
-                elif sentence.key in found:
-                    self._from_memory(sentence, found[sentence.key])
-
-        remaining: list[_Pending] = []
-        for item in pending:
-            if all(s.done for s in item.sentences):
-                finish(self._assemble(item))
-            else:
-                remaining.append(item)
-        if not use_engine:
-            return _in_order(results, ids)
-
-        # chunks of about batch_size sentences in the order asked, or everything at once
-        everything = sum(len(item.sentences) for item in remaining)
-        window = self.batch_size if self.order == "asked" else everything
-        translated: dict[MemoryKey, _Sentence] = {}  # this run's results, for repeats
+        by_id = {p.id: p for p in doc.paragraphs}  # Document.paragraph() is a linear search
+        paragraphs = [
+            by_id[pid] if pid in by_id else doc.paragraph(pid) for pid in dict.fromkeys(ids)
+        ]
+        run = _Run(self, document_key(doc), self._term_matcher(), finish, cancel)
         self._budget.start()
+        # windows of WINDOW sentences: the work in flight, and so memory, stays bounded
+        window: list[Paragraph] = []
+        size = 0
+        for paragraph in paragraphs:
+            window.append(paragraph)
+            size += max(1, len(paragraph.sentences))
+            if size >= WINDOW:
+                run.window(window, use_engine)
+                window, size = [], 0
+            if cancel is not None and cancel.is_set():
+                break
+        if window and not (cancel is not None and cancel.is_set()):
+            run.window(window, use_engine)
+        return _in_order(results, ids)
+
+    def _translate_window(
+        self,
+        remaining: list[_Pending],
+        finish: Callable[[ParagraphTranslation], None],
+        cancel: threading.Event | None,
+    ) -> None:
+        """Translate the paragraphs' missing sentences: in chunks of about batch_size sentences
+        in the order asked, or all sorted together (see `order`)."""
+        everything = sum(len(item.sentences) for item in remaining)
+        chunk_size = self.batch_size if self.order == "asked" else everything
+        translated: dict[MemoryKey, _Sentence] = {}  # this window's results, for repeats
         # each paragraph is finished as soon as its last sentence is
         left: dict[int, int] = {}  # id(_Pending) -> sentences still to translate
         owner: dict[int, _Pending] = {}  # id(_Sentence) -> its paragraph
@@ -285,7 +276,7 @@ class Translator:
                 break
             chunk: list[_Pending] = []
             size = 0
-            while next_item < len(remaining) and (not chunk or size < window):
+            while next_item < len(remaining) and (not chunk or size < chunk_size):
                 item = remaining[next_item]
                 next_item += 1
                 for sentence in item.sentences:
@@ -302,7 +293,6 @@ class Translator:
             todo = [s for item in chunk for s in item.sentences if not s.done]
             self._translate_chunk(todo, sentences_done, cancel)
             translated.update((s.key, s) for s in todo if s.key is not None and s.done)
-        return _in_order(results, ids)
 
     def _translate_chunk(
         self,
@@ -478,6 +468,54 @@ class Translator:
             own = [next(checks) for _ in range(_term_count(sentence))]
             terms += _occurrences(sentence, own, 0)
         return ParagraphTranslation(paragraph.id, english, "human", terms, human=True)
+
+
+@dataclass
+class _Run:
+    """One call's state: what every window of paragraphs needs."""
+
+    translator: Translator
+    doc_key: str
+    matcher: TermMatcher | None
+    finish: Callable[[ParagraphTranslation], None]
+    cancel: threading.Event | None
+
+    def window(self, paragraphs: list[Paragraph], use_engine: bool) -> None:
+        """Passthrough, post-edits and the memory first (one lookup), then the engine."""
+        translator, memory = self.translator, self.translator.memory
+        pending: list[_Pending] = []
+        for paragraph in paragraphs:
+            if not has_han(paragraph.text):
+                self.finish(ParagraphTranslation(paragraph.id, paragraph.text, PASSTHROUGH_ENGINE))
+                continue
+            sentences = translator._sentences(paragraph, self.matcher)
+            human = (
+                memory.post_edit(paragraph.id, paragraph.text, self.doc_key)
+                if memory is not None
+                else None
+            )
+            if human is not None:
+                self.finish(translator._human(paragraph, sentences, human))
+                continue
+            pending.append(_Pending(paragraph, sentences))
+
+        keys = [s.key for p in pending for s in p.sentences if s.key is not None]
+        found = memory.get_many(keys) if memory is not None and keys else {}
+        for item in pending:
+            for sentence in item.sentences:
+                if sentence.protected is None:
+                    sentence.english, sentence.done = sentence.text.strip(), True
+                elif sentence.key in found:
+                    translator._from_memory(sentence, found[sentence.key])
+
+        remaining: list[_Pending] = []
+        for item in pending:
+            if all(s.done for s in item.sentences):
+                self.finish(translator._assemble(item))
+            else:
+                remaining.append(item)
+        if use_engine and remaining:
+            translator._translate_window(remaining, self.finish, self.cancel)
 
 
 class _Budget:
