@@ -59,9 +59,10 @@ TermStatusName = Literal["applied", "repaired", "missing", "forbidden", "found"]
 Order = Literal["asked", "length"]
 
 # Decoding beyond the first pass may cost this share of the first pass's tokens: one batched
-# re-decode of every output (1×) and half as much again for per-sentence retries and repairs,
-# so a model that loops on every sentence costs at most ~2.5× one that does not.
-RETRY_BUDGET = 1.5
+# re-decode of every output (1×) and a quarter more for per-sentence retries and repairs. A
+# decode of one sentence costs several times more per token than a batched one (on the bench
+# model, 1.5 here made a run where every output loops 3.7× raw CTranslate2 in CPU time).
+RETRY_BUDGET = 1.25
 # Sentences prepared, looked up and sorted together. Bounds the work in flight (a 50 MB
 # document holds ~1M sentences); 8192 sentences sort nearly as well as a whole document.
 WINDOW = 8192
