@@ -202,7 +202,6 @@ def main() -> int:
 
     if args.big and reference is not None:
         print("\na big document (shipped glossary), once:")
-    if args.big:
         path = work / f"doc-{args.big:g}mb.txt"
         path.write_text(distinct_text(args.big), encoding="utf-8")
         seconds, mb = measure(f"  {args.big:g} MB (once)", path, work, 1, args.engine)
