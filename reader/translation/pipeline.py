@@ -67,7 +67,7 @@ Order = Literal["asked", "length"]
 # model, 1.5 here made a run where every output loops 3.7× raw CTranslate2 in CPU time).
 RETRY_BUDGET = 1.25
 # Sentences prepared, looked up and sorted together. Bounds the work in flight (a 50 MB
-# document holds ~1M sentences); 8192 sentences sort nearly as well as a whole document.
+# document holds ~350k sentences); 8192 sort nearly as well as a whole document.
 WINDOW = 8192
 
 
