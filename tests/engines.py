@@ -269,3 +269,33 @@ def make_doc(*texts: str, source: str = "test.txt"):  # -> Document
         ]
         paragraphs.append(paragraph)
     return Document(source, "txt", "utf-8", "simplified", paragraphs)
+
+
+class MeteredLoopEngine(DictEngine):
+    """The worst case: every output, however decoded (batch, varied, n-best, with a prefix),
+    is a loop that runs until the decoding cap. Counts its work like ArgosEngine
+    (`decoded_tokens`: steps × beams), one piece per source character."""
+
+    def __init__(self, limit: int = 256, beam: int = 4, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.limit = limit
+        self.beam = beam
+        self.decoded_tokens = 0
+
+    def _loop(self, sentences: Sequence[str], beam: int) -> list[str]:
+        from reader.translation.engines.base import decoding_cap
+
+        cap = decoding_cap(max((len(s) for s in sentences), default=0), self.limit)
+        self.decoded_tokens += cap * beam * len(sentences)
+        return [" ".join(["negative"] * cap) for _ in sentences]
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        self.calls.append(list(sentences))
+        return self._loop(sentences, self.beam)
+
+    def translate_batch_varied(self, sentences: Sequence[str]) -> list[str]:
+        return self._loop(sentences, self.beam)
+
+    def translate_nbest(self, sentence: str, n: int, target_prefix: str | None = None) -> list[str]:
+        (output,) = self._loop([sentence], max(n, self.beam))
+        return [f"{target_prefix} {output}" if target_prefix else output] * n

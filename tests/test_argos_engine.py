@@ -139,3 +139,40 @@ def test_varied_decoding_never_repeats_a_trigram(engine: ArgosEngine) -> None:
         pieces = sp.encode(output, out_type=str)
         trigrams = [tuple(pieces[i : i + 3]) for i in range(len(pieces) - 2)]
         assert len(trigrams) == len(set(trigrams)), output
+
+
+@pytest.fixture(scope="module")
+def looping_model(tmp_path_factory: pytest.TempPathFactory) -> InstalledModel:
+    """A tiny package that never stops by itself (random weights without `stop_after`)."""
+    import zipfile
+
+    from tests.tiny_model import build_package
+
+    folder = "translate-zh_en-looping"
+    root = tmp_path_factory.mktemp("looping")
+    archive = build_package(
+        root, folder=folder, version="0.1", layers=(1, 1), d_model=32, heads=2, ffn=64,
+        sp_vocab_size=2000, character_coverage=0.995,
+    )  # fmt: skip
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(root)
+    return InstalledModel("translate-zh_en", "zh", "en", "0.1", root / folder)
+
+
+def test_decoding_is_capped_relative_to_the_source(looping_model: InstalledModel) -> None:
+    from reader.translation.engines.base import MeteredEngine, decoding_cap
+
+    engine = ArgosEngine(looping_model, beam_size=2, max_decoding_length=250)
+    assert isinstance(engine, MeteredEngine)
+    _, sp = engine._load()
+    short, longer = SENTENCES[0], SENTENCES[1] * 2
+    outputs = engine.translate_batch([short, longer])
+    cap = decoding_cap(len(sp.encode(longer)), 250)  # the batch's longest source sets it
+    assert cap < 100
+    for output in outputs:
+        assert 0.8 * cap <= len(sp.encode(output)) <= cap  # the model ran to the cap, not 250
+    assert engine.decoded_tokens <= 2 * 2 * cap
+    before = engine.decoded_tokens
+    (hypothesis, *_) = engine.translate_nbest(short, 3)
+    assert len(sp.encode(hypothesis)) <= decoding_cap(len(sp.encode(short)), 250)
+    assert engine.decoded_tokens > before

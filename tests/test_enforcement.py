@@ -290,3 +290,19 @@ def test_square_brackets_from_the_source_stay_around_the_rendering() -> None:
     protected = protect(sentence, [SentenceTerm(1, 7, MECHANISM, "联防联控机制")], "placeholder")
     english, repaired = restore(protected, f"[{protected.tokens[0]}]")
     assert english == "[joint prevention and control mechanism]" and not repaired
+
+
+def test_hundreds_of_placeholders_each_get_their_own_rendering() -> None:
+    # XTERM1X must not take XTERM12X's place; mangled and duplicated ones are still found
+    entries = [Entry(f"词{i}", f"term{i}") for i in range(150)]
+    sentence = "，".join(e.zh for e in entries)
+    terms = [
+        SentenceTerm(sentence.index(e.zh), sentence.index(e.zh) + len(e.zh), e, e.zh)
+        for e in entries
+    ]
+    protected = protect(sentence, terms, "placeholder")
+    output = " ".join(f"XTERM{i}X" for i in range(150)).replace("XTERM12X", "x term 12 x")
+    output += " XTERM7X"
+    english, repaired = restore(protected, output)
+    assert english == " ".join(f"term{i}" for i in range(150)).replace("term0", "Term0", 1)
+    assert repaired == {7, 12}

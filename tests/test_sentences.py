@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.documents.sentences import paragraph_id, paragraph_ids, split_sentences
+from reader.documents.sentences import (
+    HARD_LIMIT,
+    LONG,
+    paragraph_id,
+    paragraph_ids,
+    split_sentences,
+)
 
 
 def texts(paragraph: str) -> list[str]:
@@ -57,14 +63,35 @@ def test_empty_and_blank() -> None:
     assert split_sentences("   ") == []
 
 
-@given(st.text())
+@given(st.text() | st.text(alphabet="会议，、 。a", min_size=250, max_size=1500))
 def test_spans_are_ordered_exact_and_trimmed(paragraph: str) -> None:
     previous_end = 0
     for s in split_sentences(paragraph):
         assert paragraph[s.start : s.end] == s.text
         assert s.start >= previous_end and s.end > s.start
         assert s.text == s.text.strip()
+        assert len(s.text) <= HARD_LIMIT
         previous_end = s.end
+
+
+def test_a_run_on_sentence_is_cut_after_clause_punctuation() -> None:
+    paragraph = "会议指出，" * 40_000  # 200,000 characters, commas only
+    sentences = split_sentences(paragraph)
+    assert "".join(s.text for s in sentences) == paragraph
+    assert all(s.text.endswith("，") and len(s.text) <= LONG for s in sentences)
+    assert len(sentences) == 1000
+
+
+def test_a_clause_over_the_hard_limit_is_cut_by_length() -> None:
+    paragraph = "短句，" + "长" * 1000 + "。"
+    sentences = split_sentences(paragraph)
+    assert "".join(s.text for s in sentences) == paragraph
+    assert [len(s.text) for s in sentences] == [3, LONG, LONG, LONG, LONG, 201]
+
+
+def test_normal_sentences_are_not_cut() -> None:
+    sentence = "会议指出，要加强联防联控，落实四早要求。"
+    assert texts(sentence * 3) == [sentence] * 3
 
 
 def test_ids_are_stable_short_and_unique_for_repeats() -> None:

@@ -20,6 +20,7 @@ from reader.translation.pipeline import (
 from tests.engines import (
     DictEngine,
     LoopEngine,
+    MeteredLoopEngine,
     NBestDictEngine,
     PlaceholderEngine,
     VariedLoopEngine,
@@ -374,3 +375,95 @@ def test_interrupted_run_keeps_finished_sentences(memory: TranslationMemory) -> 
     engine = DictEngine()
     Translator(engine, glossary(), memory, batch_size=2).translate(doc)
     assert len(engine.sentences) == 6 - kept
+
+
+def looping_doc():  # -> Document: 30 paragraphs of two distinct sentences, 12-40 characters
+    clauses = ["会议指出，要加强社区工作", "全市检测结果都是阴性", "我们支持联防联控机制"]
+    return make_doc(
+        *(
+            f"{clauses[i % 3]}{'，' + clauses[(i + 1) % 3] if i % 2 else ''}第{i}次。"
+            f"{clauses[(i + 2) % 3]}，第{i}段。"
+            for i in range(30)
+        )
+    )
+
+
+def test_decoding_cap_and_retry_budget_bound_a_looping_engine(tmp_path: Path) -> None:
+    from reader.translation.enforcement import BUDGET_SPENT
+    from reader.translation.engines.base import decoding_cap
+    from reader.translation.pipeline import RETRY_BUDGET
+
+    doc = looping_doc()
+    plain = MeteredLoopEngine()
+    Translator(plain, glossary(), None, guard=False, repair=False).translate(doc)
+    first_pass = plain.decoded_tokens  # what a guard-off run decodes
+    distinct = {s for call in plain.calls for s in call}
+    assert len(distinct) == 60
+    # the cap: no batch decodes past 3× its longest source + 10, far below the limit (256)
+    assert first_pass <= sum(decoding_cap(40, 256) * 4 for _ in distinct) < 256 * 4 * 60
+
+    engine = MeteredLoopEngine()
+    result = Translator(engine, glossary(), None).translate(doc)
+    # the budget: retries and repairs cost at most RETRY_BUDGET × the first pass, plus the
+    # one sentence whose retry started under the limit (n-best with 6 beams, then clauses)
+    one_retry = decoding_cap(40, 256) * (6 + 2 * 4)
+    assert engine.decoded_tokens <= (1 + RETRY_BUDGET) * first_pass + one_retry
+    flags = [flag for p in result.values() for flag in p.flags]
+    assert len(flags) == 60  # every looping output is kept and flagged
+    assert any(BUDGET_SPENT in flag for flag in flags)
+    assert not all(BUDGET_SPENT in flag for flag in flags)  # retries ran until the budget
+
+
+def test_guard_off_decodes_once_and_is_remembered_apart(memory: TranslationMemory) -> None:
+    doc = looping_doc()
+    engine = MeteredLoopEngine()
+    off = Translator(engine, None, memory, guard=False).translate(doc)
+    assert all(p.flags == [] for p in off.values())
+    assert len(engine.calls) == 1  # one batch of 60 distinct sentences, nothing retried
+    guarded = MeteredLoopEngine()
+    Translator(guarded, None, memory).translate(doc)
+    assert guarded.calls  # the unguarded output was not taken from the memory
+
+
+def test_length_order_sorts_the_whole_request(memory: TranslationMemory) -> None:
+    doc = looping_doc()
+    engine = DictEngine()
+    seen: list[str] = []
+    Translator(engine, None, memory, batch_size=8, order="length").translate(
+        doc, on_paragraph=lambda t: seen.append(t.paragraph_id)
+    )
+    lengths = [len(s) for s in engine.sentences]
+    assert lengths == sorted(lengths) and len(engine.calls) == 8
+    assert sorted(seen) == sorted(p.id for p in doc.paragraphs)
+    asked = DictEngine()
+    Translator(asked, None, None, batch_size=8).translate(doc)
+    assert [len(s) for s in asked.sentences] != sorted(len(s) for s in asked.sentences)
+
+
+def test_a_glossary_edit_reaches_the_next_call(memory: TranslationMemory) -> None:
+    doc = make_doc("北京今天召开会议。")
+    gloss = glossary()
+    translator = Translator(DictEngine(), gloss, memory)
+    assert translator.translate(doc)["p0"].terms == []
+    gloss.add(Entry("北京", "Peking"))
+    assert translator.translate(doc)["p0"].text.startswith("Peking")
+    gloss.update("北京", en="Beijing City")
+    assert translator.translate(doc)["p0"].text.startswith("Beijing City")
+
+
+def test_windows_of_sentences_give_the_same_result(
+    memory: TranslationMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.translation.pipeline as pipeline
+
+    doc = make_doc(*TEXTS, *TEXTS[:2])
+    whole = Translator(DictEngine(), glossary(), None, order="length").translate(doc)
+    monkeypatch.setattr(pipeline, "WINDOW", 2)
+    engine = DictEngine()
+    seen: list[str] = []
+    windowed = Translator(engine, glossary(), memory, order="length").translate(
+        doc, on_paragraph=lambda t: seen.append(t.paragraph_id)
+    )
+    assert windowed == whole and sorted(seen) == sorted(whole)
+    assert len(engine.calls) == 4  # one per window with misses
+    assert len(engine.sentences) == 6  # the repeated paragraphs came from the memory

@@ -49,6 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_engine_args(parser)
     add_glossary_arg(parser)
+    # for speed runs: no degenerate-output guard and no retries (bench/translate_speed.py)
+    parser.add_argument("--no-guard", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
 
@@ -67,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
     )
     print(f"reader: {session.engine_message}", file=sys.stderr)
+    session.translator.guard = not args.no_guard
+    session.translator.order = "length"  # no screen to serve first: pad batches least
     progress = Progress(len(session.doc.paragraphs), "translating")
     translations = session.translator.translate(
         session.doc, on_paragraph=lambda _: progress.advance()

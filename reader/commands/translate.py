@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_document_args(parser)
     add_engine_args(parser)
     add_glossary_arg(parser)
+    # for speed runs: no degenerate-output guard and no retries (bench/translate_speed.py)
+    parser.add_argument("--no-guard", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--protect",
         choices=("placeholder", "inline"),
@@ -47,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     translator = session.translator
     if args.protect:
         translator.protect = args.protect
+    translator.guard = not args.no_guard
+    translator.order = "length"  # no screen to serve first: pad batches least
     doc = session.doc
     order = [p.id for p in doc.paragraphs]
     done: dict[str, ParagraphTranslation] = {}

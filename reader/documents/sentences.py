@@ -9,6 +9,11 @@ Guarantees:
   ends after 。！？；… ! ? ; (runs count as one) or after `.` followed by a space or the end
   (so 3.5 and U.S.A stay whole), and takes the closing quotes and brackets
   」』”’）)】》"' that follow with it.
+- No sentence is longer than `HARD_LIMIT` characters: one over `LONG` (a run-on sentence, a
+  list, a 200,000-character paragraph with only commas) is cut after clause punctuation
+  ，、：, : into pieces of at most `LONG` where it can be, and a clause over `HARD_LIMIT` is cut
+  every `LONG` characters (at the last space before, if any). Engines decode in time that grows
+  faster than the sentence and loop on long inputs; the seeds' longest sentence is 205.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from reader.documents.document import Sentence
 _CLOSERS = "」』”’）)】》\"'"
 _END = re.compile(rf"(?:[。！？；…!?;]+|\.(?=\s|$))[{re.escape(_CLOSERS)}]*")
 _EDGE = re.compile(r"\S(?:.*\S)?", re.S)
+_CLAUSE = re.compile(r"[，、：,:]+")
+
+LONG = 200  # characters; a sentence longer than this is cut at clause punctuation
+HARD_LIMIT = 300  # characters; a clause longer than this is cut by length
 
 
 def paragraph_id(text: str) -> str:
@@ -51,12 +60,40 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences of a paragraph as spans of `text`."""
     sentences: list[Sentence] = []
     start = 0
-    for match in _END.finditer(text):
-        sentence = _span(text, start, match.end())
+    ends = [m.end() for m in _END.finditer(text)] + [len(text)]
+    for end in ends:
+        sentence = _span(text, start, end)
         if sentence is not None:
-            sentences.append(sentence)
-        start = match.end()
-    sentence = _span(text, start, len(text))
-    if sentence is not None:
-        sentences.append(sentence)
+            sentences += _shorten(text, sentence) if len(sentence.text) > LONG else [sentence]
+        start = end
     return sentences
+
+
+def _shorten(text: str, sentence: Sentence) -> list[Sentence]:
+    """An over-long sentence as pieces of at most `HARD_LIMIT` characters (see the docstring)."""
+    cuts = [m.end() for m in _CLAUSE.finditer(text, sentence.start, sentence.end)]
+    pieces: list[Sentence] = []
+    start = sentence.start
+    last = start  # the furthest clause end that keeps the current piece within LONG
+    for cut in [*cuts, sentence.end]:
+        if cut - start > LONG and last > start:
+            pieces += _cut(text, start, last)
+            start = last
+        last = cut
+    pieces += _cut(text, start, sentence.end)
+    return pieces
+
+
+def _cut(text: str, start: int, end: int) -> list[Sentence]:
+    """Spans of text[start:end], cut every LONG characters when it is over HARD_LIMIT."""
+    out: list[Sentence] = []
+    while end - start > HARD_LIMIT:
+        cut = start + LONG
+        space = text.rfind(" ", start + LONG // 2, cut)
+        cut = space + 1 if space > 0 else cut
+        if (piece := _span(text, start, cut)) is not None:
+            out.append(piece)
+        start = cut
+    if (piece := _span(text, start, end)) is not None:
+        out.append(piece)
+    return out

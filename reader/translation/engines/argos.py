@@ -10,6 +10,9 @@ Guarantees:
   output: the package's `target_prefix` token, `length_penalty=0.2`, `replace_unknowns=True`,
   SentencePiece detokenization with the leading space removed. It does not replace "_" with
   spaces as argostranslate does, so placeholders with underscores survive.
+- Decoding stops at `decoding_cap` (3× the longest source in the batch, in pieces, + 10, never
+  above `max_decoding_length`): a model that loops costs what a long translation costs, not
+  the model's limit. `decoded_tokens` counts the work (steps × beams) for the retry budget.
 - Translation is thread-safe: the model loads once under a lock, and CTranslate2 serialises
   calls on one translator.
 """
@@ -21,6 +24,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from reader.translation.engines.base import CAP_EXTRA, CAP_FACTOR, decoding_cap
 from reader.translation.packages import InstalledModel
 
 if TYPE_CHECKING:
@@ -65,6 +69,7 @@ class ArgosEngine:
         self._lock = threading.Lock()
         self._translator: ctranslate2.Translator | None = None
         self._sp: sentencepiece.SentencePieceProcessor | None = None
+        self.decoded_tokens = 0  # see reader.translation.engines.base.MeteredEngine
 
     @property
     def model_id(self) -> str:
@@ -74,7 +79,8 @@ class ArgosEngine:
     def settings_key(self) -> str:
         return (
             f"beam={self.beam_size};maxlen={self.max_decoding_length};"
-            f"compute={self.compute_type};lp={LENGTH_PENALTY}"
+            f"compute={self.compute_type};lp={LENGTH_PENALTY};"
+            f"cap={CAP_FACTOR}x+{CAP_EXTRA}"
         )
 
     # --- loading ----------------------------------------------------------------------------
@@ -123,6 +129,13 @@ class ArgosEngine:
             "replace_unknowns": True,
         }
 
+    def _cap(self, source_pieces: int, prefix: list[str]) -> int:
+        # the target prefix is part of the output, so it does not eat into the cap
+        return min(
+            self.max_decoding_length,
+            decoding_cap(source_pieces, self.max_decoding_length) + len(prefix),
+        )
+
     def translate_batch(self, sentences: Sequence[str]) -> list[str]:
         return self._translate(sentences, self._options())
 
@@ -144,14 +157,16 @@ class ArgosEngine:
         prefix = self._prefix(sp, None)
         for start in range(0, len(tokenized), self.batch_size):
             chunk = tokenized[start : start + self.batch_size]
+            longest = len(chunk[-1][1])
             outputs = translator.translate_batch(
                 [tokens for _, tokens in chunk],
                 target_prefix=[prefix] * len(chunk) if prefix else None,
                 max_batch_size=self.batch_size,
                 batch_type="examples",
-                **options,
+                **{**options, "max_decoding_length": self._cap(longest, prefix)},
             )
             for (i, _), output in zip(chunk, outputs, strict=True):
+                self.decoded_tokens += len(output.hypotheses[0]) * options["beam_size"]
                 results[i] = self._detokenize(sp, output.hypotheses[0])
         return results
 
@@ -163,8 +178,10 @@ class ArgosEngine:
         options = self._options()
         # beam search can only return as many hypotheses as it has beams
         options["beam_size"] = max(self.beam_size, n)
+        source = sp.encode(sentence.strip(), out_type=str)
+        options["max_decoding_length"] = self._cap(len(source), prefix)
         (output,) = translator.translate_batch(
-            [sp.encode(sentence.strip(), out_type=str)],
+            [source],
             target_prefix=[prefix] if prefix else None,
             num_hypotheses=n,
             # alternatives at the first position after the prefix, rather than n beams that
@@ -172,6 +189,8 @@ class ArgosEngine:
             return_alternatives=bool(target_prefix),
             **options,
         )
+        longest = max((len(tokens) for tokens in output.hypotheses), default=0)
+        self.decoded_tokens += longest * options["beam_size"]
         hypotheses: list[str] = []
         for tokens in output.hypotheses:
             text = self._detokenize(sp, tokens)

@@ -70,3 +70,21 @@ class TermsEngine(TranslationEngine, Protocol):
     def translate_protected(
         self, sentences: Sequence[Protected], cancel: threading.Event | None = None
     ) -> list[str]: ...
+
+
+@runtime_checkable
+class MeteredEngine(TranslationEngine, Protocol):
+    """An engine that counts its decoding work, so the pipeline can give retries a budget."""
+
+    #: target tokens decoded so far, summed over every beam (steps × beams); only grows
+    decoded_tokens: int
+
+
+# A translation is rarely over 3× its source in pieces; a loop runs to whatever limit it gets.
+CAP_FACTOR = 3
+CAP_EXTRA = 10
+
+
+def decoding_cap(source_pieces: int, limit: int) -> int:
+    """Most tokens to decode for a source of `source_pieces` (a batch: its longest)."""
+    return max(1, min(limit, CAP_FACTOR * source_pieces + CAP_EXTRA))
