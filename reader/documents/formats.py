@@ -1,4 +1,4 @@
-"""Per-format text extraction: Markdown, HTML, EPUB and DOCX into a flat list of `Block`s.
+"""Per-format text extraction: Markdown and HTML into a flat list of `Block`s.
 
 Guarantees:
 - Every extractor returns blocks in reading order, each one paragraph, heading or list item
@@ -9,20 +9,16 @@ Guarantees:
 - HTML: the article only, via trafilatura offline (no fetching); if it finds nothing, a plain
   lxml walk that first removes scripts, styles, nav, header, footer, aside, forms and elements
   whose class or id names a menu, sidebar, footer, share or comment box. The title is <title>.
-- EPUB: chapters in spine order (the navigation document skipped), h1-h3 as headings, <li> as
-  list items; the title from the package metadata.
-- DOCX: paragraph styles "Title" and "Heading N" become headings, "List ..." styles and
-  numbered paragraphs become list items; the title from the core properties or the Title style.
-- Broken EPUB and DOCX files raise `FormatError` with a short reason.
+- EPUB (reader/documents/epub.py) and DOCX (reader/documents/word.py) have their own modules.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reader.documents import htmlparse
 from reader.documents.cleaning import joiner
 
 if TYPE_CHECKING:
@@ -277,7 +273,7 @@ def _trafilatura_blocks(html: str) -> list[Block]:
     from lxml import etree
 
     xml = trafilatura.extract(
-        html,
+        htmlparse.tree(html),  # parsed with huge_tree: no silent truncation at depth 256
         output_format="xml",
         include_formatting=True,
         include_comments=False,
@@ -326,7 +322,7 @@ def extract_html(html: str) -> tuple[list[Block], str]:
         return [], title
     blocks = _trafilatura_blocks(html)
     try:
-        walked = html_tree_blocks(lxml.html.document_fromstring(html))
+        walked = html_tree_blocks(lxml.html.document_fromstring(html, parser=htmlparse.parser()))
     except Exception:  # lxml.etree.ParserError on junk input
         walked = []
     # trafilatura's last-resort extractor flattens small pages into one paragraph: when the
@@ -338,70 +334,3 @@ def extract_html(html: str) -> tuple[list[Block], str]:
 
 def _squash(blocks: list[Block]) -> str:
     return "".join("".join(b.text.split()) for b in blocks)
-
-
-# --- EPUB --------------------------------------------------------------------------------------
-
-
-def extract_epub(data: bytes) -> tuple[list[Block], str]:
-    """Blocks of an EPUB's chapters in spine order, and the book title."""
-    import lxml.html
-    from ebooklib import epub  # ~40 ms
-
-    try:
-        book = epub.read_epub(io.BytesIO(data), {"ignore_ncx": True})
-    except Exception as exc:  # ebooklib raises EpubException, KeyError, BadZipFile, ...
-        raise FormatError(f"not a valid EPUB file ({type(exc).__name__}: {exc})") from exc
-    titles = book.get_metadata("DC", "title")
-    title = str(titles[0][0]).strip() if titles else ""
-    blocks: list[Block] = []
-    for idref, *_ in book.spine:
-        item = book.get_item_with_id(idref)
-        if item is None or isinstance(item, epub.EpubNav):
-            continue
-        if item.media_type not in ("application/xhtml+xml", "text/html"):
-            continue
-        content = item.get_content()
-        if not content.strip():
-            continue
-        try:
-            root = lxml.html.document_fromstring(content)
-        except Exception:  # an empty or broken chapter: skip it, keep the book
-            continue
-        blocks.extend(html_tree_blocks(root, heading_levels=(1, 2, 3)))
-    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)], title
-
-
-# --- DOCX --------------------------------------------------------------------------------------
-
-_HEADING_STYLE = re.compile(r"^Heading\s*(\d)$", re.I)
-
-
-def extract_docx(data: bytes) -> tuple[list[Block], str]:
-    """Blocks of a Word document's body paragraphs, and its title."""
-    import docx  # python-docx: ~60 ms
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # PackageNotFoundError, KeyError, BadZipFile, XML errors
-        raise FormatError(f"not a valid DOCX file ({type(exc).__name__}: {exc})") from exc
-    title = (document.core_properties.title or "").strip()
-    blocks: list[Block] = []
-    for paragraph in document.paragraphs:
-        text = _join_lines(paragraph.text.split("\n"))
-        if not text:
-            continue
-        style = paragraph.style.name if paragraph.style is not None else ""
-        heading = _HEADING_STYLE.match(style)
-        ppr = paragraph._p.pPr
-        numbered = ppr is not None and ppr.numPr is not None
-        if style == "Title":
-            blocks.append(Block("heading", text, 1))
-            title = title or text
-        elif heading:
-            blocks.append(Block("heading", text, int(heading.group(1))))
-        elif "List" in style or numbered:
-            blocks.append(Block("list_item", text))
-        else:
-            blocks.append(Block("paragraph", text))
-    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)], title
