@@ -6,7 +6,7 @@ Guarantees:
   unknown extensions, from the content, extracts, cleans and builds paragraphs with ids,
   scripts, Simplified text, offset maps and sentences. The user's file is only ever read.
 - Input is capped at `max_bytes` (default `DEFAULT_MAX_BYTES`, 200 MB; `--max-size` raises
-  it): a regular file by its size before reading, stdin, FIFOs and devices (/dev/zero) by
+  it through `set_max_bytes`): a regular file by its size before reading, stdin, FIFOs and devices (/dev/zero) by
   reading at most one byte past the cap. Archives are checked before decompression
   (reader/documents/archives.py); sniffing an extensionless zip reads at most 64 bytes.
 - Problems the user can fix raise `ReaderError` rendering as one line `reader: <path>: <what>`:
@@ -65,6 +65,7 @@ _UNSUPPORTED = frozenset(
 # Documents people read are < 20 MB (a 1,000-page novel is ~3 MB of UTF-8); 200 MB leaves
 # room and still bounds memory (the pipeline needs ~10x the file size) on a laptop.
 DEFAULT_MAX_BYTES = 200 * 1024**2
+_max_bytes = DEFAULT_MAX_BYTES  # the process-wide cap: `--max-size` sets it once, at start-up
 _CHUNK = 1024**2
 _TITLE_MAX = 50  # a first paragraph this short, not ending a sentence, is the document's title
 
@@ -74,12 +75,14 @@ def load_document(
     encoding: str | None = None,
     *,
     data: bytes | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> Document:
     """Load, clean and structure a document; see the module docstring."""
     where = str(source)
     if data is None:
         data = read_source(where, max_bytes)
+    elif len(data) > (max_bytes or _max_bytes):
+        raise _over(where, max_bytes or _max_bytes)
     fmt = check_document(where, data)
     if fmt in ("epub", "docx"):
         blocks, title = _extract(where, fmt, data)
@@ -216,8 +219,16 @@ def _read_capped(stream: BinaryIO, where: str, max_bytes: int) -> bytes:
     raise _over(where, max_bytes)
 
 
-def read_source(where: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of a document path, or of stdin for "-", at most `max_bytes`."""
+def set_max_bytes(max_bytes: int) -> None:
+    """Set the input cap every later load uses unless given its own (`--max-size`)."""
+    global _max_bytes
+    _max_bytes = max_bytes
+
+
+def read_source(where: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of a document path, or of stdin for "-", at most `max_bytes` (default: the
+    process-wide cap, 200 MB unless `set_max_bytes` changed it)."""
+    max_bytes = max_bytes or _max_bytes
     if where == "-":
         stdin = sys.stdin
         if stdin is None or stdin.closed:
