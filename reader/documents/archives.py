@@ -54,6 +54,17 @@ def _size(n: int) -> str:
     return f"{n / 1024**2:.0f} MB" if n >= 1024**2 else f"{n} bytes"
 
 
+def bomb_reason(info: zipfile.ZipInfo) -> str | None:
+    """Why a member looks like a zip bomb (compressed past `MAX_RATIO`:1), or None."""
+    ratio = info.file_size / max(1, info.compress_size)
+    if info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
+        return (
+            f"unsafe archive: member {info.filename!r} is compressed {ratio:,.0f}:1 "
+            f"(a zip bomb? limit {MAX_RATIO}:1)"
+        )
+    return None
+
+
 class Archive:
     """A checked zip archive held in memory."""
 
@@ -75,12 +86,9 @@ class Archive:
                     f"unsafe archive: member {info.filename!r} unpacks to "
                     f"{_size(info.file_size)} (limit {_size(MAX_MEMBER_BYTES)})"
                 )
-            ratio = info.file_size / max(1, info.compress_size)
-            if info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
-                raise ArchiveError(
-                    f"unsafe archive: member {info.filename!r} is compressed {ratio:,.0f}:1 "
-                    f"(a zip bomb? limit {MAX_RATIO}:1)"
-                )
+            bomb = bomb_reason(info)
+            if bomb:
+                raise ArchiveError(bomb)
             total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise ArchiveError(

@@ -6,9 +6,10 @@ Guarantees:
   unknown extensions, from the content, extracts, cleans and builds paragraphs with ids,
   scripts, Simplified text, offset maps and sentences. The user's file is only ever read.
 - Input is capped at `max_bytes` (default `DEFAULT_MAX_BYTES`, 200 MB; `--max-size` raises
-  it through `set_max_bytes`): a regular file by its size before reading, stdin, FIFOs and devices (/dev/zero) by
-  reading at most one byte past the cap. Archives are checked before decompression
-  (reader/documents/archives.py); sniffing an extensionless zip reads at most 64 bytes.
+  it through `set_max_bytes`): a regular file by its size before reading; stdin, FIFOs and
+  devices (/dev/zero) by reading at most one byte past the cap. Archives are checked before
+  decompression (reader/documents/archives.py); sniffing an extensionless zip reads at most
+  64 bytes of it.
 - Problems the user can fix raise `ReaderError` rendering as one line `reader: <path>: <what>`:
   missing file, a directory, a symbolic-link loop, unreadable file, closed stdin, input over
   the cap, binary or unsupported file, unknown encoding name, broken or unsafe EPUB/DOCX, a
