@@ -40,17 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from reader.commands.progress import Progress
     from reader.export import default_output_path, export_markdown, write_export
+    from reader.translation.pipeline import ParagraphTranslation
     from reader.translation.session import open_session
 
     session = open_session(
         args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
     )
     print(f"reader: {session.engine_message}", file=sys.stderr)
-    progress = Progress(len(session.doc.paragraphs), "translating")
-    translations = session.translator.translate(
-        session.doc, on_paragraph=lambda _: progress.advance()
-    )
-    progress.done()
+    number = {p.id: n for n, p in enumerate(session.doc.paragraphs, 1)}
+
+    def on_paragraph(result: ParagraphTranslation) -> None:
+        progress.advance()
+        for flag in result.flags:  # the warnings `translate` gives, as they happen
+            progress.warn(f"reader: {args.file}: paragraph {number[result.paragraph_id]}: {flag}")
+
+    with Progress(len(session.doc.paragraphs), "translating") as progress:
+        translations = session.translator.translate(session.doc, on_paragraph=on_paragraph)
     text = export_markdown(
         session.doc, translations, layout=args.layout, engine_name=session.engine_name
     )
