@@ -5,8 +5,9 @@ Guarantees:
   anything that is not XHTML/HTML is skipped; a chapter that is empty or fails to parse is
   skipped and the rest of the book kept.
 - The title is the first non-empty `dc:title`, else "" (never "None").
-- XML is parsed without DTDs, entity expansion or network access: billion-laughs and XXE
-  payloads expand to nothing. The archive is checked by `archives.open_archive` first.
+- XML is parsed without DTDs, entity expansion or network access: XXE references expand to
+  nothing, and a billion-laughs package document (libxml2 stops at its amplification limit)
+  is refused rather than read in part. The archive is checked by `archives.open_archive` first.
 - Every problem raises `FormatError("not a valid EPUB file: <reason>")`.
 """
 
@@ -44,9 +45,26 @@ def _xml(data: bytes, name: str) -> etree._Element:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError:
         root = None
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        # libxml2 stops at an entity amplification or depth limit; what follows is lost
+        raise _invalid(f"{name} exceeds the XML parser's limits (entity expansion or depth)")
     if root is None:
         raise _invalid(f"{name} is not readable XML")
+    for entity in list(root.iter(etree.Entity)):  # unexpanded &name; references: drop them
+        parent = entity.getparent()
+        if parent is not None:
+            _remove_keeping_tail(parent, entity)
     return root
+
+
+def _remove_keeping_tail(parent: etree._Element, node: etree._Element) -> None:
+    tail = node.tail or ""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(node)
 
 
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.-]+)""")
