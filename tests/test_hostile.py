@@ -466,3 +466,68 @@ def test_reader_on_stdin_without_a_terminal_is_one_line() -> None:
         2,
         "reader: -: the reader needs a terminal; use `reader export -`\n",
     )
+
+
+# --- storage failures: one line, never a traceback, never mistaken for corruption ---------------
+
+
+def test_memory_locked_by_another_writer_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from reader.translation import memory
+
+    path = tmp_path / "memory.sqlite3"
+    memory.TranslationMemory(path).close()
+    other = sqlite3.connect(path)
+    other.execute("BEGIN EXCLUSIVE")  # another process mid-write, for longer than we wait
+    monkeypatch.setattr(memory, "LOCK_TIMEOUT", 0.05)
+    try:
+        with pytest.raises(ReaderError) as error:
+            memory.TranslationMemory(path).put(
+                memory.MemoryKey("t", "m", "s", "", "句子。"), "A sentence."
+            )
+    finally:
+        other.rollback()
+        other.close()
+    assert one_line(error.value) == (
+        f"reader: {path}: translation memory is locked by another process for over 0.05 s "
+        "(another `reader` writing?); try again when it is done"
+    )
+    assert not list(tmp_path.glob("*.corrupt-*"))  # locked is not corrupt
+
+
+def test_memory_on_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    from reader.translation import memory
+
+    store = memory.TranslationMemory(tmp_path / "memory.sqlite3")
+    (pages,) = store._conn.execute("PRAGMA page_count").fetchone()
+    store._conn.execute(f"PRAGMA max_page_count={pages}")  # SQLite's own "disk full"
+    with pytest.raises(ReaderError) as error:
+        for i in range(1000):
+            store.put(memory.MemoryKey("t", "m", "s", "", f"句子{i}。" * 50), "x" * 500)
+    assert one_line(error.value) == (
+        f"reader: {store.path}: cannot write the translation memory: the disk is full"
+    )
+
+
+def test_glossary_save_on_a_full_disk_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from reader import atomic
+
+    path = tmp_path / "glossary.csv"
+    path.write_text("zh,en\n会议,meeting\n", encoding="utf-8")
+    glossary = Glossary.load(path)
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic, "write_text_atomic", full)
+    with pytest.raises(ReaderError) as error:
+        glossary.save()
+    assert one_line(error.value) == f"reader: {path}: cannot save: No space left on device"
+    assert path.read_text(encoding="utf-8") == "zh,en\n会议,meeting\n"

@@ -11,6 +11,8 @@ Guarantees:
 - A corrupt file is moved aside as `memory.sqlite3.corrupt-<timestamp>` and rebuilt; the reason
   is appended to `memory.warnings` for the caller to show.
 - Safe for one worker thread writing while another thread reads (one connection, one lock).
+- A file locked by another writer for over `LOCK_TIMEOUT` seconds, a full disk or an
+  unopenable file raise `ReaderError` (one line), and are never mistaken for corruption.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from reader.errors import ReaderError
+
 T = TypeVar("T")
+# seconds to wait for another process's write lock: a `reader export` commits each batch in
+# milliseconds, so a lock held this long is a stuck or very busy writer
+LOCK_TIMEOUT = 10.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS mt (
@@ -205,6 +212,8 @@ class TranslationMemory:
     def _open(self) -> sqlite3.Connection:
         try:
             return self._connect()
+        except sqlite3.OperationalError as error:  # locked, disk full: the file is fine
+            raise self._unusable(error) from None
         except sqlite3.DatabaseError as error:
             self._move_aside(error)
             return self._connect()
@@ -212,7 +221,7 @@ class TranslationMemory:
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # the UI thread reads while a worker thread writes; self._lock serialises them
-        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=LOCK_TIMEOUT)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file
@@ -223,6 +232,19 @@ class TranslationMemory:
             conn.close()
             raise
         return conn
+
+    def _unusable(self, error: sqlite3.OperationalError) -> ReaderError:
+        message = str(error)
+        if "locked" in message or "busy" in message:
+            message = (
+                f"translation memory is locked by another process for over {LOCK_TIMEOUT:g} s "
+                "(another `reader` writing?); try again when it is done"
+            )
+        elif "full" in message:
+            message = "cannot write the translation memory: the disk is full"
+        else:
+            message = f"cannot use the translation memory: {message}"
+        return ReaderError(self.path, message)
 
     def _move_aside(self, error: Exception) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -240,8 +262,8 @@ class TranslationMemory:
         with self._lock:
             try:
                 return fn(self._conn)
-            except sqlite3.OperationalError:
-                raise  # locked, disk full: not corruption
+            except sqlite3.OperationalError as error:
+                raise self._unusable(error) from None  # locked, disk full: not corruption
             except sqlite3.DatabaseError as error:
                 # damaged while open (malformed page): rebuild once and carry on empty
                 self._conn.close()
