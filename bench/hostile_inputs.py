@@ -31,17 +31,27 @@ CAP_KB = 3 * 1024 * 1024
 MB = 1024**2
 
 
+_OOXML = "http://schemas.openxmlformats.org"
+_TYPES = (
+    f'<?xml version="1.0"?><Types xmlns="{_OOXML}/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_RELS = (
+    f'<?xml version="1.0"?><Relationships xmlns="{_OOXML}/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{_OOXML}/officeDocument/2006/relationships/'
+    'officeDocument" Target="word/document.xml"/></Relationships>'
+)
+
+
 def _docx(document_xml: str) -> bytes:
     return books.zip_bytes(
         [
-            (
-                "[Content_Types].xml",
-                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/></Types>',
-            ),  # noqa: E501
-            (
-                "_rels/.rels",
-                '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-            ),  # noqa: E501
+            ("[Content_Types].xml", _TYPES),
+            ("_rels/.rels", _RELS),
             ("word/document.xml", document_xml),
         ],
         stored_first=False,
