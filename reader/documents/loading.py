@@ -232,7 +232,7 @@ def read_source(where: str, max_bytes: int | None = None) -> bytes:
     max_bytes = max_bytes or _max_bytes
     if where == "-":
         stdin = sys.stdin
-        if stdin is None or stdin.closed:
+        if stdin is None or getattr(stdin, "closed", False):  # Python sets None when fd 0 is shut
             raise ReaderError("-", "stdin is closed; pipe a document in, or give a file")
         try:
             return _read_capped(stdin.buffer, "-", max_bytes)
