@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `reader FILE` opens the reader
-    if (argv and argv[0] not in COMMANDS and not argv[0].startswith("-")) or argv == ["-"]:
+    if argv and argv[0] not in COMMANDS and (argv[0] == "-" or not argv[0].startswith("-")):
         argv = ["read", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -41,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reader.config import apply_flags
 
     apply_flags(args)  # --llm-url, --llm-model
+    if getattr(args, "max_size", None):
+        from reader.documents.loading import set_max_bytes
+
+        set_max_bytes(args.max_size)
     try:
         return int(args.func(args) or 0)
     except ReaderError as error:

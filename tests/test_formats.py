@@ -6,15 +6,16 @@ import io
 
 import pytest
 
+from reader.documents.epub import extract_epub
 from reader.documents.formats import (
     Block,
     FormatError,
-    extract_docx,
-    extract_epub,
     extract_html,
     extract_markdown,
     strip_inline_markdown,
 )
+from reader.documents.word import extract_docx
+from tests import books
 
 PARA1 = (
     "昨天下午，北京新冠肺炎疫情防控工作领导小组召开会议，进一步调度疫情防控工作。"
@@ -161,29 +162,14 @@ def test_html_nothing() -> None:
 
 
 def make_epub() -> bytes:
-    from ebooklib import epub
-
-    book = epub.EpubBook()
-    book.set_identifier("test-book")
-    book.set_title("测试之书")
-    book.set_language("zh")
-    chapters = []
-    for number, body in [
-        (1, f"<h1>第一章 开端</h1><p>{PARA1}</p><ul><li>列表项</li></ul>"),
-        (2, f"<h2>第二章 发展</h2><p>{PARA2}</p><h3>小节</h3><p>结束。</p>"),
-    ]:
-        chapter = epub.EpubHtml(title=f"第{number}章", file_name=f"c{number}.xhtml", lang="zh")
-        chapter.content = f"<html><body>{body}</body></html>"
-        book.add_item(chapter)
-        chapters.append(chapter)
-    book.toc = chapters
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-    # Spine order differs from creation order on purpose: chapter 2 first.
-    book.spine = ["nav", chapters[1], chapters[0]]
-    out = io.BytesIO()
-    epub.write_epub(out, book)
-    return out.getvalue()
+    # Spine order differs from file order on purpose: chapter 2 first, the nav before both.
+    return books.make_book(
+        {
+            "c1": f"<h1>第一章 开端</h1><p>{PARA1}</p><ul><li>列表项</li></ul>",
+            "c2": f"<h2>第二章 发展</h2><p>{PARA2}</p><h3>小节</h3><p>结束。</p>",
+        },
+        ["nav", "c2", "c1"],
+    )
 
 
 def test_epub_chapters_in_spine_order() -> None:
@@ -201,8 +187,40 @@ def test_epub_chapters_in_spine_order() -> None:
 
 
 def test_broken_epub() -> None:
-    with pytest.raises(FormatError, match="not a valid EPUB file"):
+    with pytest.raises(FormatError, match=r"^not a valid EPUB file: not a zip archive"):
         extract_epub(b"PK\x03\x04 not really a zip")
+
+
+def test_epub_empty_title_is_empty_not_none() -> None:
+    # EbookLib gave None for an empty dc:title, and the export headline read "# None"
+    book = books.make_book({"c1": "<p>正文。</p>"}, ["c1"], title="")
+    assert extract_epub(book) == ([Block("paragraph", "正文。", 0, 1)], "")
+
+
+def test_epub_missing_parts_are_named() -> None:
+    no_container = books.zip_bytes([("mimetype", "application/epub+zip")])
+    with pytest.raises(FormatError, match=r"^not a valid EPUB file: META-INF/container\.xml is"):
+        extract_epub(no_container)
+    bad_opf = books.make_book({"c1": "<p>正文。</p>"}, ["c1"], package="<<<not xml")
+    with pytest.raises(FormatError, match=r"OEBPS/content\.opf is not readable XML"):
+        extract_epub(bad_opf)
+
+
+def test_epub_skips_dangling_spine_entries_and_relative_paths() -> None:
+    package = books.opf("书", ["c1"], ["ghost", "c1"]).replace(
+        'href="c1.xhtml"', 'href="./c1.xhtml"'
+    )
+    book = books.make_book({"c1": "<p>正文。</p>"}, ["c1"], package=package)
+    assert [b.text for b in extract_epub(book)[0]] == ["正文。"]
+
+
+def test_epub_bad_crc_is_one_line() -> None:
+    book = books.corrupt_member(make_epub(), "OEBPS/c2.xhtml")
+    with pytest.raises(FormatError) as error:
+        extract_epub(book)
+    assert str(error.value) == (
+        "not a valid EPUB file: OEBPS/c2.xhtml is damaged (bad CRC or compressed data)"
+    )
 
 
 # --- DOCX --------------------------------------------------------------------------------------
@@ -240,7 +258,7 @@ def test_docx_styles() -> None:
 
 
 def test_broken_docx() -> None:
-    with pytest.raises(FormatError, match="not a valid DOCX file"):
+    with pytest.raises(FormatError, match=r"^not a valid DOCX file: not a zip archive"):
         extract_docx(b"PK\x03\x04 not really a zip")
 
 
@@ -371,20 +389,22 @@ def test_html_layout_tables_are_read_as_blocks() -> None:
 
 
 def test_epub_table_rows_share_the_html_walk() -> None:
-    from ebooklib import epub
-
-    book = epub.EpubBook()
-    book.set_identifier("table-book")
-    book.set_title("表格之书")
-    chapter = epub.EpubHtml(title="一", file_name="c1.xhtml", lang="zh")
-    chapter.content = (
-        f"<html><body><p>{PARA1}</p><table><tr><th>地区</th><th>新增</th></tr>"
-        "<tr><td>北京</td><td>2</td></tr></table></body></html>"
+    chapter = (
+        f"<p>{PARA1}</p><table><tr><th>地区</th><th>新增</th></tr>"
+        "<tr><td>北京</td><td>2</td></tr></table>"
     )
-    book.add_item(chapter)
-    book.add_item(epub.EpubNav())
-    book.spine = [chapter]
-    out = io.BytesIO()
-    epub.write_epub(out, book)
-    blocks, _ = extract_epub(out.getvalue())
+    blocks, _ = extract_epub(books.make_book({"c1": chapter}, ["c1"], title="表格之书"))
     assert [b.text for b in blocks] == [PARA1, "地区 | 新增", "北京 | 2"]
+
+
+def test_docx_errors_name_no_python_exception() -> None:
+    missing = books.zip_bytes([("[Content_Types].xml", "<Types/>")])
+    with pytest.raises(FormatError) as error:
+        extract_docx(missing)
+    assert str(error.value) == (
+        "not a valid DOCX file: word/document.xml is missing (not a Word document)"
+    )
+    with pytest.raises(FormatError) as error:
+        extract_docx(books.corrupt_member(make_docx(), "word/document.xml"))
+    assert str(error.value).startswith("not a valid DOCX file: ")
+    assert "Error" not in str(error.value)

@@ -239,7 +239,9 @@ def test_error_unknown_encoding(tmp_path: Path) -> None:
 def test_error_broken_epub_and_docx(tmp_path: Path) -> None:
     fake = tmp_path / "fake.epub"
     fake.write_text("not a book", encoding="utf-8")
-    assert _error(fake) == f"reader: {fake}: not a valid EPUB file (not a zip archive)"
+    assert _error(fake) == f"reader: {fake}: not a valid EPUB file: not a zip archive"
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04garbage")
-    assert _error(broken).startswith(f"reader: {broken}: not a valid DOCX file (")
+    assert _error(broken) == (
+        f"reader: {broken}: not a valid DOCX file: not a zip archive, or a damaged one"
+    )

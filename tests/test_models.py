@@ -236,3 +236,67 @@ def test_index_is_cached_listed_and_a_failed_download_is_one_line(
     ]
     assert main(["model", "list"]) == 0
     assert "translate-zh_en  zh→en  1.9" in capsys.readouterr().out
+
+
+# --- unusable models: refused at install, a fallback at run time -----------------------------
+
+
+def _newer_binary(model_bin: bytes) -> bytes:
+    # CTranslate2's model.bin starts with its binary format version (uint32): pretend a newer one
+    return (999).to_bytes(4, "little") + model_bin[4:]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("truncated", "the model does not load ("),
+        ("newer", "the model does not load (Unsupported model binary version"),
+    ],
+)
+def test_unusable_model_is_not_installed(
+    damage: str,
+    reason: str,
+    tiny_argos_archive: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    files = members(tiny_argos_archive)
+    name = f"{TOP}/model/model.bin"
+    files[name] = files[name][:1000] if damage == "truncated" else _newer_binary(files[name])
+    bad = write_zip(tmp_path / "bad.argosmodel", files)
+    line = cli_error(capsys, "model", "install", "--file", str(bad))
+    assert line.startswith(f"reader: {bad}: {reason}")
+    assert line.endswith("; nothing was installed")
+    assert list(paths.argos_packages_dir().iterdir()) == []
+
+
+def test_bad_crc_in_a_model_archive_is_one_line(
+    tiny_argos_archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.books import corrupt_member
+
+    bad = tmp_path / "crc.argosmodel"
+    bad.write_bytes(corrupt_member(tiny_argos_archive.read_bytes(), f"{TOP}/model/model.bin"))
+    line = cli_error(capsys, "model", "install", "--file", str(bad))
+    assert line == f"reader: {bad}: damaged zip archive: a member fails its CRC check"
+    assert list(paths.argos_packages_dir().iterdir()) == []
+
+
+def test_unusable_installed_model_falls_back_to_gloss_or_fails_in_one_line(
+    installed_tiny_model: models.InstalledModel,
+) -> None:
+    from reader.translation.engines.select import select_engine
+
+    model_bin = installed_tiny_model.model_dir / "model.bin"
+    model_bin.write_bytes(_newer_binary(model_bin.read_bytes()))
+    engine, message = select_engine("auto")
+    assert engine.name == "gloss"
+    assert message.startswith(
+        "engine: gloss (warning: the installed model translate-zh_en 0.1 does not load: "
+        "Unsupported model binary version"
+    )
+    with pytest.raises(ReaderError) as error:
+        select_engine("argos")
+    assert error.value.render().startswith(
+        f"reader: {installed_tiny_model.path}: the installed model does not load (Unsupported"
+    )

@@ -15,6 +15,25 @@ def add_document_args(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="decode the file with this encoding instead of detecting it",
     )
+    add_max_size_arg(parser)
+
+
+def add_max_size_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-size",
+        metavar="SIZE",
+        type=_size,
+        help="refuse input larger than this (default 200M; e.g. 1G, 500M)",
+    )
+
+
+def _size(text: str) -> int:
+    from reader.documents.loading import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def add_engine_args(parser: argparse.ArgumentParser) -> None:

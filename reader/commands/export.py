@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from reader.commands.progress import Progress
     from reader.exports import default_output_path, format_for_path, render_export, write_export
     from reader.exports.common import ExportInfo
+    from reader.translation.pipeline import ParagraphTranslation
     from reader.translation.session import open_session
 
     fmt = args.format or (format_for_path(args.output) if args.output else None) or "md"
@@ -71,11 +72,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"reader: {session.engine_message}", file=sys.stderr)
     session.translator.guard = not args.no_guard
     session.translator.order = "length"  # no screen to serve first: pad batches least
-    progress = Progress(len(session.doc.paragraphs), "translating")
-    translations = session.translator.translate(
-        session.doc, on_paragraph=lambda _: progress.advance()
-    )
-    progress.done()
+    number = {p.id: n for n, p in enumerate(session.doc.paragraphs, 1)}
+
+    def on_paragraph(result: ParagraphTranslation) -> None:
+        progress.advance()
+        for flag in result.flags:  # the warnings `translate` gives, as they happen
+            progress.warn(f"reader: {args.file}: paragraph {number[result.paragraph_id]}: {flag}")
+
+    with Progress(len(session.doc.paragraphs), "translating") as progress:
+        translations = session.translator.translate(session.doc, on_paragraph=on_paragraph)
     data = render_export(
         session.doc,
         translations,

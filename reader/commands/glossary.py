@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from reader.commands.common import add_glossary_arg, table
+from reader.commands.common import add_glossary_arg, add_max_size_arg, table
 from reader.errors import ReaderError
 from reader.glossary.file import Entry, Glossary, check, locked, resolve_glossary
 
@@ -122,6 +122,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(y/n/q, then the English), or by number (--add 1,3) using the gloss with --en.",
     )
     p.add_argument("file", metavar="FILE", help="document to mine (.txt .md .html .epub .docx)")
+    add_max_size_arg(p)
     p.add_argument("--encoding", metavar="NAME", help="decode FILE with this encoding")
     p.add_argument("--top", type=int, default=30, metavar="N", help="how many (default 30)")
     p.add_argument(

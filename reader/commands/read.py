@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
+from reader.errors import ReaderError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,18 +22,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reader.errors import ReaderError
+    from reader.documents.loading import check_document, read_source
 
+    # What can be known without extracting is said here, as one line and exit 2, before the
+    # full-screen reader takes the terminal: missing, empty, binary, oversized, unsafe zip.
+    data = read_source(args.file)
+    check_document(args.file, data)
+    if args.encoding:
+        _check_encoding(args.encoding)
     if args.file == "-":
-        raise ReaderError("-", "the reader needs a file; pipe into `reader export -` instead")
-    from pathlib import Path
-
-    path = Path(args.file)
-    if path.is_dir():
-        raise ReaderError(args.file, "is a directory, not a document")
-    if not path.is_file():
-        raise ReaderError(args.file, "no such file")
+        _terminal_as_stdin()
     from reader.ui.app import ReaderApp  # textual: ~150 ms, only when the reader opens
 
-    ReaderApp(args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary).run()
+    ReaderApp(
+        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary, data=data
+    ).run()
     return 0
+
+
+def _check_encoding(name: str) -> None:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise ReaderError("--encoding", f"unknown encoding '{name}'") from None
+
+
+def _terminal_as_stdin() -> None:
+    """After the document came through a pipe, read keys from the terminal (as `less` does)."""
+    import os
+    import sys
+
+    try:
+        tty = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise ReaderError("-", "the reader needs a terminal; use `reader export -`") from None
+    os.dup2(tty, 0)  # Textual reads fd 0 (sys.__stdin__)
+    os.close(tty)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the app

@@ -2,7 +2,8 @@
 
 Paragraphs are written in document order as soon as they and all before them are done, so
 `reader translate long.txt | less` shows the start while the rest is translated. The engine
-message, warnings and progress (only on a terminal) go to stderr.
+message, warnings (as they happen) and progress (a bar on a terminal, a line every 5 s in
+a log) go to stderr.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ def run(args: argparse.Namespace) -> int:
     order = [p.id for p in doc.paragraphs]
     done: dict[str, ParagraphTranslation] = {}
     written = 0
-    progress = Progress(len(order), "translating")
 
     def on_paragraph(result: ParagraphTranslation) -> None:
         nonlocal written
@@ -67,12 +67,10 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write("\n")
             sys.stdout.write(result.text + "\n")
             for flag in result.flags:
-                print(f"reader: {args.file}: paragraph {written + 1}: {flag}", file=sys.stderr)
+                progress.warn(f"reader: {args.file}: paragraph {written + 1}: {flag}")
             written += 1
         sys.stdout.flush()
 
-    try:
+    with Progress(len(order), "translating") as progress:
         translator.translate(doc, on_paragraph=on_paragraph)
-    finally:
-        progress.done()
     return 0

@@ -7,8 +7,11 @@ Guarantees:
   the best candidate decoded with replacements.
 - Mojibake is never silent: when replacements were needed, `Decoded.warnings` says how many and
   where the first one is (line:col, 1-based).
-- Binary data (NUL bytes without a UTF-16/32 BOM, or a known file signature) is reported as such
-  by `sniff_binary`, so the loader can refuse it with a clear message.
+- UTF-16 without a BOM is recognised when its first 8 KB decode strictly to printable text
+  (ASCII-heavy text has a NUL in every other byte; see `utf16_without_bom`), and otherwise
+  competes with GB18030 and Big5 on plausibility.
+- Binary data (NUL bytes that are not UTF-16/32 text, or a known file signature) is reported
+  as such by `sniff_binary`, so the loader can refuse it with a clear message.
 """
 
 from __future__ import annotations
@@ -76,9 +79,44 @@ def sniff_binary(data: bytes) -> str | None:
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
             return what
-    if bom_encoding(data) is None and b"\x00" in data[:8192]:
+    if bom_encoding(data) is None and b"\x00" in data[:8192] and not utf16_without_bom(data):
         return "binary data"
     return None
+
+
+# Text that is not this printable (controls other than tab/newline, unassigned, private
+# use, NUL) is not taken for UTF-16: binary files decode "strictly" as UTF-16 surprisingly often.
+_PRINTABLE_SHARE = 0.98
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" if the first 8 KB read as printable, plausible UTF-16 text
+    with NUL bytes in alternate positions (English or mixed text), else None."""
+    sample = data[:8192]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if not even and not odd:
+        return None
+    # ASCII puts its NUL second in little-endian; Han like 一 (U+4E00) puts it first: try both
+    names = ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le")
+    for name in names:
+        text = _strict(sample, name)
+        if text is None:  # the sample may end inside a surrogate pair
+            text = _strict(sample[:-2], name)
+        # its non-ASCII characters must be common Chinese ones: "abc\0def" decodes to
+        # printable but rare Han ("扡c敤") and is binary
+        if text and _printable_share(text) >= _PRINTABLE_SHARE and plausibility(text) >= _PLAUSIBLE:
+            return name
+    return None
+
+
+def _printable_share(text: str) -> float:
+    if not text:
+        return 0.0
+    good = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+    return good / len(text)
 
 
 @lru_cache(maxsize=1)
@@ -134,6 +172,10 @@ def _with_replacements(data: bytes, encoding: str) -> Decoded:
     return Decoded(text, _display_name(encoding), [warning] if warning else [])
 
 
+def _printable(text: str) -> bool:
+    return _printable_share(text[:_SAMPLE_CHARS]) >= _PRINTABLE_SHARE
+
+
 def _display_name(encoding: str) -> str:
     return {"utf-8-sig": "utf-8", "cp950": "big5"}.get(encoding, encoding)
 
@@ -152,6 +194,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     bom = bom_encoding(data)
     if bom:
         return _with_replacements(data, bom)
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return _with_replacements(data, utf16)
 
     text = _strict(data, "utf-8")
     if text is not None:
@@ -160,9 +205,12 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
     # GB18030 decodes almost any byte string (Big5 bytes included), so strictness alone cannot
     # choose: score each strict candidate and keep the most plausible.
     candidates: list[tuple[float, str, str]] = []
-    for name in ("gb18030", "big5", "cp950"):
+    # UTF-16 last: on a tie of plausibility the legacy encodings win
+    for name in ("gb18030", "big5", "cp950", "utf-16-le", "utf-16-be"):
+        if name.startswith("utf-16") and len(data) % 2:
+            continue
         decoded = _strict(data, name)
-        if decoded is not None:
+        if decoded is not None and (not name.startswith("utf-16") or _printable(decoded)):
             candidates.append((plausibility(decoded), name, decoded))
     if candidates:
         score, name, decoded = max(candidates, key=lambda c: c[0])

@@ -1,4 +1,4 @@
-"""Per-format text extraction: Markdown, HTML, EPUB and DOCX into a flat list of `Block`s.
+"""Per-format text extraction: Markdown and HTML into a flat list of `Block`s.
 
 Guarantees:
 - Every extractor returns blocks in reading order, each one paragraph, heading or list item
@@ -15,28 +15,22 @@ Guarantees:
   article box, and is the document title; else the declared title, else <title> without the
   site's name. A data table becomes one paragraph per row, cells joined by " | "; a layout
   table is read as blocks. Line breaks of the source are wraps; <br> ends a paragraph.
-- EPUB: chapters in spine order (the navigation document skipped), h1-h3 as headings, <li> as
-  list items; the title from the package metadata.
-- DOCX: paragraph styles "Title" and "Heading N" become headings, "List ..." styles and
-  numbered paragraphs become list items, each table row a paragraph with its cells joined by
-  " | ", in document order; the title from the core properties or the Title style.
-- Broken EPUB and DOCX files raise `FormatError` with a short reason.
+- EPUB (reader/documents/epub.py) and DOCX (reader/documents/word.py, tables row by row,
+  cells joined by " | ") have their own modules.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.documents import html as _html
+from reader.documents import htmlparse
 from reader.documents.cleaning import joiner
 from reader.documents.html import CELL_SEPARATOR
 
 if TYPE_CHECKING:
-    from docx.table import Table as DocxTable
-    from docx.table import _Cell as DocxCell
     from lxml.html import HtmlElement
 
     from reader.documents.document import DroppedLine, Kind
@@ -343,8 +337,11 @@ def _trafilatura_blocks(html: str) -> list[Block]:
     import trafilatura  # ~300 ms on first import (lxml, courlan, htmldate)
     from lxml import etree
 
+    tree = htmlparse.tree(html)  # parsed with huge_tree: no silent truncation at depth 256
+    if htmlparse.depth(tree) > htmlparse.TRAFILATURA_MAX_DEPTH:
+        return []  # the plain walk instead: trafilatura costs depth² (9 s at 2,000 levels)
     xml = trafilatura.extract(
-        html,
+        tree,
         output_format="xml",
         include_formatting=True,
         include_comments=False,
@@ -399,7 +396,7 @@ def extract_html(html: str) -> tuple[list[Block], str]:
     html = _html.repaired(html)
     extracted = _trafilatura_blocks(html)
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=htmlparse.parser())
     except Exception:  # lxml.etree.ParserError on junk input
         return extracted, title
     article = _html.article_element(root, [b.text for b in extracted])
@@ -415,104 +412,3 @@ def extract_html(html: str) -> tuple[list[Block], str]:
         blocks.insert(0, Block("heading", headline, 1))
         blocks = [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
     return blocks, _html.page_title(headline, declared, title)
-
-
-# --- EPUB --------------------------------------------------------------------------------------
-
-
-def extract_epub(data: bytes) -> tuple[list[Block], str]:
-    """Blocks of an EPUB's chapters in spine order, and the book title."""
-    import lxml.html
-    from ebooklib import epub  # ~40 ms
-
-    try:
-        book = epub.read_epub(io.BytesIO(data), {"ignore_ncx": True})
-    except Exception as exc:  # ebooklib raises EpubException, KeyError, BadZipFile, ...
-        raise FormatError(f"not a valid EPUB file ({type(exc).__name__}: {exc})") from exc
-    titles = book.get_metadata("DC", "title")
-    title = str(titles[0][0]).strip() if titles else ""
-    blocks: list[Block] = []
-    for idref, *_ in book.spine:
-        item = book.get_item_with_id(idref)
-        if item is None or isinstance(item, epub.EpubNav):
-            continue
-        if item.media_type not in ("application/xhtml+xml", "text/html"):
-            continue
-        content = item.get_content()
-        if not content.strip():
-            continue
-        try:
-            root = lxml.html.document_fromstring(content)
-        except Exception:  # an empty or broken chapter: skip it, keep the book
-            continue
-        blocks.extend(html_tree_blocks(root, heading_levels=(1, 2, 3)))
-    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)], title
-
-
-# --- DOCX --------------------------------------------------------------------------------------
-
-_HEADING_STYLE = re.compile(r"^Heading\s*(\d)$", re.I)
-
-
-def extract_docx(data: bytes) -> tuple[list[Block], str]:
-    """Blocks of a Word document's body paragraphs and tables in document order, and its title.
-    A table row is one paragraph, its cells joined by " | " (a merged cell counted once)."""
-    import docx  # python-docx: ~60 ms
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # PackageNotFoundError, KeyError, BadZipFile, XML errors
-        raise FormatError(f"not a valid DOCX file ({type(exc).__name__}: {exc})") from exc
-    title = (document.core_properties.title or "").strip()
-    blocks: list[Block] = []
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}tbl"):
-            for row in _docx_rows(Table(child, document)):
-                blocks.append(Block("paragraph", row))
-            continue
-        if not child.tag.endswith("}p"):
-            continue
-        paragraph = Paragraph(child, document)
-        text = _join_lines(paragraph.text.split("\n"))
-        if not text:
-            continue
-        style = paragraph.style.name if paragraph.style is not None else ""
-        heading = _HEADING_STYLE.match(style)
-        ppr = paragraph._p.pPr
-        numbered = ppr is not None and ppr.numPr is not None
-        if style == "Title":
-            blocks.append(Block("heading", text, 1))
-            title = title or text
-        elif heading:
-            blocks.append(Block("heading", text, int(heading.group(1))))
-        elif "List" in style or numbered:
-            blocks.append(Block("list_item", text))
-        else:
-            blocks.append(Block("paragraph", text))
-    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)], title
-
-
-def _docx_rows(table: DocxTable) -> list[str]:
-    """Each row with text, its cells joined by `CELL_SEPARATOR`."""
-    rows = []
-    for row in table.rows:
-        cells: list[str] = []
-        seen: list[object] = []
-        for cell in row.cells:
-            if any(cell._tc is s for s in seen):  # python-docx repeats a merged cell
-                continue
-            seen.append(cell._tc)
-            cells.append(_docx_cell_text(cell))
-        if any(cells):
-            rows.append(CELL_SEPARATOR.join(cells))
-    return rows
-
-
-def _docx_cell_text(cell: DocxCell) -> str:
-    """A cell's paragraphs, and the cells of tables nested in it, as one line."""
-    pieces = [p.text for p in cell.paragraphs]
-    for table in cell.tables:
-        pieces.extend(CELL_SEPARATOR.join(map(_docx_cell_text, r.cells)) for r in table.rows)
-    return _join_lines([line for piece in pieces for line in piece.split("\n")])

@@ -1,24 +1,35 @@
 """Load any supported document into a cleaned `Document`: the one entry point for other modules.
 
 Guarantees:
-- `load_document(source, encoding=None, *, data=None)` reads a path (or stdin for "-", or
-  `data` when given), picks the format from the extension or, for stdin and unknown extensions,
-  from the content, extracts, cleans and builds paragraphs with ids, scripts, Simplified text,
-  offset maps and sentences. The user's file is only ever read.
+- `load_document(source, encoding=None, *, data=None, max_bytes=...)` reads a path (or stdin
+  for "-", or `data` when given), picks the format from the extension or, for stdin and
+  unknown extensions, from the content, extracts, cleans and builds paragraphs with ids,
+  scripts, Simplified text, offset maps and sentences. The user's file is only ever read.
+- Input is capped at `max_bytes` (default `DEFAULT_MAX_BYTES`, 200 MB; `--max-size` raises
+  it through `set_max_bytes`): a regular file by its size before reading; stdin, FIFOs and
+  devices (/dev/zero) by reading at most one byte past the cap. Archives are checked before
+  decompression (reader/documents/archives.py); sniffing an extensionless zip reads at most
+  64 bytes of it.
 - Problems the user can fix raise `ReaderError` rendering as one line `reader: <path>: <what>`:
-  missing file, a directory, unreadable file, binary or unsupported file, unknown encoding name,
-  broken EPUB/DOCX, and an empty document (nothing left after cleaning).
+  missing file, a directory, a symbolic-link loop, unreadable file, closed stdin, input over
+  the cap, binary or unsupported file, unknown encoding name, broken or unsafe EPUB/DOCX, a
+  missing Python module behind a format, and an empty document (nothing left after cleaning,
+  with the parser limit that caused it when there is one).
 - Every paragraph has non-empty single-line text; `Document.warnings` carries decoding
   problems; `Document.dropped` every line cleaning removed.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
-from reader.documents import cleaning, decoding, formats, scripts, sentences
+from reader.documents import archives, cleaning, decoding, formats, htmlparse, scripts, sentences
 from reader.documents.document import Document, DroppedLine, Kind, Paragraph
 from reader.errors import ReaderError
 
@@ -52,25 +63,30 @@ _UNSUPPORTED = frozenset(
         ".caj",
     }
 )
+# Documents people read are < 20 MB (a 1,000-page novel is ~3 MB of UTF-8); 200 MB leaves
+# room and still bounds memory (the pipeline needs ~10x the file size) on a laptop.
+DEFAULT_MAX_BYTES = 200 * 1024**2
+_max_bytes = DEFAULT_MAX_BYTES  # the process-wide cap: `--max-size` sets it once, at start-up
+_CHUNK = 1024**2
 _TITLE_MAX = 50  # a first paragraph this short, not ending a sentence, is the document's title
 
 
 def load_document(
-    source: str | Path, encoding: str | None = None, *, data: bytes | None = None
+    source: str | Path,
+    encoding: str | None = None,
+    *,
+    data: bytes | None = None,
+    max_bytes: int | None = None,
 ) -> Document:
     """Load, clean and structure a document; see the module docstring."""
     where = str(source)
     if data is None:
-        data = sys.stdin.buffer.read() if where == "-" else _read(Path(source))
-    if not data:
-        raise ReaderError(where, "empty file")
-    fmt = _detect_format(where, data)
+        data = read_source(where, max_bytes)
+    elif len(data) > (max_bytes or _max_bytes):
+        raise _over(where, max_bytes or _max_bytes)
+    fmt = check_document(where, data)
     if fmt in ("epub", "docx"):
-        extract = formats.extract_epub if fmt == "epub" else formats.extract_docx
-        try:
-            blocks, title = extract(data)
-        except formats.FormatError as exc:
-            raise ReaderError(where, str(exc)) from exc
+        blocks, title = _extract(where, fmt, data)
         return _from_blocks(where, fmt, "utf-8", blocks, [], [], title)
 
     decoded = _decode(where, data, encoding, fmt)
@@ -81,8 +97,82 @@ def load_document(
     if fmt == "md":
         blocks, code = formats.extract_markdown(cleaning.normalise_newlines(decoded.text))
         return _from_blocks(where, fmt, decoded.encoding, blocks, code, decoded.warnings, "")
-    blocks, title = formats.extract_html(decoded.text)
-    return _from_blocks(where, fmt, decoded.encoding, blocks, [], decoded.warnings, title)
+    limits = htmlparse.limit_warnings(decoded.text)
+    blocks, title = _extract_html(where, decoded.text)
+    try:
+        return _from_blocks(
+            where, fmt, decoded.encoding, blocks, [], [*decoded.warnings, *limits], title
+        )
+    except ReaderError as error:
+        if limits and not blocks:  # "empty" would hide why: say which limit emptied it
+            raise ReaderError(where, f"no text read: {limits[0]}") from None
+        raise error
+
+
+def check_document(where: str, data: bytes) -> str:
+    """The document's format, after the checks that need no extraction (empty, binary,
+    unsupported, not a zip, unsafe archive); ReaderError otherwise. Cheap enough to run before
+    the reader opens: a few ms for 100 MB."""
+    if not data.strip():
+        raise ReaderError(where, "empty file" if not data else "empty document: only whitespace")
+    fmt = _detect_format(where, data)
+    if fmt in ("epub", "docx"):
+        try:
+            archives.check_archive(data)
+        except archives.ArchiveError as error:
+            kind = "EPUB" if fmt == "epub" else "DOCX"
+            raise ReaderError(where, f"not a valid {kind} file: {error}") from None
+    return fmt
+
+
+def _missing_module(where: str, fmt: str, error: ImportError) -> ReaderError:
+    # e.g. lxml_html_clean, which trafilatura needs and pip < 23.3 may leave out
+    return ReaderError(
+        where,
+        f"cannot read {fmt.upper()} files: the Python module '{error.name}' is missing; "
+        "reinstall reader (`pip install --upgrade pip` first)",
+    )
+
+
+def _extract(where: str, fmt: str, data: bytes) -> tuple[list[formats.Block], str]:
+    from reader.documents import epub, word
+
+    extract: Callable[[bytes], tuple[list[formats.Block], str]] = (
+        epub.extract_epub if fmt == "epub" else word.extract_docx
+    )
+    try:
+        return extract(data)
+    except formats.FormatError as exc:
+        raise ReaderError(where, str(exc)) from None
+    except ImportError as exc:
+        raise _missing_module(where, fmt, exc) from None
+
+
+def _extract_html(where: str, html: str) -> tuple[list[formats.Block], str]:
+    try:
+        return formats.extract_html(html)
+    except ImportError as exc:
+        raise _missing_module(where, "html", exc) from None
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a size such as "200M", "1.5G", "800k" or "1000000"; ValueError otherwise."""
+    units = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+    cleaned = text.strip().lower().removesuffix("b").removesuffix("i")
+    number, unit = (cleaned[:-1], cleaned[-1]) if cleaned[-1:].isalpha() else (cleaned, "")
+    if unit not in units:
+        raise ValueError(f"unknown size unit in {text!r}")
+    value = float(number) * units[unit]
+    if not value > 0:
+        raise ValueError(f"size must be positive: {text!r}")
+    return int(value)
+
+
+def format_size(n: int) -> str:
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} bytes"
 
 
 def load_text(
@@ -109,32 +199,80 @@ def load_text(
 # --- reading and detection ---------------------------------------------------------------------
 
 
-def _read(path: Path) -> bytes:
-    if path.is_dir():
-        raise ReaderError(path, "is a directory, not a document")
+def _over(where: str, max_bytes: int) -> ReaderError:
+    return ReaderError(
+        where,
+        f"larger than the {format_size(max_bytes)} input limit; "
+        "raise it with --max-size (e.g. --max-size 1G)",
+    )
+
+
+def _read_capped(stream: BinaryIO, where: str, max_bytes: int) -> bytes:
+    """At most `max_bytes` from a stream of unknown length (stdin, a FIFO, /dev/zero)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= max_bytes:
+        chunk = stream.read(min(_CHUNK, max_bytes + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+    raise _over(where, max_bytes)
+
+
+def set_max_bytes(max_bytes: int) -> None:
+    """Set the input cap every later load uses unless given its own (`--max-size`)."""
+    global _max_bytes
+    _max_bytes = max_bytes
+
+
+def read_source(where: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of a document path, or of stdin for "-", at most `max_bytes` (default: the
+    process-wide cap, 200 MB unless `set_max_bytes` changed it)."""
+    max_bytes = max_bytes or _max_bytes
+    if where == "-":
+        stdin = sys.stdin
+        if stdin is None or getattr(stdin, "closed", False):  # Python sets None when fd 0 is shut
+            raise ReaderError("-", "stdin is closed; pipe a document in, or give a file")
+        try:
+            return _read_capped(stdin.buffer, "-", max_bytes)
+        except (OSError, ValueError) as exc:
+            raise ReaderError("-", f"cannot read stdin: {_reason(exc)}") from None
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ReaderError(path, "no such file") from None
-    except PermissionError:
-        raise ReaderError(path, "permission denied") from None
+        info = os.stat(where)
+        if stat.S_ISDIR(info.st_mode):
+            raise ReaderError(where, "is a directory, not a document")
+        if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+            raise _over(where, max_bytes)
+        with open(where, "rb") as stream:
+            # a regular file can grow between stat and read: stay capped anyway
+            return _read_capped(stream, where, max_bytes)
     except OSError as exc:
-        raise ReaderError(path, f"cannot read: {exc.strerror or exc}") from None
+        raise ReaderError(where, _reason(exc)) from None
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    if not isinstance(exc, OSError):
+        return str(exc)
+    reasons = {
+        errno.ENOENT: "no such file",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ELOOP: "symbolic link loop (a link that points back to itself)",
+        errno.EISDIR: "is a directory, not a document",
+        errno.ENOTDIR: "no such file (a part of the path is not a directory)",
+        errno.ENAMETOOLONG: "file name too long",
+    }
+    return reasons.get(exc.errno or 0) or f"cannot read: {exc.strerror or exc}"
 
 
 def _zip_format(data: bytes) -> str | None:
-    import io
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == b"application/epub+zip":
-                return "epub"
-            if "word/document.xml" in names:
-                return "docx"
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return None
+    # only the 64 bytes sniffing needs: a 1 GiB `mimetype` member is not decompressed
+    mimetype = archives.sniff_member(data, "mimetype", 64)
+    if mimetype is not None and mimetype.strip() == b"application/epub+zip":
+        return "epub"
+    if "word/document.xml" in archives.member_names(data):
+        return "docx"
     return None
 
 
@@ -151,7 +289,7 @@ def _detect_format(where: str, data: bytes) -> str:
     if fmt in ("epub", "docx"):
         if not data.startswith(b"PK\x03\x04"):
             kind = "EPUB" if fmt == "epub" else "DOCX"
-            raise ReaderError(where, f"not a valid {kind} file (not a zip archive)")
+            raise ReaderError(where, f"not a valid {kind} file: not a zip archive")
         return fmt
     binary = decoding.sniff_binary(data)
     if binary == "ZIP archive" and fmt is None:

@@ -582,7 +582,10 @@ class Glossary:
             if current != self._digest:
                 raise ReaderError(self.path, CHANGED_ON_DISK)
             text, written = self._render()
-            write_text_atomic(self.path, text, backup=True)
+            try:
+                write_text_atomic(self.path, text, backup=True)
+            except OSError as error:  # disk full, read-only folder: the old file is untouched
+                raise ReaderError(self.path, f"cannot save: {error.strerror or error}") from None
         data = text.encode("utf-8")
         self._digest = hashlib.sha256(data).hexdigest()
         # read back what was written so raw rows and line numbers are current, keeping the

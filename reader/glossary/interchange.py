@@ -67,7 +67,10 @@ def import_entries(path: str | Path, fmt: str = "auto") -> list[Entry]:
     if fmt == "auto":
         fmt = detect_format(path, text)
     if fmt == "babeldoc":
-        return _read_babeldoc(path, text)
+        try:
+            return _read_babeldoc(path, text)
+        except csv.Error as error:  # e.g. a bare carriage return inside a field
+            raise ReaderError(path, f"not a valid CSV file: {error}") from None
     if fmt == "omegat":
         return _read_omegat(text)
     if fmt == "tbx":

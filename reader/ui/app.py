@@ -19,16 +19,22 @@ class ReaderApp(App[None]):
         encoding: str | None = None,
         engine: str = "auto",
         glossary: str | None = None,
+        data: bytes | None = None,
     ) -> None:
         super().__init__()
         self.path, self.encoding, self.engine, self.glossary = path, encoding, engine, glossary
+        self.data = data  # already read and checked by `reader read` (stdin can be read once)
 
     def on_mount(self) -> None:
         # pushed, not the default screen: only pushed screens can be switched for another
         # document (`o`)
         self.push_screen(
             ReaderScreen(
-                self.path, encoding=self.encoding, engine=self.engine, glossary=self.glossary
+                self.path,
+                encoding=self.encoding,
+                engine=self.engine,
+                glossary=self.glossary,
+                data=self.data,
             )
         )
 

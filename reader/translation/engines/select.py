@@ -1,5 +1,8 @@
 """Choose the translation engine: `auto` uses Argos when a zh→en package is installed.
 
+An installed model that does not load (damaged, or built by a newer CTranslate2) makes `auto`
+fall back to the gloss engine, saying why in its one-line message, and `argos` a ReaderError.
+
 `auto` never picks `llm`: nothing leaves the machine unless the user asks for it.
 """
 
@@ -21,13 +24,24 @@ def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
         from reader.translation.engines.gloss import GlossEngine
 
         return GlossEngine(), "engine: gloss (built-in CC-CEDICT dictionary, word by word)"
-    from reader.translation.packages import find_zh_en
+    from reader.translation.packages import find_zh_en, load_failure
 
     model = find_zh_en()
     if model is not None:
         from reader.translation.engines.argos import ArgosEngine
 
-        return ArgosEngine(model), f"engine: argos ({model.name} {model.version})"
+        engine = ArgosEngine(model)
+        failure = load_failure(engine)  # loads it now, once: the engine keeps it
+        if failure is None:
+            return engine, f"engine: argos ({model.name} {model.version})"
+        if name == "argos":
+            raise ReaderError(model.path, f"the installed model does not load ({failure})")
+        from reader.translation.engines.gloss import GlossEngine
+
+        return GlossEngine(), (
+            f"engine: gloss (warning: the installed model {model.name} {model.version} does "
+            f"not load: {failure}; reinstall it with `reader model install`)"
+        )
     if name == "argos":
         raise ReaderError("--engine argos", f"no zh→en Argos model is installed; {INSTALL_HINT}")
     from reader.translation.engines.gloss import GlossEngine

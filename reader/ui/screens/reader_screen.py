@@ -90,9 +90,11 @@ class ReaderScreen(Screen[None]):
         encoding: str | None = None,
         engine: str = "auto",
         glossary: str | None = None,
+        data: bytes | None = None,
     ) -> None:
         super().__init__()
         self.path = path
+        self.data = data
         self.encoding = encoding
         self.engine_choice = engine
         self.glossary_path = glossary
@@ -150,14 +152,14 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         try:
-            from reader.documents.loading import load_document
+            from reader.documents.loading import load_document, read_source
             from reader.documents.positions import document_key
             from reader.glossary.matching import TermMatcher
             from reader.translation.session import open_glossary
 
-            data = None if self.path == "-" else Path(self.path).read_bytes()
+            data = self.data if self.data is not None else read_source(self.path)
             doc = load_document(self.path, self.encoding, data=data)
-            key = document_key(self.path, data) if data is not None else ""
+            key = document_key(self.path, data) if self.path != "-" else ""
             glossary = open_glossary(self.glossary_path, warn=False)
             hits: dict[str, list[TermHit]] = defaultdict(list)
             for hit in TermMatcher(glossary.entries).find_in_document(doc):
