@@ -471,45 +471,8 @@ def test_reader_on_stdin_without_a_terminal_is_one_line() -> None:
 # --- storage failures: one line, never a traceback, never mistaken for corruption ---------------
 
 
-def test_memory_locked_by_another_writer_is_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import sqlite3
-
-    from reader.translation import memory
-
-    path = tmp_path / "memory.sqlite3"
-    memory.TranslationMemory(path).close()
-    other = sqlite3.connect(path)
-    other.execute("BEGIN EXCLUSIVE")  # another process mid-write, for longer than we wait
-    monkeypatch.setattr(memory, "LOCK_TIMEOUT", 0.05)
-    try:
-        with pytest.raises(ReaderError) as error:
-            memory.TranslationMemory(path).put(
-                memory.MemoryKey("t", "m", "s", "", "句子。"), "A sentence."
-            )
-    finally:
-        other.rollback()
-        other.close()
-    assert one_line(error.value) == (
-        f"reader: {path}: translation memory is locked by another process for over 0.05 s "
-        "(another `reader` writing?); try again when it is done"
-    )
-    assert not list(tmp_path.glob("*.corrupt-*"))  # locked is not corrupt
-
-
-def test_memory_on_a_full_disk_is_one_line(tmp_path: Path) -> None:
-    from reader.translation import memory
-
-    store = memory.TranslationMemory(tmp_path / "memory.sqlite3")
-    (pages,) = store._conn.execute("PRAGMA page_count").fetchone()
-    store._conn.execute(f"PRAGMA max_page_count={pages}")  # SQLite's own "disk full"
-    with pytest.raises(ReaderError) as error:
-        for i in range(1000):
-            store.put(memory.MemoryKey("t", "m", "s", "", f"句子{i}。" * 50), "x" * 500)
-    assert one_line(error.value) == (
-        f"reader: {store.path}: cannot write the translation memory: the disk is full"
-    )
+# A locked or full translation memory: tests/test_memory_files.py (the cache warns once and the
+# run continues uncached; post-edits fail in one line, never silently).
 
 
 def test_glossary_save_on_a_full_disk_is_one_line(

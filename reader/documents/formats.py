@@ -265,38 +265,52 @@ def html_tree_blocks(
                 blocks.append(Block("paragraph", text))
         pending.clear()
 
-    def walk(element: HtmlElement, pre: bool = False) -> None:
+    def enter(element: HtmlElement, pre: bool) -> bool:
+        """Handle an element's opening; False when it was taken whole (no children to walk)."""
         tag = element.tag if isinstance(element.tag, str) else ""
-        pre = pre or tag == "pre"
         atomic = tag == "li" and not any(d.tag in _BLOCK_TAGS for d in element.iterdescendants())
         if (tag[:1] == "h" and tag[1:].isdigit()) or atomic:
             flush()
             text = _join_lines(_text_lines(element))
             level = int(tag[1:]) if tag != "li" else 0
             if not text:
-                return
+                return False
             if tag == "li":
                 blocks.append(Block("list_item", text))
             elif level in heading_levels:
                 blocks.append(Block("heading", text, level))
             else:
                 blocks.append(Block("paragraph", text))
-            return
+            return False
         if tag == "br":
             pending.append("\n")
-            return
-        boundary = tag in _BLOCK_TAGS or tag in _BREAK_TAGS
-        if boundary:
+            return False
+        if tag in _BLOCK_TAGS or tag in _BREAK_TAGS:
             flush()
         if tag:
             pending.append(_source_text(element.text, pre))
-        for child in element:
-            walk(child, pre)
-            pending.append(_source_text(child.tail, pre))
-        if boundary:
-            flush()
+        return True
 
-    walk(root)
+    # an explicit stack, not recursion: pages nest up to 2048 levels (htmlparse.HUGE_DEPTH),
+    # past Python's recursion limit
+    stack: list[tuple[str, HtmlElement, bool]] = [("enter", root, False)]
+    while stack:
+        step, element, pre = stack.pop()
+        if step == "tail":
+            pending.append(_source_text(element.tail, pre))
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if step == "exit":
+            if tag in _BLOCK_TAGS or tag in _BREAK_TAGS:
+                flush()
+            continue
+        pre = pre or tag == "pre"
+        if not enter(element, pre):
+            continue
+        stack.append(("exit", element, pre))
+        for child in reversed(element):
+            stack.append(("tail", child, pre))
+            stack.append(("enter", child, pre))
     flush()
     return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)]
 
