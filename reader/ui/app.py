@@ -68,7 +68,7 @@ class ReaderApp(App[None]):
         auto_pilot: AutopilotCallbackType | None = None,
         loop: AbstractEventLoop | None = None,
     ) -> None:
-        super().run(
+        result = super().run(
             headless=headless,
             inline=inline,
             inline_no_clear=inline_no_clear,
@@ -83,3 +83,4 @@ class ReaderApp(App[None]):
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(self.return_code or 0)
+        return result
