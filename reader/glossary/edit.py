@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from reader.glossary.file import Entry, Glossary, simplify
@@ -95,7 +95,10 @@ def conflict(fresh: Glossary, edit: TermEdit) -> Entry | None:
     if edit.original_zh is None:
         return fresh.find(edit.zh, variants=True)
     current = fresh.find(edit.original_zh)
-    if edit.base is None or current == edit.base:
+    # the line number moves when other rows are added above it: not a change of the entry
+    if edit.base is None or (
+        current is not None and replace(current, line=edit.base.line) == edit.base
+    ):
         return None
     return current if current is not None else Entry(edit.original_zh, "(deleted)")
 

@@ -71,5 +71,6 @@ async def test_cursor_paragraph_contrast(tmp_path: Path, theme: str) -> None:
         view.move_to(1)
         await pilot.pause()
         segments = [seg for strip in view._row_strips(1) for seg in strip]
-        low = [(t, round(r, 2)) for t, r in ratios(segments, ColorSystem.TRUECOLOR) if r < 4.5]
-        assert not low, (theme, low)
+        for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT):
+            low = [(t, round(r, 2)) for t, r in ratios(segments, system) if r < 4.5]
+            assert not low, (theme, system, low)

@@ -191,7 +191,9 @@ class GlossaryEditing(Screen[None]):
             theirs = conflict(fresh, edit)
             if theirs is not None:
 
-                def decided(choice: Choice | None, edit: TermEdit = edit) -> None:
+                def decided(
+                    choice: Choice | None, edit: TermEdit = edit, keys: set[str] = keys
+                ) -> None:
                     if choice == "mine":  # based on what is on disk now: no conflict left
                         base = fresh.find(edit.original_zh or edit.zh, variants=True)
                         original = base.zh if base is not None else None

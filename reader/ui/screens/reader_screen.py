@@ -19,18 +19,17 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input
 
-from reader.documents.search import Query, find_next
-from reader.errors import ReaderError
+from reader.documents.search import Query
 from reader.translation.order import needs_reorder, translation_queue
 from reader.translation.review import PROBLEMS, next_term
+from reader.ui.jobs import Segments, load, look_up_word
 from reader.ui.keys import BINDINGS
-from reader.ui.lookup import Segments, look_up_word
 from reader.ui.messages import (
     DocumentLoaded,
     EngineReady,
@@ -40,6 +39,7 @@ from reader.ui.messages import (
     WordLookedUp,
 )
 from reader.ui.screens.glossary_editing import GlossaryEditing
+from reader.ui.screens.reading_actions import ReadingActions
 from reader.ui.translating import BackgroundTranslation
 from reader.ui.widgets.bilingual_view import BilingualView
 from reader.ui.widgets.dictionary_panel import DictionaryPanel
@@ -52,35 +52,13 @@ if TYPE_CHECKING:
     from reader.documents.document import Document
     from reader.glossary.edit import TermEdit
     from reader.glossary.matching import TermHit
-    from reader.translation.pipeline import ParagraphTranslation
     from reader.ui.app import ReaderApp
-    from reader.ui.screens.export_dialog import ExportRequest
     from reader.ui.services import Services
 
 EXIT_AFTER_PAINT = "READER_EXIT_AFTER_PAINT"  # "1": exit on first paint; "document": once shown
 
 
-def load(path: str, encoding: str | None, services: Services) -> DocumentLoaded | LoadFailed:
-    """Read, decode and clean the document and find its glossary terms (in a worker)."""
-    from reader.documents.loading import load_document
-    from reader.documents.positions import document_key
-    from reader.glossary.edit import find_hits
-
-    try:
-        data = Path(path).read_bytes()
-        doc = load_document(path, encoding, data=data)
-        glossary = services.open_glossary()
-        warnings = [*doc.warnings, *(str(p) for p in glossary.problems)]
-        return DocumentLoaded(
-            path, doc, document_key(path, data), find_hits(glossary, doc), warnings
-        )
-    except ReaderError as error:
-        return LoadFailed(path, error.render())
-    except OSError as error:
-        return LoadFailed(path, f"reader: {path}: {error.strerror or error}")
-
-
-class ReaderScreen(GlossaryEditing):
+class ReaderScreen(GlossaryEditing, ReadingActions):
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
     def __init__(
@@ -340,51 +318,6 @@ class ReaderScreen(GlossaryEditing):
         if panel.display:
             self._cursor_moved(None)
 
-    # -- navigation ------------------------------------------------------------------------------
-
-    def action_line_down(self) -> None:
-        self.view.line(1)
-
-    def action_line_up(self) -> None:
-        self.view.line(-1)
-
-    def action_page_down(self) -> None:
-        self.view.page(1)
-
-    def action_page_up(self) -> None:
-        self.view.page(-1)
-
-    def action_half_page_down(self) -> None:
-        self.view.page(1, 0.5)
-
-    def action_half_page_up(self) -> None:
-        self.view.page(-1, 0.5)
-
-    def action_first_paragraph(self) -> None:
-        self.view.move_to(0)
-
-    def action_last_paragraph(self) -> None:
-        self.view.move_to(len(self.view.paragraphs) - 1)
-
-    def action_next_char(self) -> None:
-        self.view.move_char(1)
-
-    def action_previous_char(self) -> None:
-        self.view.move_char(-1)
-
-    def action_toggle_selection(self) -> None:
-        self.view.toggle_selection()
-
-    def action_toggle_script(self) -> None:
-        self.view.toggle_script()
-        self._show_status()
-
-    def action_wider_chinese(self) -> None:
-        self.view.adjust_split(0.05)
-
-    def action_narrower_chinese(self) -> None:
-        self.view.adjust_split(-0.05)
-
     # -- lookup ------------------------------------------------------------------------------------
 
     @on(BilingualView.CursorMoved)
@@ -427,119 +360,7 @@ class ReaderScreen(GlossaryEditing):
         else:
             self._word = None
 
-    # -- post-editing ---------------------------------------------------------------------------
-
-    def action_post_edit(self) -> None:
-        from reader.ui.screens.post_edit import PostEditDialog  # TextArea: ~40 ms import
-
-        p = self.view.current
-        if p is None:
-            return
-        tr = self.view.translations.get(p.id)
-
-        def edited(english: str | None) -> None:
-            if english is not None:
-                self.store_post_edit(p.id, english)
-
-        self.app.push_screen(PostEditDialog(p.text, tr.text if tr else ""), edited)
-
-    @work(thread=True, group="post-edit", exit_on_error=False)
-    def store_post_edit(self, paragraph_id: str, english: str) -> None:
-        assert self.doc is not None
-        translator, _ = self.services.open_translator()
-        translator.set_post_edit(self.doc, paragraph_id, english)
-        # the human text wins; translating again re-checks its terms at no model cost
-        result = translator.translate(self.doc, [paragraph_id])
-        self.post_message(ParagraphsTranslated(0, list(result.values()), 0, 0))
-
-    # -- search ------------------------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        event.input.display = False
-        self.search_query = Query.parse(event.value)
-        self.view.set_search(self.search_query)
-        self.view.focus()
-        if self.search_query.text:
-            self._find(1, include_current=True)
-
-    def on_key(self, event: events.Key) -> None:
-        search = self.query_one("#search", Input)
-        if event.key == "escape" and search.display:
-            search.display = False
-            self.view.focus()
-            event.stop()
-
-    def _find(self, direction: int, *, include_current: bool = False) -> None:
-        if self.search_query is None or not self.search_query.text or self.doc is None:
-            self.notify("nothing to search for: press / first")
-            return
-        translations = self.view.translations
-
-        def english(pid: str) -> str:
-            tr = translations.get(pid)
-            return tr.text if tr is not None else ""
-
-        at = (self.view.cursor, self.view.char)
-        found = find_next(
-            self.doc.paragraphs, english, self.search_query, at, direction, include_current=include_current
-        )
-        if found is None:
-            self.notify(f"not found: {self.search_query.text}")
-        else:
-            self.view.move_to(*found)
-
-    def action_next_match(self) -> None:
-        self._find(1)
-
-    def action_previous_match(self) -> None:
-        self._find(-1)
-
-    # -- export, help, open, quit -----------------------------------------------------------------
-
-    def action_export(self) -> None:
-        from reader.ui.screens.export_dialog import ExportDialog
-
-        if self.doc is None:
-            return
-        from reader.export import default_output_path
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self.write_export(request, dict(self.view.translations))
-
-        self.app.push_screen(ExportDialog(str(default_output_path(self.doc.source))), chosen)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def write_export(
-        self, request: ExportRequest, translations: dict[str, ParagraphTranslation]
-    ) -> None:
-        from reader.export import export_markdown, write_export
-
-        assert self.doc is not None
-        try:
-            text = export_markdown(
-                self.doc, translations, layout=request.layout, engine_name=self.engine_name
-            )
-            path = write_export(text, request.path)
-        except (ReaderError, OSError) as error:
-            message = error.render() if isinstance(error, ReaderError) else str(error)
-            self.app.call_from_thread(self.notify, message, severity="error")
-            return
-        missing = len(self.doc.paragraphs) - len(translations)
-        note = f" ({missing} paragraphs not translated yet)" if missing else ""
-        self.app.call_from_thread(self.notify, f"exported {path}{note}")
-
-    def action_help(self) -> None:
-        from reader.ui.screens.help_screen import HelpScreen
-
-        self.app.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
+    # -- position, open, quit -----------------------------------------------------------------
 
     def save_position(self) -> None:
         if not self.doc_key or not self.view.paragraphs:
