@@ -329,7 +329,9 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
             return
         self._lookup_at = (p.id, self.view.char)
         self.view.set_word_span(None)
-        if self.query_one(DictionaryPanel).display:
+        panel = self.query_one(DictionaryPanel)
+        if panel.display:
+            panel.looking_up()
             # after the paint: the first lookup imports jieba and CC-CEDICT (~0.8 s of GIL)
             self.call_after_refresh(self._look_up, p.id, self.view.char)
 
