@@ -153,9 +153,9 @@ async def test_simplified_query_highlights_traditional_text(tmp_path: Path) -> N
         assert p is not None and p.text[view.char : view.char + 2] == "會議"
         text = view._zh_text(p, view._layout(view.cursor), False)
         search = view._style("search")
-        assert any(
-            p.text[s.start : s.end] == "會議" and s.style == search for s in text.spans
-        ), "the match is highlighted"
+        assert any(p.text[s.start : s.end] == "會議" and s.style == search for s in text.spans), (
+            "the match is highlighted"
+        )
 
 
 async def test_add_term_never_prefills_a_stale_word(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ from reader.ui.translating import BackgroundTranslation
 from reader.ui.widgets.bilingual_view import BilingualView
 from reader.ui.widgets.dictionary_panel import DictionaryPanel
 from reader.ui.widgets.glossary_panel import GlossaryPanel, summarize
-from reader.ui.widgets.status_bar import StatusBar
+from reader.ui.widgets.status_bar import StatusBar, status_text
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -220,25 +220,18 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
     def _show_status(self) -> None:
         if self.doc is None:
             return
-        view = self.view
-        n = len(self.doc.paragraphs)
-        name = self.doc.title or Path(self.path).name
-        where = f"¶{view.cursor + 1}/{n} {100 * (view.cursor + 1) // max(1, n)}%"
-        engine = self.engine_name or "choosing the engine…"
-        if self.services.is_gloss:
-            engine = "gloss: word by word"
-        problems = view.spans.problems
-        parts = [
-            name,
-            where,
-            f"{len(view.translations)}/{n} translated",
-            engine,
-            f"{problems} problem terms (] next)" if problems else "no problem terms",
-            view.displayed_script,
-        ]
-        if self._unsaved:
-            parts.append("glossary edits unsaved (ctrl+s)")
-        self.status.show(" · ".join(parts))
+        view, engine = self.view, self.engine_name or "choosing the engine…"
+        self.status.show(
+            status_text(
+                (view.cursor, len(self.doc.paragraphs)),
+                len(view.translations),
+                "gloss: word by word" if self.services.is_gloss else engine,
+                view.spans.problems,
+                view.displayed_script,
+                self.doc.title or Path(self.path).name,
+                unsaved=bool(self._unsaved),
+            )
+        )
 
     def _schedule_reorder(self, *_: object) -> None:
         if not self.translating:
