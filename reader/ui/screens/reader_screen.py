@@ -193,9 +193,9 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
         self.engine_name = message.name
         if message.first and self.services.is_gloss:
             self.notify(
-                f"{message.message}\nThe English column is a word-by-word gloss, not a "
-                "translation. For real translations: reader model install",
-                timeout=12,
+                "The English column is a word-by-word dictionary gloss, not a translation. "
+                "For real translations: reader model install",
+                timeout=8,
             )
         self._show_status()
 
