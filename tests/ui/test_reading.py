@@ -41,7 +41,6 @@ async def test_tall_paragraph_reads_to_its_end(tmp_path: Path) -> None:
                 break
         assert view.cursor == 2, "space left the tall paragraph only after its end"
         assert len(tops) > 5 and tops == sorted(tops)  # it scrolled through, screen by screen
-        _, bottom, _, _ = view._cursor_lines()
         view.move_to(1)
         await pilot.pause()
         top = round(view.scroll_y)
