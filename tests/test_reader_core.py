@@ -149,3 +149,15 @@ def test_affected_paragraphs_include_terms_added_elsewhere(tmp_path: Path) -> No
     new = find_hits(g, doc)
     assert affected_paragraphs(["p0", "p1"], old, new) == ["p1"]
     assert affected_paragraphs(["p0", "p1"], old, old, {"北京"}) == ["p0"]
+
+
+def test_open_dialog_completes_documents_and_directories(tmp_path: Path) -> None:
+    from reader.ui.screens.open_dialog import complete_path
+
+    (tmp_path / "book.epub").write_bytes(b"")
+    (tmp_path / "notes.bin").write_bytes(b"")
+    (tmp_path / "chapters").mkdir()
+    assert complete_path(f"{tmp_path}/bo") == f"{tmp_path}/book.epub"
+    assert complete_path(f"{tmp_path}/ch") == f"{tmp_path}/chapters/"
+    assert complete_path(f"{tmp_path}/no") is None  # not a document
+    assert complete_path(f"{tmp_path}/missing/x") is None
