@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import unicodedata
 
 
 def add_document_args(parser: argparse.ArgumentParser) -> None:
@@ -61,8 +60,10 @@ def add_glossary_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def display_width(text: str) -> int:
-    """Terminal cells: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Terminal cells: Chinese characters take two (measured as the TUI does, by rich.cells)."""
+    from rich.cells import cell_len  # a few ms; rich comes with textual
+
+    return cell_len(text)
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:

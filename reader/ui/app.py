@@ -1,16 +1,35 @@
-"""`ReaderApp`: the Textual application. Thin: it opens a `ReaderScreen` on one document."""
+"""`ReaderApp`: the Textual application. Thin: it owns the services and opens a `ReaderScreen`.
+
+Guarantees: the glossary, the engine and the translation memory live here (`Services`), once
+per app; `q` and `ctrl+q` both save the reading position; the process ends within a second of
+quitting even when a thread is inside an engine call (that call's result is discarded).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from typing import TYPE_CHECKING, ClassVar
+
 from textual.app import App
+from textual.binding import Binding, BindingType
 
 from reader.ui.screens.reader_screen import ReaderScreen
+from reader.ui.services import Services
+
+if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop
+
+    from textual.app import AutopilotCallbackType
 
 
 class ReaderApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "reader"
     ENABLE_COMMAND_PALETTE = False  # every action has its own key (see `?`)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
 
     def __init__(
         self,
@@ -22,23 +41,56 @@ class ReaderApp(App[None]):
         data: bytes | None = None,
     ) -> None:
         super().__init__()
-        self.path, self.encoding, self.engine, self.glossary = path, encoding, engine, glossary
+        self.path, self.encoding = path, encoding
+        self.services = Services(engine, glossary)
+        self.services.on_warning = self._warn
         self.data = data  # already read and checked by `reader read` (stdin can be read once)
 
     def on_mount(self) -> None:
         # pushed, not the default screen: only pushed screens can be switched for another
         # document (`o`)
-        self.push_screen(
-            ReaderScreen(
-                self.path,
-                encoding=self.encoding,
-                engine=self.engine,
-                glossary=self.glossary,
-                data=self.data,
-            )
-        )
+        self.push_screen(ReaderScreen(self.path, encoding=self.encoding, data=self.data))
+
+    def _warn(self, text: str) -> None:
+        """A warning of the core (the memory warns from worker threads), shown as it happens."""
+        try:
+            self.call_from_thread(self.notify, text, severity="warning", timeout=15)
+        except RuntimeError:  # already on the event loop's thread
+            self.notify(text, severity="warning", timeout=15)
 
     @property
     def reader(self) -> ReaderScreen:
         """The reader screen (under any dialog; the newest after opening another document)."""
         return next(s for s in reversed(self.screen_stack) if isinstance(s, ReaderScreen))
+
+    async def action_quit(self) -> None:
+        """ctrl+q: like `q`, the reading position is kept."""
+        self.reader.action_quit_reader()
+
+    def run(
+        self,
+        *,
+        headless: bool = False,
+        inline: bool = False,
+        inline_no_clear: bool = False,
+        mouse: bool = True,
+        size: tuple[int, int] | None = None,
+        auto_pilot: AutopilotCallbackType | None = None,
+        loop: AbstractEventLoop | None = None,
+    ) -> None:
+        result = super().run(
+            headless=headless,
+            inline=inline,
+            inline_no_clear=inline_no_clear,
+            mouse=mouse,
+            size=size,
+            auto_pilot=auto_pilot,
+            loop=loop,
+        )
+        if self.services.busy:
+            # a thread is inside an engine call (Argos: up to ~80 s a batch) or a first
+            # dictionary load; its result is not wanted and the interpreter would wait for it
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(self.return_code or 0)
+        return result

@@ -1,6 +1,8 @@
 """Messages worker threads post back to the UI thread, named for what happened.
 
-Workers never touch widgets; they post one of these and the screen updates itself.
+Workers never touch widgets; they post one of these and the screen updates itself. Messages of
+a translation run carry its `run` id: the screen ignores those of a run it has replaced, so a
+cancelled run still finishing its batch cannot overwrite the new run's progress.
 """
 
 from __future__ import annotations
@@ -11,23 +13,24 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from reader.dictionary import DictEntry
     from reader.documents.document import Document
-    from reader.glossary.file import Glossary
     from reader.glossary.matching import TermHit
     from reader.translation.pipeline import ParagraphTranslation
 
 
 @dataclass
 class DocumentLoaded(Message):
+    path: str
     doc: Document
     doc_key: str  # absolute path + content hash: reading position and post-edits
-    glossary: Glossary
     hits: dict[str, list[TermHit]]  # paragraph id -> glossary terms found in it
     warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
 class LoadFailed(Message):
+    path: str
     error: str
 
 
@@ -35,10 +38,12 @@ class LoadFailed(Message):
 class EngineReady(Message):
     name: str  # e.g. "argos (translate-zh_en-1.9)"
     message: str  # select_engine's one-line explanation
+    first: bool  # the first time this app loaded it: say once what the English is
 
 
 @dataclass
 class ParagraphsTranslated(Message):
+    run: int  # the run that produced them; 0 for a single post-edited paragraph
     translations: list[ParagraphTranslation]
     done: int  # paragraphs finished in this run so far
     total: int  # paragraphs this run will translate
@@ -46,6 +51,7 @@ class ParagraphsTranslated(Message):
 
 @dataclass
 class TranslationFinished(Message):
+    run: int
     cancelled: bool
     error: str = ""
 
@@ -53,14 +59,9 @@ class TranslationFinished(Message):
 @dataclass
 class WordLookedUp(Message):
     paragraph_id: str
+    at: int  # the cursor offset the lookup was asked for: stale answers are dropped
     start: int  # span of the word in Paragraph.text
     end: int
     word: str
     pinyin: str
-    entries: list  # list[reader.dictionary.DictEntry]
-
-
-@dataclass
-class ParagraphSegmented(Message):
-    paragraph_id: str
-    spans: list[tuple[int, int]]  # word spans in Paragraph.text
+    entries: list[DictEntry]

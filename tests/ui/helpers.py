@@ -30,5 +30,5 @@ async def wait_until(pilot: Pilot, condition, timeout: float = 30.0) -> None:
 async def wait_translated(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, ReaderApp)
-    await wait_until(pilot, lambda: app.reader.translation_done.is_set())
+    await wait_until(pilot, lambda: app.reader.idle)
     await pilot.pause()

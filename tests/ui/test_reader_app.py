@@ -220,7 +220,9 @@ async def test_open_another_document_cancels_the_old_run(tmp_path: Path) -> None
         dialog.query_one(Input).value = str(seed("002"))
         await pilot.press("enter")
         await wait_translated(pilot)
-        assert app.reader is not old and old._cancel.is_set()
+        assert app.reader is not old and old.run is not None and old.run._cancel.is_set()
+        # the app's services: the engine was not loaded again for the second document
+        assert app.services.engine_loads == 1
         assert app.reader.doc is not None and app.reader.doc.source == str(seed("002"))
         assert sum(isinstance(s, type(old)) for s in app.screen_stack) == 1  # replaced
 
@@ -248,13 +250,13 @@ async def test_problem_term_jumps(tmp_path: Path) -> None:
                 ),
             ]
         )
-        await pilot.press("n")
+        await pilot.press("right_square_bracket")
         assert (view.cursor, view.char) == (2, 5)
-        await pilot.press("n")
+        await pilot.press("right_square_bracket")
         assert (view.cursor, view.char) == (4, 9)
-        await pilot.press("n")  # wraps around
+        await pilot.press("right_square_bracket")  # wraps around
         assert (view.cursor, view.char) == (2, 5)
-        await pilot.press("N")
+        await pilot.press("left_square_bracket")
         assert (view.cursor, view.char) == (4, 9)
 
 
@@ -270,8 +272,8 @@ async def test_help_lists_every_key(tmp_path: Path) -> None:
             "Search",
             "Add term",
             "Export",
-            "Quit",
-            "Next problem term (missing/forbidden)",
+            "Quit (the position is kept)",
+            "Next problem term",
         } <= descriptions
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

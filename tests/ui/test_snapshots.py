@@ -1,4 +1,6 @@
-"""SVG snapshots of the reader screen on seed 001 with the gloss engine (deterministic).
+"""SVG snapshots of the reader on seed 001 with the gloss engine (deterministic): the main
+screen at 80×24, 100×30 and 160×48 in the dark theme and at 100×30 in the light one, a tall
+paragraph, the term dialog at 80×24 and the help screen. Kept few: each costs seconds.
 
 Regenerate after an intended change with `pytest tests/ui --snapshot-update`, then look at them.
 """
@@ -11,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.ui.helpers import make_app, wait_translated, wait_until
+from tests.ui.test_reading import tall_app
 
 
 async def settle(pilot: Pilot) -> None:
@@ -20,6 +23,45 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
-def test_main_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=settle)
+@pytest.mark.parametrize(
+    "size,theme",
+    [
+        ((80, 24), "textual-dark"),
+        ((100, 30), "textual-dark"),
+        ((160, 48), "textual-dark"),
+        ((100, 30), "textual-light"),
+    ],
+)
+def test_main_screen(snap_compare, tmp_path: Path, size: tuple[int, int], theme: str) -> None:
+    app = make_app(tmp_path)
+    app.theme = theme
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+def test_tall_paragraph_light(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j", "space", "space")
+        await pilot.pause()
+
+    app = tall_app(tmp_path)
+    app.theme = "textual-light"
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_term_dialog_80x24(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help_screen(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path), terminal_size=(100, 30), run_before=run_before)

@@ -12,21 +12,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.glossary.file import Entry
+from reader.glossary.file import Entry, simplify
+from reader.han import has_han
 
 MAX_SHOWN = 200
 
 
 def matching(entries: list[Entry], query: str) -> list[Entry]:
+    """Entries whose Chinese (either script), English or accepted renderings contain `query`."""
     query = query.strip().lower()
     if not query:
         return entries[:MAX_SHOWN]
+    chinese = simplify(query) if has_han(query) else ""  # 會議 finds 会议 and the reverse
     return [
         e
         for e in entries
         if query in e.zh.lower()
         or query in e.en.lower()
         or any(query in form.lower() for form in (*e.variants, *e.accept))
+        or (chinese and any(chinese in form for form in e.forms))
     ][:MAX_SHOWN]
 
 

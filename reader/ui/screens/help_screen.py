@@ -1,4 +1,5 @@
-"""`HelpScreen`: every key of the reader screen, from its bindings (one source of truth)."""
+"""`HelpScreen`: every key of the reader screen, from its bindings (one source of truth), and
+what the term colours, ✎ and the status words mean, drawn in the colours the view uses."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+from reader.ui.keys import LEGEND
 
 
 def help_table(bindings: list[Binding]) -> Table:
@@ -36,6 +39,11 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label("Keys (escape to close)", classes="title")
             yield Static(help_table(self.bindings))
+            yield Label("Glossary terms in the text", classes="title legend-title")
+            for word, meaning in LEGEND:
+                yield Label(
+                    f"{word:<10} {meaning}", classes=f"legend legend-{word.isalpha() and word}"
+                )
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,24 +11,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from reader.glossary.edit import TermEdit, split_list
 from reader.glossary.file import Entry
 
-
-@dataclass
-class TermEdit:
-    """What the user asked for: the fields of the entry, or its deletion."""
-
-    action: Literal["save", "delete"]
-    original_zh: str | None  # None when adding
-    zh: str = ""
-    en: str = ""
-    accept: list[str] = field(default_factory=list)
-    forbidden: list[str] = field(default_factory=list)
-    note: str = ""
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.replace("|", ";").split(";") if part.strip()]
+__all__ = ["TermDialog", "TermEdit"]
+FIELDS = (  # id, label: one row each, so the form fits 80×24
+    ("zh", "Chinese term"),
+    ("en", "English"),
+    ("accept", "Also accept"),
+    ("forbidden", "Forbidden"),
+    ("note", "Note"),
+)
 
 
 class TermDialog(ModalScreen[TermEdit | None]):
@@ -56,24 +48,26 @@ class TermDialog(ModalScreen[TermEdit | None]):
 
     def compose(self) -> ComposeResult:
         entry = self.entry
+        values = {
+            "zh": self.initial_zh,
+            "en": self.initial_en,
+            "accept": "; ".join(entry.accept) if entry else "",
+            "forbidden": "; ".join(entry.forbidden) if entry else "",
+            "note": entry.note if entry else "",
+        }
+        title = "Edit glossary term" if entry else "Add glossary term"
         with Vertical(id="term-dialog", classes="dialog"):
-            yield Label("Edit glossary term" if entry else "Add glossary term", classes="title")
-            yield Label("Chinese term (zh)")
-            yield Input(self.initial_zh, id="zh")
-            yield Label("English rendering (en)")
-            yield Input(self.initial_en, id="en")
-            yield Label("Also accepted renderings (separate with ;)")
-            yield Input("; ".join(entry.accept) if entry else "", id="accept")
-            yield Label("Forbidden renderings (separate with ;)")
-            yield Input("; ".join(entry.forbidden) if entry else "", id="forbidden")
-            yield Label("Note")
-            yield Input(entry.note if entry else "", id="note")
+            yield Label(f"{title} (lists: separate with ;)", classes="title")
+            for name, label in FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(values[name], id=name, compact=True)
             yield Label("", id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="save")
+                yield Button("Save", variant="primary", id="save", compact=True)
                 if entry is not None:
-                    yield Button("Delete", variant="error", id="delete")
-                yield Button("Cancel", id="cancel")
+                    yield Button("Delete", variant="error", id="delete", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#en" if self.initial_zh else "#zh", Input).focus()
@@ -101,9 +95,10 @@ class TermDialog(ModalScreen[TermEdit | None]):
                 original,
                 zh=zh,
                 en=en,
-                accept=_split(self._value("accept")),
-                forbidden=_split(self._value("forbidden")),
+                accept=split_list(self._value("accept")),
+                forbidden=split_list(self._value("forbidden")),
                 note=self._value("note"),
+                base=self.entry,
             )
         )
 
@@ -119,6 +114,6 @@ class TermDialog(ModalScreen[TermEdit | None]):
         if event.button.id == "save":
             self.action_save()
         elif event.button.id == "delete" and self.entry is not None:
-            self.dismiss(TermEdit("delete", self.entry.zh))
+            self.dismiss(TermEdit("delete", self.entry.zh, base=self.entry))
         else:
             self.dismiss(None)

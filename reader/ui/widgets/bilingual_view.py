@@ -8,10 +8,15 @@ Guarantees:
   (Chinese above English) below `STACK_BELOW` columns;
 - rows are laid out exactly only when they come into view; the others carry an O(1) estimate
   (`reader.documents.wrapping.estimate_height`), so a 2 MB document gets its scroll height at
-  once; when a
-  row above the viewport changes height, the scroll offset moves with it so the text stays put;
+  once; when rows change height (the English arrives, the terminal is resized), the cursor
+  paragraph stays on the same screen line when it was on screen, else the top line's text does;
+- scrolling moves by lines inside a paragraph taller than the screen (either column), and on to
+  the next paragraph only once its end is on screen;
 - positions (cursor, selection, term spans) are offsets in `Paragraph.text`, whatever script is
-  displayed.
+  displayed;
+- colours with transparency (the cursor row's background, muted text) are blended over the
+  colour below before drawing, so no terminal ever shows them solid (the cursor row was
+  #E0E0E0 on #FFFFFF).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import get_character_cell_size
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -33,7 +39,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.documents.search import Query, chinese_spans, english_spans
 from reader.documents.wrapping import estimate_height, wrap
+from reader.translation.review import STATUSES, Span, TermSpans
 
 if TYPE_CHECKING:
     from reader.documents.document import Paragraph
@@ -43,17 +51,11 @@ if TYPE_CHECKING:
 STACK_BELOW = 100  # columns: narrower terminals stack Chinese above English
 GUTTER = 2  # cursor bar + marker (✎ for a post-edited paragraph)
 SEPARATOR = " │ "
-STATUSES = ("applied", "repaired", "missing", "forbidden", "found")
-PROBLEMS = frozenset({"missing", "forbidden"})
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A styled span of a paragraph: term occurrence or search match."""
-
-    start: int
-    end: int
-    status: str
+# Share of the text width given to the Chinese: on the seeds, a paragraph's Chinese takes
+# 0.6-0.8x the cells of its English (2 cells per Han character, ~3.2 English letters per Han
+# character), so an even split leaves the Chinese column's rows short. `<`/`>` adjust it.
+ZH_SHARE = 0.45
+ZH_SHARE_RANGE = (0.25, 0.7)
 
 
 @dataclass(slots=True)
@@ -98,12 +100,13 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self.paragraphs: list[Paragraph] = []
         self.translations: dict[str, ParagraphTranslation] = {}
-        self.hits: dict[str, list[TermHit]] = {}
+        self.spans = TermSpans({})
         self.cursor = 0  # paragraph index
         self.char = 0  # character offset in Paragraph.text
         self.selection_anchor: int | None = None  # selection start, offset in Paragraph.text
         self.word_span: tuple[int, int] | None = None  # word under the cursor (dictionary)
-        self.search_query = ""
+        self.search: Query | None = None
+        self.zh_share = ZH_SHARE
         self.show_other_script = False  # `t`: Simplified for a Traditional text and vice versa
         self.original_is_traditional = False
         self._index: dict[str, int] = {}
@@ -116,6 +119,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._layouts: LRUCache[tuple, RowLayout] = LRUCache(2000)
         self._strips: LRUCache[tuple, list[Strip]] = LRUCache(500)
         self._converted: LRUCache[str, str] = LRUCache(4000)
+        self._styles: dict[str, Style] = {}
 
     # -- document state ------------------------------------------------------------------
 
@@ -123,7 +127,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self, paragraphs: Sequence[Paragraph], hits: dict[str, list[TermHit]], *, traditional: bool
     ) -> None:
         self.paragraphs = list(paragraphs)
-        self.hits = hits
+        self.spans = TermSpans(hits)
         self.translations = {}
         self.original_is_traditional = traditional
         self._index = {p.id: i for i, p in enumerate(self.paragraphs)}
@@ -145,26 +149,27 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             if i is None:
                 continue
             self.translations[tr.paragraph_id] = tr
+            self.spans.set_translation(tr)
             self._row_version[i] += 1
             changed.append(i)
         self._rows_changed(changed)
 
-    def drop_translations(self, paragraph_ids: Iterable[str]) -> None:
-        changed = []
-        for pid in paragraph_ids:
-            if self.translations.pop(pid, None) is not None:
-                i = self._index[pid]
-                self._row_version[i] += 1
-                changed.append(i)
-        self._rows_changed(changed)
-
     def set_hits(self, hits: dict[str, list[TermHit]]) -> None:
-        self.hits = hits
+        self.spans.set_hits(hits)
         self._view_changed()
 
-    def set_search(self, query: str) -> None:
-        self.search_query = query
+    def set_search(self, query: Query | None) -> None:
+        self.search = query if query is not None and query.text else None
         self._view_changed()
+
+    def adjust_split(self, delta: float) -> None:
+        """Give the Chinese column `delta` more (or less) of the width."""
+        low, high = ZH_SHARE_RANGE
+        share = round(max(low, min(high, self.zh_share + delta)), 2)
+        if share != self.zh_share:
+            self.zh_share = share
+            self._view_changed(relayout=True)
+            self.scroll_to_cursor()
 
     def toggle_script(self) -> None:
         self.show_other_script = not self.show_other_script
@@ -208,21 +213,60 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self.word_span = span
         self._invalidate_row(self.cursor)
 
-    def page(self, direction: int) -> None:
-        """Move the cursor by a screenful and bring it to the top of the view."""
+    def _cursor_lines(self) -> tuple[int, int, int, int]:
+        """Top and bottom (exclusive, without the blank line) of the cursor row, and the view's
+        top and height, in document lines."""
+        self._lay_out_exactly([self.cursor])
+        self._ensure_offsets()
+        top = self._offsets[self.cursor]
+        bottom = top + self._heights[self.cursor] - 1
+        return top, bottom, round(self.scroll_y), max(1, self.scrollable_content_region.height)
+
+    def line(self, direction: int) -> None:
+        """One line down (1) or up (-1) inside a tall cursor paragraph, else the next one."""
         if not self.paragraphs:
             return
-        self._ensure_offsets()
-        target = self._offsets[self.cursor] + direction * max(
-            1, self.scrollable_content_region.height - 1
-        )
-        index = max(
-            0, min(bisect_right(self._offsets, max(0, target)) - 1, len(self.paragraphs) - 1)
-        )
+        top, bottom, view_top, height = self._cursor_lines()
+        if direction > 0 and bottom > view_top + height:
+            self.scroll_to(y=view_top + 1, animate=False, immediate=True)
+        elif direction < 0 and top < view_top:
+            self.scroll_to(y=view_top - 1, animate=False, immediate=True)
+        else:
+            self.move_to(self.cursor + direction)
+
+    def page(self, direction: int, fraction: float = 1.0) -> None:
+        """Scroll a screenful (or `fraction` of one); inside a tall cursor paragraph by lines,
+        else the cursor moves to the paragraph that comes to the top of the view."""
+        if not self.paragraphs:
+            return
+        top, bottom, view_top, height = self._cursor_lines()
+        step = max(1, int((height - 1) * fraction))
+        if direction > 0 and bottom > view_top + height:
+            self.scroll_to(y=min(view_top + step, bottom - 1), animate=False, immediate=True)
+            return
+        if direction < 0 and top < view_top:
+            self.scroll_to(y=max(view_top - step, top), animate=False, immediate=True)
+            return
+        target = max(0, view_top + direction * step)
+        index = max(0, min(bisect_right(self._offsets, target) - 1, len(self.paragraphs) - 1))
         if index == self.cursor:
             index = max(0, min(self.cursor + direction, len(self.paragraphs) - 1))
+        if direction < 0 and index < self.cursor:
+            # going up into a tall paragraph: show its last screenful, not its first
+            self.cursor_to(index)
+            self._lay_out_exactly([index])
+            end = self._offsets[index] + self._heights[index] - 1
+            self.scroll_to(y=max(self._offsets[index], end - height), animate=False)
+            return
         self.move_to(index)
-        self.scroll_to(y=self._offsets[index], animate=False)
+        self.scroll_to(y=self._offsets[index], animate=False, immediate=True)
+
+    def cursor_to(self, index: int) -> None:
+        """Move the cursor without scrolling (the caller places the view)."""
+        self.selection_anchor = None
+        self.cursor, self.char, self.word_span = index, 0, None
+        self.refresh()
+        self.post_message(self.CursorMoved(self.cursor, self.char))
 
     def scroll_to_cursor(self) -> None:
         if not self.paragraphs or self._layout_width <= 0:
@@ -256,14 +300,29 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         if self.stacked:
             text = max(1, width - GUTTER - 1)
             return text, text
-        zh = max(1, (width - GUTTER - len(SEPARATOR)) // 2)
+        zh = max(1, round((width - GUTTER - len(SEPARATOR)) * self.zh_share))
         return zh, max(1, width - GUTTER - len(SEPARATOR) - zh)
 
     def on_resize(self, event: Resize) -> None:
         width = self.scrollable_content_region.width
         if width != self._layout_width:
             self._layout_width = width
+            self._relayout_keeping_cursor()
+
+    def _relayout_keeping_cursor(self) -> None:
+        """Lay out again (new width) with the cursor paragraph on the same screen line."""
+        if not self.paragraphs or not self._heights:
             self._relayout()
+            return
+        self._ensure_offsets()
+        top = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        screen_line = self._offsets[self.cursor] - top
+        if not 0 <= screen_line < height:
+            screen_line = 0
+        self._relayout()
+        self._lay_out_exactly([self.cursor])
+        self.set_scroll(None, max(0, self._offsets[self.cursor] - screen_line))
 
     def _relayout(self) -> None:
         if self._layout_width <= 0:
@@ -309,21 +368,27 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._set_heights(changes)
 
     def _set_heights(self, changes: dict[int, int]) -> None:
-        """Apply new row heights, keeping the text at the top of the view where it is."""
+        """Apply new row heights, keeping the cursor paragraph on its screen line when it is on
+        screen, else the text at the top of the view where it is."""
         changes = {i: h for i, h in changes.items() if self._heights[i] != h}
         if not changes:
             return
         self._ensure_offsets()
-        top = int(self.scroll_y)
-        anchor = max(0, bisect_right(self._offsets, top) - 1)
-        within = top - self._offsets[anchor]
+        top = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        cursor_line = self._offsets[self.cursor] - top if self.paragraphs else -1
+        if 0 <= cursor_line < height:
+            anchor, within = self.cursor, -cursor_line
+        else:
+            anchor = max(0, bisect_right(self._offsets, top) - 1)
+            within = top - self._offsets[anchor]
         for i, h in changes.items():
             self._heights[i] = h
         self._offsets = [0, *accumulate(self._heights)]
         self.virtual_size = Size(self._layout_width, self._offsets[-1])
         if anchor < len(self._heights) and any(i < anchor for i in changes):
-            new_top = self._offsets[anchor] + min(within, self._heights[anchor] - 1)
-            self.set_scroll(None, new_top)
+            within = min(within, self._heights[anchor] - 1)
+            self.set_scroll(None, max(0, self._offsets[anchor] + within))
 
     def _display(self, p: Paragraph) -> tuple[str, list[int] | None]:
         """The Chinese as displayed, and the map display index -> original index (None: same)."""
@@ -414,7 +479,27 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         return strips
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"bilingual--{name}", partial=True)
+        """The component's style with its colours blended over the widget's background (a
+        partial Rich style would draw a 4%-white `$boost` as solid white)."""
+        style = self._styles.get(name)
+        if style is None:
+            styles = self.get_component_styles(f"bilingual--{name}")
+            under = self.background_colors[1]
+            bg = under + styles.background if styles.has_rule("background") else None
+            fg = (bg or under) + styles.color if styles.has_rule("color") else None
+            style = Style(
+                color=fg.rich_color if fg else None, bgcolor=bg.rich_color if bg else None
+            )
+            if styles.has_rule("text_style"):
+                style += styles.text_style
+            self._styles[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        """The theme or the stylesheet changed: colours are resolved again."""
+        self._styles.clear()
+        self._strips.clear()
+        super().notify_style_update()
 
     def _render_row(self, i: int, is_cursor: bool) -> list[Strip]:
         p = self.paragraphs[i]
@@ -461,8 +546,9 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         text = Text(display, style=self._style("heading") if p.kind == "heading" else "")
         for span in self.term_spans(p):
             text.stylize(self._style(span.status), shown(span.start), shown(span.end))
-        for start in _find_all(display, self.search_query):
-            text.stylize(self._style("search"), start, start + len(self.search_query))
+        if self.search is not None:
+            for start, end in chinese_spans(p, self.search):
+                text.stylize(self._style("search"), shown(start), shown(end))
         if is_cursor:
             if self.word_span:
                 text.stylize(
@@ -483,16 +569,14 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         for term in tr.terms:
             if term.en_start >= 0:
                 text.stylize(self._style(term.status), term.en_start, term.en_end)
-        for start in _find_all(layout.en.lower(), self.search_query.lower()):
-            text.stylize(self._style("search"), start, start + len(self.search_query))
+        if self.search is not None:
+            for start, end in english_spans(layout.en, self.search):
+                text.stylize(self._style("search"), start, end)
         return text
 
     def term_spans(self, p: Paragraph) -> list[Span]:
         """Glossary terms in the paragraph: checked statuses once translated, else "found"."""
-        tr = self.translations.get(p.id)
-        if tr is not None and tr.terms:
-            return [Span(t.start, t.end, t.status) for t in tr.terms]
-        return [Span(h.start, h.end, "found") for h in self.hits.get(p.id, [])]
+        return self.spans.of(p.id)
 
     # -- mouse --------------------------------------------------------------------------------
 
@@ -515,7 +599,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self.move_to(i, char)
 
 
-def _divide(text: Text, lines: list[tuple[int, int]], width: int, console) -> list[Strip]:
+def _divide(text: Text, lines: list[tuple[int, int]], width: int, console: Console) -> list[Strip]:
     pieces = text.divide(start for start, _ in lines[1:]) if len(lines) > 1 else [text]
     strips = []
     for piece in pieces:
@@ -523,16 +607,6 @@ def _divide(text: Text, lines: list[tuple[int, int]], width: int, console) -> li
         piece.remove_suffix("\n")
         strips.append(Strip(piece.render(console), piece.cell_len).adjust_cell_length(width))
     return strips
-
-
-def _find_all(haystack: str, needle: str) -> list[int]:
-    if not needle:
-        return []
-    found, start = [], haystack.find(needle)
-    while start >= 0:
-        found.append(start)
-        start = haystack.find(needle, start + len(needle))
-    return found
 
 
 def _index_at_cell(text: str, start: int, end: int, x: int) -> int:

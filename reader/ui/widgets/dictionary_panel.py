@@ -50,3 +50,7 @@ class DictionaryPanel(Static):
         self, word: str, pinyin: str, entries: Sequence[DictEntry], glossary_entry: Entry | None
     ) -> None:
         self.update(describe(word, pinyin, entries, glossary_entry))
+
+    def looking_up(self) -> None:
+        """The cursor moved: never show the previous word as if it were this one."""
+        self.update(Text("…", style="dim"))

@@ -1,0 +1,70 @@
+"""Work the reader screen does off the UI thread: loading a document, looking up a word.
+
+Guarantees: each returns the message to post and never touches a widget; a load failure is a
+`LoadFailed` with the one-line error, never an exception; each paragraph is segmented once
+(cached by id), and a lookup's answer names the cursor offset it was asked for, so the screen
+drops an answer the cursor has already left.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reader.errors import ReaderError
+from reader.han import has_han
+from reader.ui.messages import DocumentLoaded, LoadFailed, WordLookedUp
+
+if TYPE_CHECKING:
+    from reader.documents.document import Paragraph
+    from reader.ui.services import Services
+
+# paragraph id -> (start, end) in Paragraph.text and in Paragraph.simplified, per word
+Segments = dict[str, list[tuple[int, int, int, int]]]
+
+
+def look_up_word(p: Paragraph, char: int, segments: Segments) -> WordLookedUp:
+    from reader import dictionary  # jieba + CC-CEDICT: ~1 s on first use, in this thread
+
+    spans = segments.get(p.id)
+    if spans is None:
+        spans, at = [], 0
+        for word in dictionary.segment(p.simplified):
+            spans.append((*p.original_span(at, at + len(word)), at, at + len(word)))
+            at += len(word)
+        segments[p.id] = spans  # plain dict: one writer at a time, whole values
+    start, end, s_start, s_end = next(
+        (span for span in spans if span[0] <= char < span[1]), (char, char + 1, 0, 0)
+    )
+    word = p.text[start:end].strip()
+    if not word or not has_han(word):
+        return WordLookedUp(p.id, char, start, end, "", "", [])
+    simplified = p.simplified[s_start:s_end] or word
+    entries = dictionary.lookup(word) or dictionary.lookup(simplified)
+    return WordLookedUp(p.id, char, start, end, word, dictionary.pinyin(word), list(entries))
+
+
+def load(
+    path: str, encoding: str | None, services: Services, data: bytes | None = None
+) -> DocumentLoaded | LoadFailed:
+    """Read, decode and clean the document and find its glossary terms (in a worker)."""
+    from reader.documents.loading import load_document, read_source
+    from reader.documents.positions import document_key
+    from reader.glossary.edit import find_hits
+
+    try:
+        # `data`: already read and checked by `reader read` (stdin can be read only once)
+        data = data if data is not None else read_source(path)
+        doc = load_document(path, encoding, data=data)
+        glossary = services.open_glossary()
+        warnings = [*doc.warnings, *(str(p) for p in glossary.problems)]
+        return DocumentLoaded(
+            path,
+            doc,
+            document_key(path, data) if path != "-" else "",
+            find_hits(glossary, doc),
+            warnings,
+        )
+    except ReaderError as error:
+        return LoadFailed(path, error.render())
+    except OSError as error:
+        return LoadFailed(path, f"reader: {path}: {error.strerror or error}")

@@ -1,0 +1,231 @@
+"""The reader screen's reading actions: moving, searching, post-editing, exporting, help.
+
+Mixed into `ReaderScreen`. Guarantees: movement is by lines inside a paragraph taller than the
+screen (see `BilingualView`); search finds either script and the English
+(`reader.documents.search`); post-edits and exports run in thread workers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events, on, work
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+
+from reader.documents.search import Query, find_next
+from reader.errors import ReaderError
+from reader.ui.messages import ParagraphsTranslated
+
+if TYPE_CHECKING:
+    from reader.documents.document import Document
+    from reader.translation.pipeline import ParagraphTranslation
+    from reader.ui.screens.export_dialog import ExportRequest
+    from reader.ui.services import Services
+    from reader.ui.widgets.bilingual_view import BilingualView
+
+
+class ReadingActions(Screen[None]):
+    """Needs the screen's `doc`, `view`, `services`, `engine_name` and `_show_status`."""
+
+    doc: Document | None
+    engine_name: str
+    search_query: Query | None
+
+    @property
+    def view(self) -> BilingualView:
+        raise NotImplementedError
+
+    @property
+    def services(self) -> Services:
+        raise NotImplementedError
+
+    def _show_status(self) -> None:
+        raise NotImplementedError
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def action_line_down(self) -> None:
+        self.view.line(1)
+
+    def action_line_up(self) -> None:
+        self.view.line(-1)
+
+    def action_page_down(self) -> None:
+        self.view.page(1)
+
+    def action_page_up(self) -> None:
+        self.view.page(-1)
+
+    def action_half_page_down(self) -> None:
+        self.view.page(1, 0.5)
+
+    def action_half_page_up(self) -> None:
+        self.view.page(-1, 0.5)
+
+    def action_first_paragraph(self) -> None:
+        self.view.move_to(0)
+
+    def action_last_paragraph(self) -> None:
+        self.view.move_to(len(self.view.paragraphs) - 1)
+
+    def action_next_char(self) -> None:
+        self.view.move_char(1)
+
+    def action_previous_char(self) -> None:
+        self.view.move_char(-1)
+
+    def action_toggle_selection(self) -> None:
+        self.view.toggle_selection()
+
+    def action_toggle_script(self) -> None:
+        self.view.toggle_script()
+        self._show_status()
+
+    def action_wider_chinese(self) -> None:
+        self.view.adjust_split(0.05)
+
+    def action_narrower_chinese(self) -> None:
+        self.view.adjust_split(-0.05)
+
+    # -- post-editing ---------------------------------------------------------------------------
+
+    def action_post_edit(self) -> None:
+        from reader.ui.screens.post_edit import PostEditDialog  # TextArea: ~40 ms import
+
+        p = self.view.current
+        if p is None:
+            return
+        tr = self.view.translations.get(p.id)
+
+        def edited(english: str | None) -> None:
+            if english is not None:
+                self.store_post_edit(p.id, english)
+
+        self.app.push_screen(PostEditDialog(p.text, tr.text if tr else ""), edited)
+
+    @work(thread=True, group="post-edit", exit_on_error=False)
+    def store_post_edit(self, paragraph_id: str, english: str) -> None:
+        assert self.doc is not None
+        translator, _ = self.services.open_translator()
+        try:
+            translator.set_post_edit(self.doc, paragraph_id, english)
+        except ReaderError as error:  # the user's words: say so, never drop them silently
+            message = f"{error.render()}\nYour edit was NOT saved."
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=30)
+            return
+        # the human text wins; translating again re-checks its terms at no model cost
+        result = translator.translate(self.doc, [paragraph_id])
+        self.post_message(ParagraphsTranslated(0, list(result.values()), 0, 0))
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        event.input.display = False
+        self.search_query = Query.parse(event.value)
+        self.view.set_search(self.search_query)
+        self.view.focus()
+        if self.search_query.text:
+            self._find(1, include_current=True)
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.query_one("#search", Input)
+        if event.key == "escape" and search.display:
+            search.display = False
+            self.view.focus()
+            event.stop()
+
+    def _find(self, direction: int, *, include_current: bool = False) -> None:
+        if self.search_query is None or not self.search_query.text or self.doc is None:
+            self.notify("nothing to search for: press / first")
+            return
+        translations = self.view.translations
+
+        def english(pid: str) -> str:
+            tr = translations.get(pid)
+            return tr.text if tr is not None else ""
+
+        at = (self.view.cursor, self.view.char)
+        found = find_next(
+            self.doc.paragraphs,
+            english,
+            self.search_query,
+            at,
+            direction,
+            include_current=include_current,
+        )
+        if found is None:
+            self.notify(f"not found: {self.search_query.text}")
+        else:
+            self.view.move_to(*found)
+
+    def action_next_match(self) -> None:
+        self._find(1)
+
+    def action_previous_match(self) -> None:
+        self._find(-1)
+
+    # -- export, help, open, quit -----------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from reader.exports import default_output_path
+        from reader.exports.preferences import load_choice
+        from reader.ui.screens.export_dialog import ExportDialog
+
+        if self.doc is None:
+            return
+        choice = load_choice()
+        path = str(default_output_path(self.doc.source, choice.format))
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.write_export(request, dict(self.view.translations))
+
+        self.app.push_screen(ExportDialog(path, choice), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def write_export(
+        self, request: ExportRequest, translations: dict[str, ParagraphTranslation]
+    ) -> None:
+        from reader.atomic import check_output
+        from reader.exports import render_export, write_export
+        from reader.exports.common import ExportInfo
+        from reader.exports.preferences import ExportChoice, save_choice
+
+        assert self.doc is not None
+        try:
+            check_output(request.path, inputs=[self.doc.source])
+            data = render_export(
+                self.doc,
+                translations,
+                request.format,
+                ExportInfo(self.engine_name),
+                layout=request.layout,
+                content=request.content,
+            )
+            path = write_export(data, request.path).resolve()
+        except (ReaderError, OSError) as error:
+            message = error.render() if isinstance(error, ReaderError) else str(error)
+            self.app.call_from_thread(self.notify, message, severity="error")
+            return
+        choice = ExportChoice(request.format, request.layout, request.content, str(path))
+        try:
+            save_choice(choice)
+        except (ReaderError, OSError) as error:  # the export is written; the memory is a nicety
+            self.log.warning(f"could not remember the export choice: {error}")
+        missing = len(self.doc.paragraphs) - len(translations)
+        note = f" ({missing} paragraphs not translated yet)" if missing else ""
+        self.app.call_from_thread(self.notify, f"exported to {path}{note}")
+
+    def action_help(self) -> None:
+        from reader.ui.screens.help_screen import HelpScreen
+
+        self.app.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
