@@ -71,9 +71,9 @@ def glossary_csv(path: Path, rows: int) -> Path:
 def child(source: str, glossary: str, engine_name: str) -> None:
     """What one measured process does: `reader export` without the CLI around it, with the
     chosen engine, an empty memory and the shipped glossary (or `glossary`)."""
-    from reader.export import export_markdown, write_export
-
     from reader.documents.loading import load_document
+    from reader.exports import write_export
+    from reader.exports.markdown import export_markdown
     from reader.glossary.file import Glossary
     from reader.translation.memory import TranslationMemory
     from reader.translation.pipeline import Translator
