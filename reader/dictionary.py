@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from reader.han import HAN
+
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _lock = threading.Lock()
 
@@ -305,7 +307,7 @@ _PAREN = re.compile(r"\s*\([^()]*\)")
 def _clean_sense(sense: str) -> str:
     sense = _PAREN.sub("", sense).strip()
     sense = re.sub(r"\s*\[[^\]]*\]", "", sense)  # cross-reference pinyin such as 好[hao3]
-    sense = re.sub(r"[\u3400-\u9fff|]+", "", sense).strip(" ,;")
+    sense = re.sub(f"[{HAN}|]+", "", sense).strip(" ,;")
     if sense.startswith("to "):
         sense = sense[3:]
     if sense.startswith("abbr. for "):

@@ -45,11 +45,14 @@ def shipped_glossary() -> Path:
     return Path(__file__).parent / "data" / "glossary.csv"
 
 
+def argos_data_dir() -> Path:
+    """argostranslate's own data folder (its settings.py: $XDG_DATA_HOME/argos-translate), which
+    holds its package index (index.json) and, by default, its packages. Not created."""
+    home_data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return home_data / "argos-translate"
+
+
 def argos_packages_dir() -> Path:
     """Where Argos packages are installed; honours ARGOS_PACKAGES_DIR as argostranslate does."""
     env = os.environ.get("ARGOS_PACKAGES_DIR")
-    if env:
-        return _ensure(Path(env))
-    # argostranslate's own default (argostranslate/settings.py): $XDG_DATA_HOME/argos-translate
-    home_data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return _ensure(home_data / "argos-translate" / "packages")
+    return _ensure(Path(env) if env else argos_data_dir() / "packages")

@@ -256,19 +256,17 @@ def test_inline_mode_is_selectable(memory: TranslationMemory) -> None:
         Translator(engine, None, memory, protect="bogus")  # type: ignore[arg-type]
 
 
-def test_statuses_and_found_terms_cost_no_model_time(memory: TranslationMemory) -> None:
+def test_cached_verdicts_and_found_terms_cost_no_model_time(memory: TranslationMemory) -> None:
+    # what `reader terms --no-translate` shows: verdicts from the memory, "found" elsewhere
     doc = make_doc(*TEXTS)
     translator = Translator(DictEngine(), glossary(), memory)
-    assert {t.status for t in translator.statuses(doc)} == {"found"}
+    assert [p.engine for p in translator.cached(doc).values()] == ["none"]  # no Han: as is
     translator.translate(doc, ["p1"])
     engine = DictEngine()
-    statuses = Translator(engine, glossary(), memory).statuses(doc)
+    cached = Translator(engine, glossary(), memory).cached(doc)
     assert engine.calls == []
-    assert [(t.zh, t.status) for t in statuses] == [
-        ("联防联控机制", "found"),
-        ("新冠肺炎", "applied"),
-        ("市委", "found"),
-    ]
+    assert sorted(cached) == ["p1", "p2"]
+    assert [(t.zh, t.status) for t in cached["p1"].terms] == [("新冠肺炎", "applied")]
     found = terms_without_translation(doc, TermMatcher(glossary().entries))
     assert [(t.zh, t.status, t.en) for t in found] == [
         ("联防联控机制", "found", MECHANISM.en),

@@ -35,7 +35,7 @@ class Unit:
     en: str
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "check",
         help="check an existing translation against the glossary",

@@ -15,7 +15,7 @@ model = "qwen2.5-7b-instruct"           # or READER_LLM_MODEL
 # concurrency = 2   timeout = 300   retries = 4   batch_chars = 1200"""
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "config",
         help="show where settings live and what is set",

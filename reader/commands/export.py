@@ -11,7 +11,7 @@ from reader.commands.common import add_document_args, add_engine_args, add_gloss
 FORMATS = ("md", "html", "epub", "tmx")  # reader.exports.FORMATS, kept light to import
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "export",
         help="write a bilingual Markdown, HTML or EPUB file, or a TMX memory",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from reader.commands.common import add_glossary_arg, add_max_size_arg, table
 from reader.errors import ReaderError
-from reader.glossary.file import Entry, Glossary, check, locked, resolve_glossary
+from reader.glossary.file import Entry, Glossary, check, locked, resolve_glossary, split_list
 
 if TYPE_CHECKING:
     from reader.documents.document import Document
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 LIST_FIELDS = ("variants", "accept", "forbidden")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "glossary",
         help="view, edit, check, import and export the glossary",
@@ -185,7 +185,7 @@ def editing(args: argparse.Namespace, *, create: bool = False) -> Iterator[Gloss
 def _split(value: str | None) -> list[str] | None:
     if value is None:
         return None
-    return [part.strip() for part in value.split("|") if part.strip()]
+    return split_list(value)
 
 
 # --- commands --------------------------------------------------------------------------------

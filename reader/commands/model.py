@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "model",
         help="manage the offline zh→en translation model (Argos Translate)",
         description="Manage Argos Translate packages in the Argos packages directory "
         "(ARGOS_PACKAGES_DIR, or argostranslate's default).",
     )
-    parser.set_defaults(func=lambda args: parser.print_help() or 0)
+
+    def show_help(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 0
+
+    parser.set_defaults(func=show_help)
     sub = parser.add_subparsers(dest="model_command", metavar="ACTION")
 
     list_parser = sub.add_parser("list", help="installed models, and those in the cached index")

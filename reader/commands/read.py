@@ -8,7 +8,7 @@ from reader.commands.common import add_document_args, add_engine_args, add_gloss
 from reader.errors import ReaderError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "read",
         help="open a document side by side with its English, in the terminal",

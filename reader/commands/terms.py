@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg, table
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from reader.translation.pipeline import TermOccurrence
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "terms",
         help="list the glossary terms found in a document",
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         (s.short.zh, s.long.zh) for p in doc.paragraphs for s in matcher.shadowed(p)
     )
 
-    records: dict[str, dict] = {}
+    records: dict[str, dict[str, Any]] = {}
     for index, para in enumerate(doc.paragraphs, start=1):
         for occ in per_paragraph.get(para.id, []):
             record = records.setdefault(

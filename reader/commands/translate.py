@@ -14,7 +14,7 @@ import sys
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "translate",
         help="print the English translation",

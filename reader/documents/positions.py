@@ -15,6 +15,7 @@ import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from reader.atomic import write_text_atomic
 from reader.paths import data_dir
@@ -40,7 +41,7 @@ def _file() -> Path:
     return data_dir() / FILENAME
 
 
-def _read_all() -> dict[str, dict]:
+def _read_all() -> dict[str, dict[str, Any]]:
     try:
         data = json.loads(_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):

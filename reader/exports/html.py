@@ -125,7 +125,7 @@ def export_html(
     )
     root = E.html(head, body, lang="en")
     block_lines(root)
-    return "<!DOCTYPE html>\n" + etree.tostring(root, encoding="unicode") + "\n"
+    return "<!DOCTYPE html>\n" + str(etree.tostring(root, encoding="unicode")) + "\n"
 
 
 _CONTAINERS = {"html", "head", "body", "header", "main", "section", "nav", "ol", "ul", "div"} | {

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from reader.glossary.file import Entry, Glossary, simplify
+from reader.glossary.file import Entry, Glossary, simplify, split_list
 
 if TYPE_CHECKING:
     from reader.documents.document import Document
@@ -40,9 +40,9 @@ class TermEdit:
     base: Entry | None = None  # the entry as the user saw it when the edit began
 
 
-def split_list(value: str) -> list[str]:
-    """A form field listing renderings, separated by ";" or "|", as a list."""
-    return [part.strip() for part in value.replace("|", ";").split(";") if part.strip()]
+def split_field(value: str) -> list[str]:
+    """A form field listing renderings, separated by ";" (easier to type) or "|", as a list."""
+    return split_list(value.replace(";", "|"))
 
 
 def refusal(glossary: Glossary, zh: str, original: str | None) -> str | None:

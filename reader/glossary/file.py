@@ -225,7 +225,8 @@ def _parse_record(text: str) -> list[str]:
     return rows[0]
 
 
-def _split_list(value: str) -> list[str]:
+def split_list(value: str) -> list[str]:
+    """A `|`-separated cell (variants, accept, forbidden, exclude) as a list, blanks dropped."""
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
@@ -383,14 +384,14 @@ class Glossary:
         entry = Entry(
             zh=zh,
             en=en,
-            variants=_split_list(by_name.get("variants", "")),
-            accept=_split_list(by_name.get("accept", "")),
-            forbidden=_split_list(by_name.get("forbidden", "")),
+            variants=split_list(by_name.get("variants", "")),
+            accept=split_list(by_name.get("accept", "")),
+            forbidden=split_list(by_name.get("forbidden", "")),
             note=by_name.get("note", "").strip(),
             category=by_name.get("category", "").strip(),
             priority=priority,
             dnt=raw_dnt in TRUE_WORDS,
-            exclude=_split_list(by_name.get("exclude", "")),
+            exclude=split_list(by_name.get("exclude", "")),
             extra=extra,
             line=line,
         )

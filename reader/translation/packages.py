@@ -28,7 +28,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader import paths
 from reader.documents.archives import bomb_reason
@@ -77,7 +77,7 @@ class AvailableModel:
     version: str
 
 
-def _package_name(metadata: dict) -> str:
+def _package_name(metadata: dict[str, Any]) -> str:
     # argostranslate.package.argospm_package_name: "<type>-<from>_<to>"
     name = str(metadata.get("type") or "translate")
     if metadata.get("from_code") and metadata.get("to_code"):
@@ -156,7 +156,7 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
-def validate_archive(path: str | Path) -> tuple[str, dict]:
+def validate_archive(path: str | Path) -> tuple[str, dict[str, Any]]:
     """Check an .argosmodel file; return its top-level folder name and its metadata.
 
     Raises ReaderError (naming the file) on the first problem found.
@@ -299,9 +299,7 @@ def remove(name_or_path: str | Path) -> InstalledModel:
 
 
 def _argos_data_dir() -> Path:
-    # argostranslate/settings.py: $XDG_DATA_HOME/argos-translate holds index.json
-    home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return home / "argos-translate"
+    return paths.argos_data_dir()
 
 
 def index_path() -> Path:
@@ -327,7 +325,7 @@ def available_packages() -> list[AvailableModel]:
     ]
 
 
-def _point_argostranslate_here():  # -> the argostranslate.package module
+def _point_argostranslate_here() -> Any:  # the argostranslate.package module
     """Import argostranslate.package and aim its import-time settings at today's directories."""
     import logging
 

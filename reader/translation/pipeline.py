@@ -138,6 +138,12 @@ class _Sentence:
     done: bool = False
 
 
+def _protected(sentence: _Sentence) -> Protected:
+    """The protected form of a sentence that has Han (only those reach an engine)."""
+    assert sentence.protected is not None
+    return sentence.protected
+
+
 @dataclass(slots=True)
 class _Pending:
     """A paragraph whose sentences are not all done yet."""
@@ -194,20 +200,6 @@ class Translator:
     ) -> dict[str, ParagraphTranslation]:
         """The paragraphs available without the engine (memory, post-edits, passthrough)."""
         return self._run(doc, paragraph_ids, None, None, use_engine=False)
-
-    def statuses(self, doc: Document) -> list[TermOccurrence]:
-        """Every term occurrence in document order: checked where a translation is in the
-        memory, "found" elsewhere. Costs no model time (for `reader terms`)."""
-        done = self.cached(doc)
-        matcher = self._term_matcher()
-        out: list[TermOccurrence] = []
-        for paragraph in doc.paragraphs:
-            if paragraph.id in done:
-                out += done[paragraph.id].terms
-            else:
-                for sentence in self._sentences(paragraph, matcher):
-                    out += _occurrences(sentence, [None] * _term_count(sentence), 0)
-        return out
 
     def set_post_edit(self, doc: Document, paragraph_id: str, english: str) -> None:
         """Store the user's English for a paragraph (needs a memory)."""
@@ -295,7 +287,7 @@ class Translator:
                 next_item += 1
                 for sentence in item.sentences:
                     if not sentence.done and sentence.key in translated:
-                        _copy(translated[sentence.key], sentence)  # type: ignore[index]
+                        _copy(translated[sentence.key], sentence)
                 chunk.append(item)
                 size += sum(not s.done for s in item.sentences)
             for item in chunk:
@@ -322,20 +314,21 @@ class Translator:
 
         # each distinct sentence once; shortest first so a batch pads little
         by_key: dict[MemoryKey, list[_Sentence]] = {}
+        given: dict[MemoryKey, Protected] = {}  # what the engine is given for each key
         for sentence in sentences:
             assert sentence.key is not None and sentence.protected is not None
             by_key.setdefault(sentence.key, []).append(sentence)
-        order = sorted(by_key, key=lambda k: len(by_key[k][0].protected.source))  # type: ignore[union-attr]
+            given.setdefault(sentence.key, sentence.protected)
+        order = sorted(by_key, key=lambda k: len(given[k].source))
         degenerate = degenerate_reason if self.guard else _no_guard
         for i in range(0, len(order), self.batch_size):
             if i and cancel is not None and cancel.is_set():
                 return
             batch = order[i : i + self.batch_size]
-            sources = [by_key[k][0].protected.source for k in batch]  # type: ignore[union-attr]
+            sources = [given[k].source for k in batch]
             before = self._budget.count()
             if isinstance(self.engine, TermsEngine):  # it reads the terms itself (an LLM)
-                protected = [by_key[k][0].protected for k in batch]
-                raw = self.engine.translate_protected(protected, cancel)  # type: ignore[arg-type]
+                raw = self.engine.translate_protected([given[k] for k in batch], cancel)
             else:
                 raw = self.engine.translate_batch(sources)
             outputs = self._checked(sources, raw)
@@ -384,16 +377,15 @@ class Translator:
 
         if not isinstance(self.engine, VariedEngine) or not self._budget.allows():
             return outputs
-        protected = [s.protected for s in sentences]
-        assert all(p is not None for p in protected)
-        bad = [i for i, p in enumerate(protected) if degenerate_output(p, outputs[i])]  # type: ignore[arg-type]
+        protected = [_protected(s) for s in sentences]
+        bad = [i for i, p in enumerate(protected) if degenerate_output(p, outputs[i])]
         if not bad:
             return outputs
-        sources = [protected[i].source for i in bad]  # type: ignore[union-attr]
+        sources = [protected[i].source for i in bad]
         retried = self._checked(sources, self.engine.translate_batch_varied(sources))
         outputs = list(outputs)
         for i, output in zip(bad, retried, strict=True):
-            if not degenerate_output(protected[i], output):  # type: ignore[arg-type]
+            if not degenerate_output(protected[i], output):
                 outputs[i] = output
         return outputs
 

@@ -118,7 +118,7 @@ class ArgosEngine:
     def _detokenize(self, sp: sentencepiece.SentencePieceProcessor, tokens: list[str]) -> str:
         if self.model.target_prefix and tokens[:1] == [self.model.target_prefix]:
             tokens = tokens[1:]
-        text = sp.decode_pieces(tokens)
+        text = str(sp.decode_pieces(tokens))
         return text[1:] if text.startswith(" ") else text
 
     def _options(self) -> dict[str, Any]:

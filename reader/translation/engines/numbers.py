@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from reader.han import HAN
+
 _DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _DIGIT |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
@@ -83,7 +85,7 @@ _PATTERN = re.compile(
             # percentages: 百分之五十, 百分之12.5
             rf"百分之(?P<pct>{_NUM})",
             # ordinals: 第三十四次, 第5
-            rf"第(?P<ord>{_NUM})(?:[{MEASURES}次届]|(?=[\u4e00-\u9fff]))?",
+            rf"第(?P<ord>{_NUM})(?:[{MEASURES}次届]|(?=[{HAN}]))?",
             # amounts: 7亿多元, 1200余人, 3.5万, 五十多人
             rf"(?P<n>{_NUM})(?P<more>多|余)?(?P<big>万亿|亿|万)?(?P<more2>多|余)?"
             rf"(?P<unit>{_UNIT}|[{MEASURES}])?",

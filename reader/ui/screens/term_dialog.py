@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from reader.glossary.edit import TermEdit, split_list
+from reader.glossary.edit import TermEdit, split_field
 from reader.glossary.file import Entry
 
 __all__ = ["TermDialog", "TermEdit"]
@@ -95,8 +95,8 @@ class TermDialog(ModalScreen[TermEdit | None]):
                 original,
                 zh=zh,
                 en=en,
-                accept=split_list(self._value("accept")),
-                forbidden=split_list(self._value("forbidden")),
+                accept=split_field(self._value("accept")),
+                forbidden=split_field(self._value("forbidden")),
                 note=self._value("note"),
                 base=self.entry,
             )

@@ -116,8 +116,8 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout_width = 0
         self._row_version: list[int] = []
         self._view_version = 0
-        self._layouts: LRUCache[tuple, RowLayout] = LRUCache(2000)
-        self._strips: LRUCache[tuple, list[Strip]] = LRUCache(500)
+        self._layouts: LRUCache[tuple[object, ...], RowLayout] = LRUCache(2000)
+        self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(500)
         self._converted: LRUCache[str, str] = LRUCache(4000)
         self._styles: dict[str, Style] = {}
 
