@@ -38,7 +38,12 @@ lint format: install
 bench: install
 	$(PY) bench/load_clean.py
 	$(PY) bench/match_speed.py
+	$(PY) bench/fidelity.py
+	$(PY) bench/glossary_load.py
+	$(PY) bench/scaling.py
 	$(PY) bench/startup.py
+	$(PY) bench/key_latency.py
+	$(PY) bench/hostile_inputs.py
 	$(PY) bench/translate_speed.py
 
 # after changing dependencies: refresh the pinned versions from a working .venv
