@@ -9,6 +9,12 @@ Guarantees:
   ends after 。！？；… ! ? ; (runs count as one) or after `.` followed by a space or the end
   (so 3.5 and U.S.A stay whole), and takes the closing quotes and brackets
   」』”’）)】》"' that follow with it.
+- A table row (cells joined by " | ", `reader.documents.html.CELL_SEPARATOR`) is split cell by
+  cell: a "|" with whitespace or the text's edge on both sides is a hard boundary that no
+  sentence contains, so each cell reaches the engine on its own and a model cannot reword or
+  drop the separators. `english_joiner(gap)` is what joins the English across such a gap: the
+  gap's separators as written (an empty cell stays empty), else None. Prose rarely has a lone
+  "|"; where it does (a page title's "标题 | 网站"), its parts are translated apart too.
 - No sentence is longer than `HARD_LIMIT` characters: one over `LONG` (a run-on sentence, a
   list, a 200,000-character paragraph with only commas) is cut after clause punctuation
   ，、：, : into pieces of at most `LONG` where it can be, and a clause over `HARD_LIMIT` is cut
@@ -29,6 +35,7 @@ _CLOSERS = "」』”’）)】》\"'"
 _END = re.compile(rf"(?:[。！？；…!?;]+|\.(?=\s|$))[{re.escape(_CLOSERS)}]*")
 _EDGE = re.compile(r"\S(?:.*\S)?", re.S)
 _CLAUSE = re.compile(r"[，、：,:]+")
+_CELL = re.compile(r"(?<!\S)\|(?!\S)")  # a cell separator: "|" alone between spaces or edges
 
 LONG = 200  # characters; a sentence longer than this is cut at clause punctuation
 HARD_LIMIT = 300  # characters; a clause longer than this is cut by length
@@ -56,11 +63,26 @@ def _span(text: str, start: int, end: int) -> Sentence | None:
     return Sentence(match.start(), match.end(), match.group())
 
 
+def english_joiner(gap: str) -> str | None:
+    """The cell separators of `gap` (the text between two sentences, or before the first or
+    after the last) as written, to join their English with; None when it has none."""
+    return gap if _CELL.search(gap) else None
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of a paragraph as spans of `text`."""
+    """Sentences of a paragraph as spans of `text`, cell by cell."""
     sentences: list[Sentence] = []
     start = 0
-    ends = [m.end() for m in _END.finditer(text)] + [len(text)]
+    for separator in _CELL.finditer(text):
+        sentences += _split_cell(text, start, separator.start())
+        start = separator.end()
+    return sentences + _split_cell(text, start, len(text))
+
+
+def _split_cell(text: str, start: int, stop: int) -> list[Sentence]:
+    """Sentences of text[start:stop]."""
+    sentences: list[Sentence] = []
+    ends = [m.end() for m in _END.finditer(text, start, stop)] + [stop]
     for end in ends:
         sentence = _span(text, start, end)
         if sentence is not None:

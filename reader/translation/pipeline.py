@@ -19,7 +19,9 @@ Guarantees of `Translator.translate`:
 - The engine receives the Simplified form of each sentence with glossary terms protected;
   every term occurrence comes back with a status (see
   `reader.translation.enforcement`) and its spans in
-  `Paragraph.text` and in the English. English sentences are joined with one space.
+  `Paragraph.text` and in the English. English sentences are joined with one space; a table
+  row's cells are sentences of their own, joined by the row's own " | " separators, so the
+  English row has the same cells in the same order (`reader.documents.sentences`).
 - A user's post-edit wins over machine output; its terms are verified against the human text.
 - Text with no Han characters (a paragraph, or a sentence such as "2024.") passes through.
 - Degenerate outputs (loops, passthrough, absurd lengths) of a batch are first decoded again
@@ -451,30 +453,37 @@ class Translator:
     # -- paragraphs ----------------------------------------------------------------------
 
     def _assemble(self, item: _Pending) -> ParagraphTranslation:
-        parts: list[str] = []
+        from reader.documents.sentences import english_joiner
+
+        text = item.paragraph.text
+        out = ""
+        open_cell = False  # the current cell has English: the next sentence needs a space
         terms: list[TermOccurrence] = []
         flags: list[str] = []
-        offset = 0
-        spans = [(s.start, s.end) for s in item.paragraph.sentences] or [
-            (0, len(item.paragraph.text))
-        ]
+        spans = [(s.start, s.end) for s in item.paragraph.sentences] or [(0, len(text))]
         aligned: list[tuple[int, int, int, int]] = []
+        previous = 0
         for sentence in item.sentences:
+            start, end = spans[sentence.number]
+            # a table row's separators are kept as written, each cell translated on its own
+            if (separators := english_joiner(text[previous:start])) is not None:
+                out, open_cell = out + separators, False
+            previous = end
             english = sentence.english.strip()
-            if parts and english:
-                offset += 1  # the joining space
-            terms += _occurrences(sentence, sentence.checks, offset)
-            aligned.append((*spans[sentence.number], offset, offset + len(english)))
+            if open_cell and english:
+                out += " "  # the joining space
+            terms += _occurrences(sentence, sentence.checks, len(out))
+            aligned.append((start, end, len(out), len(out) + len(english)))
             if english:
-                parts.append(english)
-                offset += len(english)
+                out, open_cell = out + english, True
             if sentence.flag:
                 flags.append(
                     f"degenerate output in sentence {sentence.number + 1}: {sentence.flag}"
                 )
+        out += english_joiner(text[previous:]) or ""
         engine = self.engine.name
         return ParagraphTranslation(
-            item.paragraph.id, " ".join(parts), engine, terms, flags=flags, sentences=aligned
+            item.paragraph.id, out, engine, terms, flags=flags, sentences=aligned
         )
 
     def _human(
