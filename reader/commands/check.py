@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.commands.common import add_glossary_arg
+from reader.commands.common import add_glossary_arg, add_wide_arg, display_width, output_width, wrap
 from reader.errors import ReaderError
 from reader.han import han_count
 
@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object per term occurrence"
     )
+    add_wide_arg(parser)
     add_glossary_arg(parser)
     parser.set_defaults(func=run)
 
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         for record in records:
             print(json.dumps(record, ensure_ascii=False))
     else:
-        print(report(records, mode, len(units)))
+        print(report(records, mode, len(units), width=output_width(args.wide)))
     return 1 if problems else 0
 
 
@@ -170,8 +171,26 @@ def _context(text: str, start: int, end: int) -> str:
     return f"{before}【{text[start:end]}】{after}"
 
 
-def report(records: list[dict[str, object]], mode: str, units: int) -> str:
-    """Per term: found, applied, missing, forbidden; then each problem with its line."""
+def _narrow(record: dict[str, object], room: int | None) -> str:
+    """The record's context with characters dropped from its far ends until it fits `room`
+    cells (the term in 【】 itself is kept whole)."""
+    context, surface = str(record["context"]), str(record["surface"])
+    cut = min(_CONTEXT, int(str(record["start"])))  # the context's characters before the term
+    before, after = context[:cut], context[cut + len(surface) + 2 :]
+    term = context[cut : cut + len(surface) + 2]
+    while room is not None and (before or after) and display_width(before + term + after) > room:
+        if len(before) > len(after):
+            before = before[1:]
+        else:
+            after = after[:-1]
+    return before + term + after
+
+
+def report(
+    records: list[dict[str, object]], mode: str, units: int, width: int | None = None
+) -> str:
+    """Per term: found, applied, missing, forbidden; then each problem with its line. With
+    `width`, every line fits it: the context narrows, and the rest wraps."""
     lines = [f"aligned by {mode}: {units} pairs"]
     if not records:
         return "\n".join([*lines, "no glossary terms found"])
@@ -183,10 +202,14 @@ def report(records: list[dict[str, object]], mode: str, units: int) -> str:
         tally = ", ".join(
             f"{s} {counts[s]}" for s in ("applied", "missing", "forbidden") if counts[s]
         )
-        lines.append(f"{zh} → {occurrences[0]['en']}: found {len(occurrences)}, {tally}")
+        lines += wrap(
+            f"{zh} → {occurrences[0]['en']}: found {len(occurrences)}, {tally}", width, "    "
+        )
         for r in occurrences:
             if r["status"] != "applied":
-                lines.append(f"  line {r['line']}: {r['status']}: {r['context']} — {r['reason']}")
+                prefix = f"  line {r['line']}: {r['status']}: "
+                context = _narrow(r, width - display_width(prefix) if width else None)
+                lines += wrap(f"{prefix}{context} — {r['reason']}", width, "    ")
     problems = sum(r["status"] != "applied" for r in records)
     lines.append(
         f"{len(by_term)} terms, {len(records)} occurrences, "

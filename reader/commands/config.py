@@ -11,7 +11,7 @@ EXAMPLE = """\
 [llm]
 base_url = "http://127.0.0.1:8080/v1"   # or READER_LLM_BASE_URL
 model = "qwen2.5-7b-instruct"           # or READER_LLM_MODEL
-# api_key = "..."                       # or READER_LLM_API_KEY (needed by hosted APIs)
+# api_key = "..."                       # or READER_LLM_API_KEY (hosted APIs)
 # concurrency = 2   timeout = 300   retries = 4   batch_chars = 1200"""
 
 

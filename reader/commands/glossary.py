@@ -15,7 +15,13 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from reader.commands.common import add_glossary_arg, add_max_size_arg, table
+from reader.commands.common import (
+    add_glossary_arg,
+    add_max_size_arg,
+    add_wide_arg,
+    output_width,
+    table,
+)
 from reader.errors import ReaderError
 from reader.glossary.file import Entry, Glossary, check, locked, resolve_glossary, split_list
 
@@ -37,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     p = sub.add_parser("list", help="list entries, optionally only those matching QUERY")
     p.add_argument("query", nargs="?", metavar="QUERY", help="text to find in zh, en or variants")
+    add_wide_arg(p)
     add_glossary_arg(p)
     p.set_defaults(func=cmd_list)
 
@@ -137,6 +144,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="with --add N,M: use the dictionary gloss as the English rendering",
     )
+    add_wide_arg(p)
     add_glossary_arg(p)
     p.set_defaults(func=cmd_suggest)
 
@@ -217,11 +225,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             e.category,
             str(e.priority) if e.priority else "",
             "dnt" if e.dnt else "",
-            _shorten(e.note, 40),
+            e.note,
         ]
         for e in entries
     ]
-    print(table(["ZH", "EN", "VARIANTS", "CATEGORY", "PRI", "DNT", "NOTE"], rows))
+    headers = ["ZH", "EN", "VARIANTS", "CATEGORY", "PRI", "DNT", "NOTE"]
+    print(table(headers, rows, width=output_width(args.wide), keep=("ZH", "EN")))
     return 0
 
 
@@ -364,7 +373,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         [str(i), s.term, str(s.count), s.gloss or (f"~ {s.literal}" if s.literal else "")]
         for i, s in enumerate(suggestions, 1)
     ]
-    print(table(["#", "TERM", "COUNT", "GLOSS"], rows))
+    headers = ["#", "TERM", "COUNT", "GLOSS"]
+    print(table(headers, rows, width=output_width(args.wide), keep=tuple(headers)))
     if any(s.literal and not s.gloss for s in suggestions):
         print("(~ marks a word-by-word hint: the dictionary has no sense for the whole term)")
     if args.add is None:
@@ -441,10 +451,3 @@ def _load_document(path: str, encoding: str | None) -> Document:
     from reader.documents.loading import load_document
 
     return load_document(path, encoding=encoding)
-
-
-# --- table output ----------------------------------------------------------------------------
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

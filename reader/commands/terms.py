@@ -8,7 +8,15 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg, table
+from reader.commands.common import (
+    add_document_args,
+    add_engine_args,
+    add_glossary_arg,
+    add_wide_arg,
+    output_width,
+    table,
+    wrap,
+)
 
 if TYPE_CHECKING:
     from reader.translation.pipeline import TermOccurrence
@@ -31,6 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="only find the terms (with verdicts already in the translation memory); "
         "never runs the model",
     )
+    add_wide_arg(parser)
     add_engine_args(parser)
     add_glossary_arg(parser)
     parser.set_defaults(func=run)
@@ -134,11 +143,14 @@ def run(args: argparse.Namespace) -> int:
         forms = "/".join(f for f in r["forms"] if f != r["zh"])
         statuses = ", ".join(f"{s} {n}" for s, n in sorted(r["statuses"].items()))
         rows.append([r["zh"], forms, str(r["count"]), statuses, r["en"]])
-    print(table(["TERM", "AS WRITTEN", "COUNT", "STATUS", "RENDERING"], rows))
+    width = output_width(args.wide)
+    headers = ["TERM", "AS WRITTEN", "COUNT", "STATUS", "RENDERING"]
+    keep = ("TERM", "COUNT", "STATUS", "RENDERING")  # the other spellings give way first
+    print(table(headers, rows, width=width, keep=keep))
     if shadowed:
         print("\nshadowed by a longer term (not counted above):")
         for (short, long), n in sorted(shadowed.items(), key=lambda kv: -kv[1]):
-            print(f"  {short} inside {long} ×{n}")
+            print(*wrap(f"  {short} inside {long} ×{n}", width, "    "), sep="\n")
     problems = sum(
         r["statuses"].get("missing", 0) + r["statuses"].get("forbidden", 0) for r in ordered
     )
