@@ -89,3 +89,13 @@ def test_many_matches_one_by_one() -> None:
 def test_many_falls_back_on_newlines() -> None:
     paragraphs = ["聯防\n聯控", "會議"]
     assert to_simplified_many(paragraphs) == [to_simplified(p) for p in paragraphs]
+
+
+def test_a_lone_surrogate_does_not_break_conversion() -> None:
+    # found by tests/test_hostile.py: an HTML character reference can decode to a lone
+    # surrogate, which OpenCC (UTF-8 inside) refused with UnicodeEncodeError
+    from reader.documents.scripts import to_simplified
+
+    text, to_original = to_simplified("國\ud800家")
+    assert text == "国\ufffd家"
+    assert to_original == [0, 1, 2, 3]

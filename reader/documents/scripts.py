@@ -36,7 +36,19 @@ def converter(config: str) -> Callable[[str], str]:
     """The `convert` method of a cached OpenCC converter ("t2s", "s2t", ...)."""
     import opencc  # C++ extension with its dictionaries: ~15 ms per converter
 
-    return opencc.OpenCC(config).convert
+    convert = opencc.OpenCC(config).convert
+
+    def convert_safely(text: str) -> str:
+        # OpenCC takes UTF-8, which cannot carry a lone surrogate (an HTML `&#xD800;` makes
+        # one): it raised UnicodeEncodeError. U+FFFD keeps the length, so offset maps hold.
+        if _SURROGATE.search(text):
+            text = _SURROGATE.sub("\ufffd", text)
+        return convert(text)
+
+    return convert_safely
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def convert_with_map(text: str, convert: Callable[[str], str]) -> tuple[str, list[int]]:
