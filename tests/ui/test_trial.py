@@ -33,3 +33,24 @@ async def test_cursor_stays_on_screen_when_the_terminal_shrinks(tmp_path: Path) 
         top = round(view.scroll_y)
         height = view.scrollable_content_region.height
         assert top <= view._offsets[view.cursor] < top + height
+
+
+async def test_help_legend_is_not_clipped_at_80x24(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+    from textual.widgets import Label
+
+    from reader.ui.screens.help_screen import HelpScreen
+
+    app = page_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        room = help_screen.query_one("#help-dialog").scrollable_content_region.width
+        for label in help_screen.query(".legend").results(Label):
+            text = str(label.render())
+            assert label.outer_size.width <= room, text
+            # every cell of the text is drawn: the label wraps instead of cutting it off
+            assert label.size.width * label.size.height >= cell_len(text), text
