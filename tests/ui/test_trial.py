@@ -54,3 +54,39 @@ async def test_help_legend_is_not_clipped_at_80x24(tmp_path: Path) -> None:
             assert label.outer_size.width <= room, text
             # every cell of the text is drawn: the label wraps instead of cutting it off
             assert label.size.width * label.size.height >= cell_len(text), text
+
+
+def test_status_keeps_the_name_position_engine_and_progress_in_78_cells() -> None:
+    from rich.cells import cell_len
+
+    from reader.ui.widgets.status_bar import status_text
+
+    name = "北京:首都疫情防控工作事關全局、責任重大"
+    for translated in (17, 4961):
+        text = status_text(
+            (164, 4961), translated, "gloss: word by word", 0, "Traditional", name, width=78
+        )
+        assert cell_len(text) <= 78, text
+        assert text.startswith("¶165/4961 3%") and "gloss: word by word" in text, text
+        assert "translated" in text and "北京:首都" in text, text
+    wide = status_text((0, 6), 6, "argos", 2, "Simplified", name, width=200)
+    assert wide == f"¶1/6 16% · 6/6 translated · argos · 2 problems (]) · Simplified · {name[:12]}…"
+
+
+async def test_status_shows_the_document_name_at_80x24(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+    from textual.widgets import Label
+
+    app = page_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        await pilot.pause()
+        label = app.reader.query_one("#status-text", Label)
+        text = str(label.render())
+        assert cell_len(text) <= label.content_region.width, text
+        assert "女儿出嫁" in text and "¶1/29" in text and "gloss" in text, text
+        await pilot.resize_terminal(140, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.reader.query_one("#progress").display
+        assert "Simplified" in str(label.render())
