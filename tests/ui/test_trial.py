@@ -90,3 +90,14 @@ async def test_status_shows_the_document_name_at_80x24(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.reader.query_one("#progress").display
         assert "Simplified" in str(label.render())
+
+
+async def test_footer_keys_fit_80_columns(tmp_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = page_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        keys = list(app.reader.query(FooterKey))
+        assert len(keys) == 5
+        assert max(key.region.right for key in keys) <= 80  # "Quit (the position is kept)" too

@@ -96,7 +96,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
         yield DictionaryPanel(id="dictionary")
         yield Input(placeholder="search Chinese (either script) or English", id="search")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)  # the five keys fit 80 columns (82 cells padded, 75 compact)
 
     @property
     def view(self) -> BilingualView:
