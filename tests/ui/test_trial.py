@@ -101,3 +101,23 @@ async def test_footer_keys_fit_80_columns(tmp_path: Path) -> None:
         keys = list(app.reader.query(FooterKey))
         assert len(keys) == 5
         assert max(key.region.right for key in keys) <= 80  # "Quit (the position is kept)" too
+
+
+async def test_ctrl_c_quits_and_keeps_the_position_but_copies_in_a_text_field(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import Input
+
+    app = page_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        await pilot.press("j", "j", "slash")
+        await pilot.press("ctrl+c")  # in the search field: copy, as everywhere
+        assert app.is_running and isinstance(app.focused, Input)
+        await pilot.press("escape", "ctrl+c")
+        await pilot.pause()
+        assert not app.is_running  # Textual's default only said "press ctrl+q to quit"
+    again = page_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        assert again.reader.view.cursor == 2
