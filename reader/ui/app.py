@@ -1,8 +1,9 @@
 """`ReaderApp`: the Textual application. Thin: it owns the services and opens a `ReaderScreen`.
 
 Guarantees: the glossary, the engine and the translation memory live here (`Services`), once
-per app; `q` and `ctrl+q` both save the reading position; the process ends within a second of
-quitting even when a thread is inside an engine call (that call's result is discarded).
+per app; `q`, `ctrl+q` and `ctrl+c` (in the reading view) all save the reading position; the
+process ends within a second of quitting even when a thread is inside an engine call (that
+call's result is discarded).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class ReaderApp(App[None]):
     ENABLE_COMMAND_PALETTE = False  # every action has its own key (see `?`)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # not a priority: in a text field ctrl+c copies; in the reading view it quits, as a
+        # terminal user expects (Textual's default only said "press ctrl+q to quit")
+        Binding("ctrl+c", "interrupt", "Quit", show=False),
     ]
 
     def __init__(
@@ -64,8 +68,18 @@ class ReaderApp(App[None]):
         return next(s for s in reversed(self.screen_stack) if isinstance(s, ReaderScreen))
 
     async def action_quit(self) -> None:
-        """ctrl+q: like `q`, the reading position is kept."""
+        """ctrl+q, ctrl+c: like `q`, the reading position is kept."""
         self.reader.action_quit_reader()
+
+    async def action_interrupt(self) -> None:
+        """ctrl+c that no text field took (nothing selected to copy): quit from the reading view;
+        in a dialog it might throw away what was typed (a post-edit), so only say how to quit."""
+        from textual.widgets import Input, TextArea
+
+        if self.screen is self.reader and not isinstance(self.focused, Input | TextArea):
+            self.reader.action_quit_reader()
+        else:
+            self.action_help_quit()
 
     def run(
         self,

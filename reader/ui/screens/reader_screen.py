@@ -16,6 +16,7 @@ Guarantees:
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -95,7 +96,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
         yield DictionaryPanel(id="dictionary")
         yield Input(placeholder="search Chinese (either script) or English", id="search")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)  # the five keys fit 80 columns (82 cells padded, 75 compact)
 
     @property
     def view(self) -> BilingualView:
@@ -229,17 +230,17 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
         if self.doc is None:
             return
         view, engine = self.view, self.engine_name or "choosing the engine…"
-        self.status.show(
-            status_text(
-                (view.cursor, len(self.doc.paragraphs)),
-                len(view.translations),
-                "gloss: word by word" if self.services.is_gloss else engine,
-                view.spans.problems,
-                view.displayed_script,
-                self.doc.title or Path(self.path).name,
-                unsaved=bool(self._unsaved),
-            )
+        text = partial(
+            status_text,
+            (view.cursor, len(self.doc.paragraphs)),
+            len(view.translations),
+            "gloss: word by word" if self.services.is_gloss else engine,
+            view.spans.problems,
+            view.displayed_script,
+            self.doc.title or Path(self.path).name,
+            unsaved=bool(self._unsaved),
         )
+        self.status.show(lambda cells: text(width=cells))
 
     def _schedule_reorder(self, *_: object) -> None:
         if not self.translating:

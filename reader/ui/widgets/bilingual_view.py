@@ -439,9 +439,10 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self.scrollable_content_region.width != self._layout_width:
-            # the scrollbar came or went without a resize of the widget itself
+            # the width changed before `on_resize` ran (terminal resized, scrollbar came or went):
+            # a plain relayout here let a shrink from 140x40 to 80x24 push the cursor off screen
             self._layout_width = self.scrollable_content_region.width
-            self._relayout()
+            self._relayout_keeping_cursor()
         if self.paragraphs:
             # lay out what is about to be shown; repeat while estimates move rows into view
             for _ in range(3):

@@ -1,13 +1,26 @@
-"""`StatusBar`: one line naming the engine and model, with the translation progress bar."""
+"""`StatusBar`: one line naming the document, the position, the engine and the translation
+progress, with a progress bar when there is room. At 80 columns every one of these stays visible:
+less useful parts are dropped or shortened first, and the name is cut to what is left."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.events import Resize
 from textual.widgets import Label, ProgressBar
 
 NAME_CELLS = 24  # the document name comes last and is cut first
+MIN_NAME_CELLS = 8  # below this a name says nothing; the line is cut by the terminal instead
+BAR_FROM = 100  # columns: narrower, the bar's 18 cells go to the text (it repeats "N/M translated")
+
+
+def _cut(text: str, cells: int) -> str:
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1).rstrip() + "…"
 
 
 def status_text(
@@ -19,32 +32,67 @@ def status_text(
     name: str,
     *,
     unsaved: bool = False,
+    width: int | None = None,
 ) -> str:
-    """Position, progress, engine, problems, script, document: most useful first, as an 80
-    column terminal cuts from the right."""
+    """Position, progress, engine, problems, script, document: most useful first. Given `width`,
+    the script and "no problem terms" go, then the progress becomes a percentage, so the
+    document name still fits (at 80 columns it was cut away entirely)."""
     cursor, n = position
-    if cell_len(name) > NAME_CELLS:
-        name = set_cell_size(name, NAME_CELLS - 1).rstrip() + "…"
-    parts = [
+    head = [
         f"¶{cursor + 1}/{n} {100 * (cursor + 1) // max(1, n)}%",
         f"{translated}/{n} translated",
         engine,
-        f"{problems} problems (])" if problems else "no problem terms",
-        script,
-        name,
     ]
+    if problems:
+        head.append(f"{problems} problems (])")
     if unsaved:
-        parts.insert(0, "glossary edits unsaved (ctrl+s)")
-    return " · ".join(parts)
+        head.insert(0, "glossary edits unsaved (ctrl+s)")
+    optional = [script] if problems else ["no problem terms", script]
+
+    def line(parts: list[str], cells: int) -> str:
+        return " · ".join([*parts, _cut(name, cells)])
+
+    full = line(head + optional, NAME_CELLS)
+    if width is None or cell_len(full) <= width:
+        return full
+    for keep in range(len(optional) - 1, -1, -1):
+        text = line(head + optional[:keep], NAME_CELLS)
+        if cell_len(text) <= width:
+            return text
+    if translated < n:
+        head[head.index(f"{translated}/{n} translated")] = f"{100 * translated // n}% translated"
+    else:
+        head[head.index(f"{translated}/{n} translated")] = "all translated"
+    room = width - cell_len(" · ".join([*head, ""]))
+    return line(head, max(MIN_NAME_CELLS, min(NAME_CELLS, room)))
 
 
 class StatusBar(Horizontal):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text: str | Callable[[int], str] = "Loading…"
+
     def compose(self) -> ComposeResult:
         yield Label("Loading…", id="status-text")
         yield ProgressBar(total=1, show_eta=False, id="progress")
 
-    def show(self, text: str) -> None:
-        self.query_one("#status-text", Label).update(text)
+    def show(self, text: str | Callable[[int], str]) -> None:
+        """`text`, or a function of the cells available that returns the text (redone on resize)."""
+        self._text = text
+        self._update()
+
+    def _update(self) -> None:
+        label = self.query_one("#status-text", Label)
+        if callable(self._text):
+            bar = self.query_one("#progress", ProgressBar)
+            room = self.size.width - 2 - (bar.outer_size.width if bar.display else 0)
+            label.update(self._text(max(1, room)))
+        else:
+            label.update(self._text)
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one("#progress", ProgressBar).display = event.size.width >= BAR_FROM
+        self.call_after_refresh(self._update)
 
     def progress(self, done: int, total: int) -> None:
         self.query_one("#progress", ProgressBar).update(total=max(1, total), progress=done)
