@@ -57,7 +57,9 @@ if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
     from reader.ui.services import Services
 
-EXIT_AFTER_PAINT = "READER_EXIT_AFTER_PAINT"  # "1": exit on first paint; "document": once shown
+# For bench/startup.py: "1" exits on the first paint, "document" once the document's text is
+# painted, "translated" once the first paragraph on screen has its English painted.
+EXIT_AFTER_PAINT = "READER_EXIT_AFTER_PAINT"
 
 
 class ReaderScreen(GlossaryEditing, ReadingActions):
@@ -210,11 +212,18 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
 
     def on_paragraphs_translated(self, message: ParagraphsTranslated) -> None:
         self.view.set_translations(message.translations)
+        if os.environ.get(EXIT_AFTER_PAINT) == "translated" and self._first_shown_translated():
+            self.call_after_refresh(self.app.exit)
         if self.run is not None and self.run.accepts(message):
             self.run.done = message.done
             self.status.progress(message.done, message.total)
         self._show_status()
         self._schedule_panel_refresh()
+
+    def _first_shown_translated(self) -> bool:
+        if self.doc is None or not self.doc.paragraphs:
+            return False
+        return self.doc.paragraphs[self.view.visible_range()[0]].id in self.view.translations
 
     def on_translation_finished(self, message: TranslationFinished) -> None:
         if self.run is None or not self.run.accepts(message):
