@@ -43,7 +43,7 @@ def converter(config: str) -> Callable[[str], str]:
         # one): it raised UnicodeEncodeError. U+FFFD keeps the length, so offset maps hold.
         if _SURROGATE.search(text):
             text = _SURROGATE.sub("\ufffd", text)
-        return convert(text)
+        return str(convert(text))
 
     return convert_safely
 

@@ -29,7 +29,6 @@ from textual.widgets import Footer, Input
 from reader.documents.search import Query
 from reader.errors import ReaderError
 from reader.translation.order import needs_reorder, translation_queue
-from reader.translation.review import PROBLEMS, next_term
 from reader.ui.jobs import Segments, load, look_up_word
 from reader.ui.keys import BINDINGS
 from reader.ui.messages import (
@@ -294,24 +293,6 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
                 self._refresh_panel()
 
             self._panel_timer = self.set_timer(2.0, run)
-
-    def _jump_to_term(self, direction: int, want: frozenset[str] | None, zh: str = "") -> bool:
-        if self.doc is None:
-            return False
-        ids = [p.id for p in self.doc.paragraphs]
-        at = (self.view.cursor, self.view.char)
-        found = next_term(ids, self.view.spans, at, direction, want=want, zh=zh)
-        if found is not None:
-            self.view.move_to(*found)
-        return found is not None
-
-    def action_next_problem(self) -> None:
-        if not self._jump_to_term(1, PROBLEMS):
-            self.notify("no missing or forbidden terms")
-
-    def action_previous_problem(self) -> None:
-        if not self._jump_to_term(-1, PROBLEMS):
-            self.notify("no missing or forbidden terms")
 
     @on(GlossaryPanel.TermChosen)
     def _term_chosen(self, message: GlossaryPanel.TermChosen) -> None:

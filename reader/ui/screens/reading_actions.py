@@ -16,6 +16,7 @@ from textual.widgets import Input
 
 from reader.documents.search import Query, find_next
 from reader.errors import ReaderError
+from reader.translation.review import PROBLEMS, next_term
 from reader.ui.messages import ParagraphsTranslated
 
 if TYPE_CHECKING:
@@ -118,6 +119,26 @@ class ReadingActions(Screen[None]):
         # the human text wins; translating again re-checks its terms at no model cost
         result = translator.translate(self.doc, [paragraph_id])
         self.post_message(ParagraphsTranslated(0, list(result.values()), 0, 0))
+
+    # -- terms with a status -------------------------------------------------------------------
+
+    def _jump_to_term(self, direction: int, want: frozenset[str] | None, zh: str = "") -> bool:
+        if self.doc is None:
+            return False
+        ids = [p.id for p in self.doc.paragraphs]
+        at = (self.view.cursor, self.view.char)
+        found = next_term(ids, self.view.spans, at, direction, want=want, zh=zh)
+        if found is not None:
+            self.view.move_to(*found)
+        return found is not None
+
+    def action_next_problem(self) -> None:
+        if not self._jump_to_term(1, PROBLEMS):
+            self.notify("no missing or forbidden terms")
+
+    def action_previous_problem(self) -> None:
+        if not self._jump_to_term(-1, PROBLEMS):
+            self.notify("no missing or forbidden terms")
 
     # -- search ------------------------------------------------------------------------------------
 
