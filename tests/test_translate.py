@@ -147,7 +147,9 @@ def test_paragraphs_come_in_the_order_asked_and_fire_as_done(
     result = Translator(DictEngine(), glossary(), memory, batch_size=1).translate(
         doc, ["p3", "p1", "p2"], on_paragraph=lambda t: seen.append(t.paragraph_id)
     )
-    assert seen == ["p2", "p3", "p1"]  # passthrough at once, then in the order asked
+    # windows of one batch (then growing): each paragraph as soon as its window is done, so
+    # here exactly the order asked (within a window, passthrough paragraphs come first)
+    assert seen == ["p3", "p1", "p2"]
     assert set(result) == {"p1", "p2", "p3"}
 
 
@@ -465,3 +467,30 @@ def test_windows_of_sentences_give_the_same_result(
     assert windowed == whole and sorted(seen) == sorted(whole)
     assert len(engine.calls) == 4  # one per window with misses
     assert len(engine.sentences) == 6  # the repeated paragraphs came from the memory
+
+
+def test_in_the_order_asked_the_first_paragraphs_do_not_wait_for_the_whole_document(
+    memory: TranslationMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the TUI asks for what is on screen first: its English must not wait until every
+    # sentence of a long document has been matched and looked up in the memory
+    doc = make_doc(*(f"第{i}段。会议强调要做好工作。" for i in range(3000)))
+    prepared = 0
+    original = Translator._sentences
+
+    def counting(self: Translator, paragraph: object, matcher: object) -> object:
+        nonlocal prepared
+        prepared += 1
+        return original(self, paragraph, matcher)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Translator, "_sentences", counting)
+    seen_at_first: list[int] = []
+
+    def first(_: object) -> None:
+        if not seen_at_first:
+            seen_at_first.append(prepared)
+
+    translator = Translator(DictEngine(), None, memory, batch_size=16)
+    translator.translate(doc, on_paragraph=first)
+    assert prepared == 3000
+    assert seen_at_first[0] <= 16
