@@ -63,8 +63,13 @@ def run(args: argparse.Namespace) -> int:
         translations = session.translator.cached(doc)
         engine = ""
     else:
+        from reader.commands.progress import Progress
+
         print(f"reader: {session.engine_message}", file=sys.stderr)
-        translations = session.translator.translate(doc)
+        with Progress(len(doc.paragraphs), "translating") as progress:
+            translations = session.translator.translate(
+                doc, on_paragraph=lambda _: progress.advance()
+            )
         engine = session.engine_name
     per_paragraph: dict[str, list[TermOccurrence]] = {}
     why: dict[tuple[str, int, int], tuple[str, str]] = {}  # (paragraph, start, end) -> reason
