@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
 from reader.han import has_han
-from reader.ui.messages import DocumentLoaded, LoadFailed, WordLookedUp
+from reader.ui.messages import DocumentLoaded, LoadFailed, TermsFound, WordLookedUp
 
 if TYPE_CHECKING:
-    from reader.documents.document import Paragraph
+    from reader.documents.document import Document, Paragraph
     from reader.ui.services import Services
 
 # paragraph id -> (start, end) in Paragraph.text and in Paragraph.simplified, per word
@@ -46,10 +46,10 @@ def look_up_word(p: Paragraph, char: int, segments: Segments) -> WordLookedUp:
 def load(
     path: str, encoding: str | None, services: Services, data: bytes | None = None
 ) -> DocumentLoaded | LoadFailed:
-    """Read, decode and clean the document and find its glossary terms (in a worker)."""
+    """Read, decode and clean the document (in a worker); its glossary terms come after, from
+    `find_terms`, so the text is on screen first."""
     from reader.documents.loading import load_document, read_source
     from reader.documents.positions import document_key
-    from reader.glossary.edit import find_hits
 
     try:
         # `data`: already read and checked by `reader read` (stdin can be read only once)
@@ -61,10 +61,17 @@ def load(
             path,
             doc,
             document_key(path, data) if path != "-" else "",
-            find_hits(glossary, doc),
+            {},
             warnings,
         )
     except ReaderError as error:
         return LoadFailed(path, error.render())
     except OSError as error:
         return LoadFailed(path, f"reader: {path}: {error.strerror or error}")
+
+
+def find_terms(doc: Document, services: Services) -> TermsFound:
+    """The document's glossary terms, paragraph by paragraph (in a worker)."""
+    from reader.glossary.edit import find_hits
+
+    return TermsFound(doc, find_hits(services.open_glossary(), doc))

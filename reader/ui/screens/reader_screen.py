@@ -29,18 +29,19 @@ from textual.widgets import Footer, Input
 from reader.documents.search import Query
 from reader.errors import ReaderError
 from reader.translation.order import needs_reorder, translation_queue
-from reader.ui.jobs import Segments, load, look_up_word
+from reader.ui.jobs import Segments, find_terms, load
 from reader.ui.keys import BINDINGS
 from reader.ui.messages import (
     DocumentLoaded,
     EngineReady,
     LoadFailed,
     ParagraphsTranslated,
+    TermsFound,
     TranslationFinished,
-    WordLookedUp,
 )
 from reader.ui.screens.glossary_editing import GlossaryEditing
 from reader.ui.screens.reading_actions import ReadingActions
+from reader.ui.screens.word_lookup import WordLookup
 from reader.ui.translating import BackgroundTranslation
 from reader.ui.widgets.bilingual_view import BilingualView
 from reader.ui.widgets.dictionary_panel import DictionaryPanel
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
 EXIT_AFTER_PAINT = "READER_EXIT_AFTER_PAINT"
 
 
-class ReaderScreen(GlossaryEditing, ReadingActions):
+class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
     def __init__(
@@ -168,8 +169,21 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
         self._show_status()
         if os.environ.get(EXIT_AFTER_PAINT) == "document":
             self.call_after_refresh(self.app.exit)
-        # after the text is painted: the engine's imports (jieba ~0.6 s) hold the GIL
+        # after the text is painted: the term matcher and the engine load jieba (~1 s), which
+        # holds the GIL the frame needs
+        self.call_after_refresh(self.find_terms_in_background, self.doc)
         self.call_after_refresh(self.start_translation)
+
+    @work(thread=True, exclusive=True, group="terms", exit_on_error=False)
+    def find_terms_in_background(self, doc: Document) -> None:
+        self.post_message(find_terms(doc, self.services))
+
+    def on_terms_found(self, message: TermsFound) -> None:
+        if message.doc is not self.doc:
+            return  # another document was opened meanwhile
+        self.hits = message.hits
+        self.view.set_hits(self.hits)
+        self._refresh_panel()
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.status.show(message.error)
@@ -309,50 +323,6 @@ class ReaderScreen(GlossaryEditing, ReadingActions):
         panel.display = not panel.display
         if panel.display:
             self._cursor_moved(None)
-
-    # -- lookup ------------------------------------------------------------------------------------
-
-    @on(BilingualView.CursorMoved)
-    def _cursor_moved(self, message: BilingualView.CursorMoved | None) -> None:
-        p = self.view.current
-        self._show_status()
-        self._schedule_reorder()
-        if p is None:
-            return
-        self._lookup_at = (p.id, self.view.char)
-        self.view.set_word_span(None)
-        panel = self.query_one(DictionaryPanel)
-        if panel.display:
-            panel.looking_up()
-            # after the paint: the first lookup imports jieba and CC-CEDICT (~0.8 s of GIL)
-            self.call_after_refresh(self._look_up, p.id, self.view.char)
-
-    def _look_up(self, pid: str, char: int) -> None:
-        if self._lookup_at != (pid, char) or self.doc is None:
-            return  # the cursor moved on before the paint
-        p = self.view.current
-        assert p is not None
-        segments = self._segments
-
-        def work() -> None:
-            self.post_message(look_up_word(p, char, segments))
-
-        self.services.run_daemon(work, "lookup")
-
-    def on_word_looked_up(self, message: WordLookedUp) -> None:
-        if self._lookup_at != (message.paragraph_id, message.at):
-            return  # asked for a position the cursor has left
-        entry = None
-        if self.glossary is not None and message.word:
-            entry = self.glossary.find(message.word, variants=True)
-        panel = self.query_one(DictionaryPanel)
-        panel.show_word(message.word, message.pinyin, message.entries, entry)
-        if message.word:
-            sense = next((s for e in message.entries for s in e.senses), "")
-            self._word = (message.paragraph_id, message.start, message.end, sense)
-            self.view.set_word_span((message.start, message.end))
-        else:
-            self._word = None
 
     # -- position, open, quit -----------------------------------------------------------------
 
