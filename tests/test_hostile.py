@@ -480,7 +480,7 @@ def test_glossary_save_on_a_full_disk_is_one_line(
 ) -> None:
     import errno
 
-    from reader import atomic
+    from reader.glossary import file as glossary_file
 
     path = tmp_path / "glossary.csv"
     path.write_text("zh,en\n会议,meeting\n", encoding="utf-8")
@@ -489,7 +489,7 @@ def test_glossary_save_on_a_full_disk_is_one_line(
     def full(*_: object, **__: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(atomic, "write_text_atomic", full)
+    monkeypatch.setattr(glossary_file, "write_text_atomic", full)  # where save() calls it
     with pytest.raises(ReaderError) as error:
         glossary.save()
     assert one_line(error.value) == f"reader: {path}: cannot save: No space left on device"

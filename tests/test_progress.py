@@ -58,12 +58,12 @@ def test_terminal_gets_a_bar_and_warnings_above_it() -> None:
 def test_export_prints_bad_output_warnings_like_translate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.translation.engines import select
+    from reader.translation import session
 
     doc = tmp_path / "doc.txt"
     doc.write_text("会议召开。全市检测结果都是阴性。\n", encoding="utf-8")
     monkeypatch.setattr(
-        select, "select_engine", lambda name: (LoopEngine(nbest_good=False), "engine: loop")
+        session, "select_engine", lambda name: (LoopEngine(nbest_good=False), "engine: loop")
     )
     warning = f"reader: {doc}: paragraph 1: degenerate output in sentence 2: repetition loop"
     assert main(["export", str(doc), "-o", str(tmp_path / "out.md")]) == 0

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.commands.common import add_glossary_arg, add_wide_arg, display_width, output_width, wrap
+from reader.documents.decoding import decode_bytes, sniff_binary
 from reader.errors import ReaderError
 from reader.han import han_count
 
@@ -54,6 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.glossary.matching import TermMatcher
     from reader.translation.checking import check_pair
     from reader.translation.session import open_glossary
@@ -92,8 +94,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def read_text(path: str) -> str:
-    from reader.documents.decoding import decode_bytes, sniff_binary
-
     file = Path(path)
     if file.is_dir():
         raise ReaderError(path, "is a directory, not a text file")

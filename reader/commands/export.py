@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from reader.atomic import check_output
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
 
 FORMATS = ("md", "html", "epub", "tmx")  # reader.exports.FORMATS, kept light to import
@@ -55,7 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from reader.atomic import check_output
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.commands.progress import Progress
     from reader.exports import default_output_path, format_for_path, render_export, write_export
     from reader.exports.common import ExportInfo

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from reader.atomic import check_output, write_text_atomic
 from reader.commands.common import (
     add_glossary_arg,
     add_max_size_arg,
@@ -23,7 +24,16 @@ from reader.commands.common import (
     table,
 )
 from reader.errors import ReaderError
-from reader.glossary.file import Entry, Glossary, check, locked, resolve_glossary, split_list
+from reader.glossary.file import (
+    Entry,
+    Glossary,
+    check,
+    convert,
+    locked,
+    resolve_glossary,
+    simplify,
+    split_list,
+)
 
 if TYPE_CHECKING:
     from reader.documents.document import Document
@@ -200,8 +210,6 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from reader.glossary.file import simplify
-
     glossary = open_glossary(args)
     entries = glossary.entries
     if args.query:
@@ -302,6 +310,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.glossary.interchange import import_entries, merge
 
     entries = import_entries(args.file, args.format)
@@ -326,13 +335,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.glossary.interchange import export_entries
 
     glossary = open_glossary(args)
     text = export_entries(glossary.entries, args.format)
     if args.output:
-        from reader.atomic import check_output, write_text_atomic
-
         # the glossary in use is never replaced by a lossy format
         write_text_atomic(check_output(args.output, inputs=[glossary.path or ""]), text)
         print(f"wrote {len(glossary.entries)} entries to {args.output}", file=sys.stderr)
@@ -342,8 +350,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from reader.glossary.file import convert
-
     path, _reason = resolve_glossary(args.glossary)
     found = convert(path, args.encoding)
     if found == "utf-8":
@@ -361,6 +367,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.glossary.suggest import suggest_terms
 
     doc = _load_document(args.file, args.encoding)
@@ -448,6 +455,7 @@ def _ask(suggestions: list[Suggestion]) -> list[tuple[str, str]]:
 
 
 def _load_document(path: str, encoding: str | None) -> Document:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.documents.loading import load_document
 
     return load_document(path, encoding=encoding)

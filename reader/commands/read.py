@@ -22,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.documents.loading import check_document, read_source
 
     # What can be known without extracting is said here, as one line and exit 2, before the

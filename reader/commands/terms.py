@@ -46,6 +46,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.glossary.matching import TermMatcher
     from reader.translation.checking import check_pair
     from reader.translation.pipeline import TermOccurrence

@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.commands.progress import Progress
     from reader.translation.pipeline import ParagraphTranslation
     from reader.translation.session import open_session

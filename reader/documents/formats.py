@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from reader.documents import html as _html
 from reader.documents import htmlparse
 from reader.documents.cleaning import joiner
+from reader.documents.document import DroppedLine
 from reader.documents.html import CELL_SEPARATOR
 
 if TYPE_CHECKING:
@@ -93,8 +94,6 @@ def strip_inline_markdown(text: str) -> str:
 
 def extract_markdown(text: str) -> tuple[list[Block], list[DroppedLine]]:
     """Blocks of a Markdown document, and the code-block lines left out (as DroppedLines)."""
-    from reader.documents.document import DroppedLine
-
     lines = text.split("\n")
     blocks: list[Block] = []
     dropped: list[DroppedLine] = []

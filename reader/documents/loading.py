@@ -29,7 +29,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from reader.documents import archives, cleaning, decoding, formats, htmlparse, scripts, sentences
+from reader.documents import (
+    archives,
+    cleaning,
+    decoding,
+    epub,
+    formats,
+    htmlparse,
+    scripts,
+    sentences,
+    word,
+)
 from reader.documents.document import Document, DroppedLine, Kind, Paragraph
 from reader.errors import ReaderError
 
@@ -135,8 +145,6 @@ def _missing_module(where: str, fmt: str, error: ImportError) -> ReaderError:
 
 
 def _extract(where: str, fmt: str, data: bytes) -> tuple[list[formats.Block], str]:
-    from reader.documents import epub, word
-
     extract: Callable[[bytes], tuple[list[formats.Block], str]] = (
         epub.extract_epub if fmt == "epub" else word.extract_docx
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reader.documents.scripts import to_simplified
 from reader.han import has_han
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ class Query:
         text = text.strip()
         if not has_han(text):
             return cls(text, "")
-        from reader.documents.scripts import to_simplified  # OpenCC: ~15 ms on first use
 
         return cls(text, to_simplified(text)[0])
 

@@ -12,6 +12,10 @@ from pathlib import Path
 from reader.atomic import write_bytes_atomic
 from reader.documents.document import Document
 from reader.exports.common import ExportInfo
+from reader.exports.epub import export_epub
+from reader.exports.html import export_html
+from reader.exports.markdown import export_markdown
+from reader.exports.tmx import export_tmx
 from reader.translation.pipeline import ParagraphTranslation
 
 FORMATS = ("md", "html", "epub", "tmx")
@@ -51,8 +55,6 @@ def render_export(
 ) -> bytes:
     """The export in `fmt` as bytes (UTF-8 for the text formats)."""
     if fmt == "md":
-        from reader.exports.markdown import export_markdown
-
         text = export_markdown(
             doc,
             translations,
@@ -63,16 +65,10 @@ def render_export(
         )
         return text.encode("utf-8")
     if fmt == "html":
-        from reader.exports.html import export_html
-
         return export_html(doc, translations, info, show_dropped=show_dropped).encode("utf-8")
     if fmt == "epub":
-        from reader.exports.epub import export_epub
-
         return export_epub(doc, translations, info, content=content)
     if fmt == "tmx":
-        from reader.exports.tmx import export_tmx
-
         return export_tmx(doc, translations, info).encode("utf-8")
     raise ValueError(f"format must be one of {FORMATS}")
 

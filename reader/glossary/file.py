@@ -61,6 +61,9 @@ from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
+from reader.atomic import write_bytes_atomic, write_text_atomic
+from reader.documents.decoding import decode_bytes
+from reader.documents.scripts import to_simplified
 from reader.errors import ReaderError
 
 COLUMNS = (
@@ -131,7 +134,6 @@ class Problem:
 @lru_cache(maxsize=65536)
 def simplify(text: str) -> str:
     """`text` in Simplified Chinese (cached: the matcher converts every term and variant)."""
-    from reader.documents.scripts import to_simplified  # OpenCC t2s: ~15 ms once per process
 
     return to_simplified(text)[0]
 
@@ -575,7 +577,6 @@ class Glossary:
         if it was not UTF-8, or if its header lacks `zh`/`en` (saving would lose data)."""
         self.check_savable()
         assert self.path is not None
-        from reader.atomic import write_text_atomic
 
         with locked(self.path):
             data_now = _read(self.path, missing_ok=True)
@@ -630,7 +631,6 @@ def _decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
-    from reader.documents.decoding import decode_bytes
 
     decoded = decode_bytes(data, encoding)
     exact = not decoded.warnings
@@ -656,8 +656,6 @@ def _not_utf8(encoding: str, path: Path | None, *, saving: bool = False) -> str:
 def convert(path: Path, encoding: str | None = None) -> str:
     """Rewrite the glossary at `path` as UTF-8 (keeping `path~`); returns the encoding it had.
     Refuses bytes that do not decode exactly, so nothing is replaced by U+FFFD."""
-    from reader.atomic import write_text_atomic
-
     with locked(path):
         data = _read(path, missing_ok=False)
         assert data is not None
@@ -832,7 +830,6 @@ def resolve_glossary_path(explicit: str | None) -> Path:
 
 def _create_user_glossary(target: Path) -> str:
     from reader import paths
-    from reader.atomic import write_bytes_atomic
 
     repo_copy = Path(__file__).resolve().parent.parent / "glossary.csv"
     for source, name in ((paths.shipped_glossary(), "the shipped one"), (repo_copy, repo_copy)):

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from reader.dictionary import segment
 from reader.documents.document import Document, Paragraph
-from reader.documents.scripts import fold_variants
+from reader.documents.scripts import detect_script, fold_variants, to_simplified
 from reader.glossary.file import Entry, simplify
 
 # joins paragraphs for one pass; no term contains it, so no match crosses a paragraph break
@@ -214,8 +215,6 @@ class TermMatcher:
         on first use from a copy of jieba's frequencies (~0.1 s, ~50 MB), not from disk."""
         with self._lock:
             if self._segmenter is None:
-                from reader.dictionary import segment
-
                 segment("词")  # jieba's own dictionary, loaded once per process (~0.7 s)
                 import jieba  # already loaded by segment()
 
@@ -259,8 +258,6 @@ def _contexts(entry: Entry) -> list[str]:
 @cache
 def _frequencies() -> dict[str, int]:
     """jieba's word counts (60M words), loaded once per process (~0.7 s)."""
-    from reader.dictionary import segment
-
     segment("词")  # loads jieba's dictionary
     import jieba  # already loaded by segment()
 
@@ -358,7 +355,5 @@ def _overlapping(forms: list[str]) -> Search:
 def paragraph_from_text(text: str, paragraph_id: str = "p0") -> Paragraph:
     """A Paragraph for plain text, without cleaning (reader.documents.loading builds the real ones);
     for raw strings, tests and benches."""
-    from reader.documents.scripts import detect_script, to_simplified
-
     simplified, to_original = to_simplified(text)
     return Paragraph(paragraph_id, text, simplified, to_original, detect_script(text))

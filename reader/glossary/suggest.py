@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reader.dictionary import gloss_word
 from reader.documents.document import Document
 from reader.glossary.file import Glossary
 from reader.glossary.matching import TermMatcher
@@ -56,8 +57,6 @@ class Suggestion:
 
 def suggest_terms(doc: Document, glossary: Glossary, top: int = 30) -> list[Suggestion]:
     """The `top` most term-like repeated expressions in `doc` not already in `glossary`."""
-    from reader.dictionary import gloss_word
-
     matcher = TermMatcher(glossary.entries)
     tag = _tagger(matcher)
     counts: Counter[str] = Counter()

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from reader.glossary.matching import paragraph_from_text
+
 if TYPE_CHECKING:
     from reader.glossary.file import Entry
     from reader.glossary.matching import TermMatcher
@@ -125,8 +127,7 @@ class _Found:
 def check_pair(chinese: str, english: str, matcher: TermMatcher) -> list[Checked]:
     """Every glossary term of `chinese` with its verdict on `english` (a human translation or
     a post-edit): the one checker behind `reader check`, the TUI and export."""
-    from reader.glossary.matching import paragraph_from_text
-    from reader.translation.enforcement import rendering_for  # imports this module
+    from reader.translation.enforcement import rendering_for  # cycle: enforcement imports checking
 
     paragraph = paragraph_from_text(chinese)
     hits = matcher.find(paragraph)

@@ -259,7 +259,7 @@ def install_from_file(path: str | Path) -> InstalledModel:
 def load_failure(model: InstalledModel | ArgosEngine, *, translate: bool = False) -> str | None:
     """Why the model cannot be used (its first error line), or None when it loads (and, with
     `translate`, translates one sentence). Loading a 100 MB model: ~80 ms warm."""
-    from reader.translation.engines.argos import ArgosEngine
+    from reader.translation.engines.argos import ArgosEngine  # cycle: argos imports packages
 
     engine = model if isinstance(model, ArgosEngine) else ArgosEngine(model, threads=1)
     try:

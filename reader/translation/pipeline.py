@@ -50,7 +50,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from reader.documents.sentences import english_joiner
+from reader.glossary.matching import TermMatcher
 from reader.han import has_han
+from reader.translation.degenerate import degenerate_reason
+from reader.translation.enforcement import (
+    DEFAULT_PROTECT,
+    PROTECT_MODES,
+    SentenceTerm,
+    TermCheck,
+    degenerate_output,
+    enforce,
+    protect,
+    rendering_for,
+    verify,
+)
 from reader.translation.engines.base import (
     Cancelled,
     MeteredEngine,
@@ -58,6 +72,7 @@ from reader.translation.engines.base import (
     TranslationEngine,
     VariedEngine,
 )
+from reader.translation.memory import MemoryKey, glossary_digest
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
@@ -167,8 +182,6 @@ class Translator:
         guard: bool = True,
         order: Order = "asked",
     ) -> None:
-        from reader.translation.enforcement import DEFAULT_PROTECT, PROTECT_MODES
-
         self.engine = engine
         self.glossary = glossary
         self.memory = memory
@@ -316,9 +329,6 @@ class Translator:
         done: Callable[[list[_Sentence]], None],
         cancel: threading.Event | None,
     ) -> None:
-        from reader.translation.degenerate import degenerate_reason
-        from reader.translation.enforcement import enforce
-
         # each distinct sentence once; shortest first so a batch pads little
         by_key: dict[MemoryKey, list[_Sentence]] = {}
         given: dict[MemoryKey, Protected] = {}  # what the engine is given for each key
@@ -380,8 +390,6 @@ class Translator:
     def _retry_varied(self, sentences: list[_Sentence], outputs: list[str]) -> list[str]:
         """Decode every degenerate output of a batch again, differently, in one engine call
         (one call per sentence made the guard 20x slower on a model that loops often)."""
-        from reader.translation.enforcement import degenerate_output
-
         if not isinstance(self.engine, VariedEngine) or not self._budget.allows():
             return outputs
         protected = [_protected(s) for s in sentences]
@@ -399,9 +407,6 @@ class Translator:
     # -- sentences -----------------------------------------------------------------------
 
     def _sentences(self, paragraph: Paragraph, matcher: TermMatcher | None) -> list[_Sentence]:
-        from reader.translation.enforcement import SentenceTerm, protect
-        from reader.translation.memory import MemoryKey, glossary_digest
-
         spans = [(s.start, s.end) for s in paragraph.sentences] or [(0, len(paragraph.text))]
         settings = self.engine.settings_key + ("" if self.guard else ";guard=off")
         out: list[_Sentence] = []
@@ -432,15 +437,11 @@ class Translator:
         # rebuild when the glossary was edited since the last call (the TUI edits it live)
         revision = (id(self.glossary), self.glossary.revision)
         if self._matcher is None or revision != self._matcher_revision:
-            from reader.glossary.matching import TermMatcher
-
             self._matcher = TermMatcher(self.glossary.entries)
             self._matcher_revision = revision
         return self._matcher
 
     def _from_memory(self, sentence: _Sentence, entry: MemoryEntry) -> None:
-        from reader.translation.enforcement import TermCheck, verify
-
         assert sentence.protected is not None
         stored = entry.meta.get("terms") or []
         # re-verify: `accept` and `forbidden` are not in the key, so they may have changed
@@ -458,8 +459,6 @@ class Translator:
     # -- paragraphs ----------------------------------------------------------------------
 
     def _assemble(self, item: _Pending) -> ParagraphTranslation:
-        from reader.documents.sentences import english_joiner
-
         text = item.paragraph.text
         out = ""
         open_cell = False  # the current cell has English: the next sentence needs a space
@@ -494,8 +493,6 @@ class Translator:
     def _human(
         self, paragraph: Paragraph, sentences: list[_Sentence], english: str
     ) -> ParagraphTranslation:
-        from reader.translation.enforcement import verify
-
         all_terms = [t for s in sentences if s.protected for t in s.protected.terms]
         checks = iter(verify(english, all_terms))
         terms: list[TermOccurrence] = []
@@ -629,6 +626,4 @@ def _occurrences(
 
 
 def _required(entry: Any, surface: str) -> str:
-    from reader.translation.enforcement import rendering_for
-
     return rendering_for(entry, surface)

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.documents.document import Document
-from reader.glossary.file import Glossary
+from reader.documents.loading import load_document
+from reader.glossary.file import Glossary, resolve_glossary_path
+from reader.translation.engines.select import select_engine
+from reader.translation.memory import TranslationMemory
+from reader.translation.pipeline import Translator
 
 if TYPE_CHECKING:
     from reader.translation.pipeline import Translator
@@ -19,8 +23,6 @@ if TYPE_CHECKING:
 
 def open_glossary(explicit: str | None, *, warn: bool = True) -> Glossary:
     """Resolve and load the glossary; its problems are warned about, the good rows used."""
-    from reader.glossary.file import resolve_glossary_path
-
     glossary = Glossary.load(resolve_glossary_path(explicit))
     if warn:
         for problem in glossary.problems:
@@ -42,11 +44,6 @@ class Session:
 
 
 def open_session(file: str, *, encoding: str | None, engine: str, glossary: str | None) -> Session:
-    from reader.documents.loading import load_document
-    from reader.translation.engines.select import select_engine
-    from reader.translation.memory import TranslationMemory
-    from reader.translation.pipeline import Translator
-
     doc = load_document(file, encoding=encoding)
     for warning in doc.warnings:
         print(f"reader: {file}: warning: {warning}", file=sys.stderr)

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from reader.errors import ReaderError
 from reader.han import han_count
 from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE
+from reader.translation.enforcement import verify
 from reader.translation.engines.base import Cancelled
 
 if TYPE_CHECKING:
@@ -245,7 +246,6 @@ class LLMEngine:
         """Ask once more for a sentence whose reply lacks a required rendering, naming it."""
         if item.protected is None or not item.terms:
             return text
-        from reader.translation.enforcement import verify
 
         applied = sum(c.status == "applied" for c in verify(text, item.protected.terms))
         if applied == len(item.protected.terms):

@@ -8,8 +8,12 @@ fall back to the gloss engine, saying why in its one-line message, and `argos` a
 
 from __future__ import annotations
 
+from reader.config import config_path, load_llm_config
 from reader.errors import ReaderError
 from reader.translation.engines.base import TranslationEngine
+from reader.translation.engines.gloss import GlossEngine
+from reader.translation.engines.llm import LLMEngine
+from reader.translation.packages import find_zh_en, load_failure
 
 INSTALL_HINT = (
     "install one with `reader model install` (or `reader model install --file X.argosmodel`)"
@@ -21,14 +25,13 @@ def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
     if name == "llm":
         return _llm()
     if name == "gloss":
-        from reader.translation.engines.gloss import GlossEngine
-
         return GlossEngine(), "engine: gloss (built-in CC-CEDICT dictionary, word by word)"
-    from reader.translation.packages import find_zh_en, load_failure
 
     model = find_zh_en()
     if model is not None:
-        from reader.translation.engines.argos import ArgosEngine
+        from reader.translation.engines.argos import (
+            ArgosEngine,  # only with a model installed; its load is seconds
+        )
 
         engine = ArgosEngine(model)
         failure = load_failure(engine)  # loads it now, once: the engine keeps it
@@ -36,7 +39,6 @@ def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
             return engine, f"engine: argos ({model.name} {model.version})"
         if name == "argos":
             raise ReaderError(model.path, f"the installed model does not load ({failure})")
-        from reader.translation.engines.gloss import GlossEngine
 
         return GlossEngine(), (
             f"engine: gloss (warning: the installed model {model.name} {model.version} does "
@@ -44,15 +46,11 @@ def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
         )
     if name == "argos":
         raise ReaderError("--engine argos", f"no zh→en Argos model is installed; {INSTALL_HINT}")
-    from reader.translation.engines.gloss import GlossEngine
 
     return GlossEngine(), f"engine: gloss (no zh→en Argos model installed; {INSTALL_HINT})"
 
 
 def _llm() -> tuple[TranslationEngine, str]:
-    from reader.config import config_path, load_llm_config
-    from reader.translation.engines.llm import LLMEngine
-
     config = load_llm_config()
     if not config.configured:
         raise ReaderError(

@@ -149,6 +149,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             self.app.call_from_thread(self.notify, result.error, severity="error", timeout=15)
 
     def on_document_loaded(self, message: DocumentLoaded) -> None:
+        # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
         from reader.documents.positions import load_position
 
         self.doc, self.doc_key, self.hits = message.doc, message.doc_key, message.hits
@@ -329,6 +330,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
     def save_position(self) -> None:
         if not self.doc_key or not self.view.paragraphs:
             return
+        # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
         from reader.documents.positions import Position, save_position
 
         view = self.view
@@ -340,6 +342,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             self.log.warning(f"could not save the reading position: {error}")
 
     def action_open_document(self) -> None:
+        # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
         from reader.ui.screens.open_dialog import OpenDialog
 
         directory = str(Path(self.path).parent) + "/" if self.path != "-" else "./"

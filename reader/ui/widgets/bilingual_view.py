@@ -39,6 +39,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.documents.scripts import to_traditional  # OpenCC itself loads on the first `t`
 from reader.documents.search import Query, chinese_spans, english_spans
 from reader.documents.wrapping import estimate_height, wrap
 from reader.translation.review import STATUSES, Span, TermSpans
@@ -398,8 +399,6 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             return p.simplified, p.to_original
         converted = self._converted.get(p.id)
         if converted is None:
-            from reader.documents.scripts import to_traditional  # opencc: loaded on first `t`
-
             converted = to_traditional(p.text)
             self._converted[p.id] = converted
         return (converted, None) if len(converted) == len(p.text) else (p.text, None)
