@@ -32,6 +32,15 @@ from reader.documents.cleaning import clean_inline  # noqa: E402
 from reader.documents.loading import load_document  # noqa: E402
 
 PAGES = ROOT / "tests" / "data" / "pages"
+# more pages of the same form (NN_site.html + NN_site.expected.txt) kept outside the repository,
+# e.g. third-party saved pages that may not be committed: READER_FIDELITY_PAGES=/path/to/dir
+EXTRA = os.environ.get("READER_FIDELITY_PAGES", "")
+
+
+def corpus() -> list[Path]:
+    """Every page: the repository's own, then those in READER_FIDELITY_PAGES."""
+    folders = [PAGES, *(Path(d) for d in EXTRA.split(os.pathsep) if d)]
+    return sorted(html for folder in folders for html in folder.glob("*.html"))
 KINDS = {"H": "headings", "P": "paragraphs", "T": "table rows"}
 RUNS = 3
 
@@ -158,7 +167,7 @@ def main() -> None:
     )
     total = Score()
     medians = []
-    for html in sorted(PAGES.glob("*.html")):
+    for html in corpus():
         score = score_page(html, verbose)
         total.add(score)
         times = load_ms(html)

