@@ -41,6 +41,8 @@ def corpus() -> list[Path]:
     """Every page: the repository's own, then those in READER_FIDELITY_PAGES."""
     folders = [PAGES, *(Path(d) for d in EXTRA.split(os.pathsep) if d)]
     return sorted(html for folder in folders for html in folder.glob("*.html"))
+
+
 KINDS = {"H": "headings", "P": "paragraphs", "T": "table rows"}
 RUNS = 3
 
