@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# `make test` is deterministic: the same examples every run, so a landing never hangs on a
+# lucky draw. HYPOTHESIS_PROFILE=explore draws new examples (run it to hunt for bugs; each one
+# found becomes a plain regression test, as in tests/test_hostile.py).
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # fixtures: tiny_argos_archive, installed_tiny_model; llama_server, llm_proxy
 pytest_plugins = ["tests.tiny_model", "tests.llm_server"]

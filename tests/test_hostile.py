@@ -494,3 +494,14 @@ def test_glossary_save_on_a_full_disk_is_one_line(
         glossary.save()
     assert one_line(error.value) == f"reader: {path}: cannot save: No space left on device"
     assert path.read_text(encoding="utf-8") == "zh,en\n会议,meeting\n"
+
+
+def test_a_zip_needing_an_unknown_version_is_one_line() -> None:
+    # found by test_damaged_epub_and_docx: one byte of the central directory claimed "zip
+    # version 6.4", and zipfile raised NotImplementedError while opening the archive
+    for name, data in (("doc.epub", _EPUB), ("doc.docx", _DOCX)):
+        damaged = bytearray(data)
+        directory = damaged.index(b"PK\x01\x02")
+        damaged[directory + 6] = 64  # "version needed to extract": 6.4
+        message = refused(name, bytes(damaged))
+        assert message.startswith(f"reader: {name}: ") and "\n" not in message

@@ -74,7 +74,14 @@ class Archive:
             raise ArchiveError(f"unsafe archive: more than {MAX_MEMBERS:,} members")
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            NotImplementedError,  # a member "needs" zip version 6.4 (a damaged header)
+            OSError,
+            ValueError,
+            EOFError,
+        ):
             raise ArchiveError("not a zip archive, or a damaged one") from None
         infos = self._zip.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -137,7 +144,14 @@ def _zip_for_sniffing(data: bytes) -> zipfile.ZipFile | None:
         return None
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        ValueError,
+        EOFError,
+    ):
         return None
 
 

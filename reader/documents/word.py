@@ -51,7 +51,7 @@ def extract_docx(data: bytes) -> tuple[list[Block], str]:
         raise _invalid(str(error)) from None
     except etree.XMLSyntaxError as error:
         raise _invalid(f"broken XML (line {error.lineno})") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
         raise _invalid("a member is damaged (bad CRC or compressed data)") from None
     except (KeyError, OpcError):
         raise _invalid("a part it refers to is missing") from None

@@ -245,7 +245,7 @@ def install_from_file(path: str | Path) -> InstalledModel:
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging / top, target)
-    except (zipfile.BadZipFile, zlib.error, EOFError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
         raise ReaderError(path, "damaged zip archive: a member fails its CRC check") from None
     except OSError as error:
         raise ReaderError(path, f"cannot install into {root}: {error.strerror or error}") from None
