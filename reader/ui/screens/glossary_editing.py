@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from textual.screen import Screen
-
 from reader.errors import ReaderError
 from reader.glossary.edit import (
     TermEdit,
@@ -25,30 +23,19 @@ from reader.glossary.edit import (
     refusal,
 )
 from reader.glossary.file import Glossary
+from reader.ui.screens.parts import ReaderParts
 
 if TYPE_CHECKING:
-    from reader.documents.document import Document
     from reader.glossary.file import Entry, Glossary
     from reader.glossary.matching import TermHit
-    from reader.ui.services import Services
-    from reader.ui.widgets.bilingual_view import BilingualView
 
 
-class GlossaryEditing(Screen[None]):
+class GlossaryEditing(ReaderParts):
     """Mixed into `ReaderScreen`; needs its `doc`, `view`, `services` and `glossary_changed`."""
 
-    doc: Document | None
     hits: dict[str, list[TermHit]]
     _unsaved: list[TermEdit]
     _word: tuple[str, int, int, str] | None
-
-    @property
-    def view(self) -> BilingualView:
-        raise NotImplementedError
-
-    @property
-    def services(self) -> Services:
-        raise NotImplementedError
 
     @property
     def glossary(self) -> Glossary | None:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Input
 
 from reader.atomic import check_output
@@ -19,32 +18,18 @@ from reader.documents.search import Query, find_next
 from reader.errors import ReaderError
 from reader.translation.review import PROBLEMS, next_term
 from reader.ui.messages import ParagraphsTranslated
+from reader.ui.screens.parts import ReaderParts
 
 if TYPE_CHECKING:
-    from reader.documents.document import Document
     from reader.translation.pipeline import ParagraphTranslation
     from reader.ui.screens.export_dialog import ExportRequest
-    from reader.ui.services import Services
-    from reader.ui.widgets.bilingual_view import BilingualView
 
 
-class ReadingActions(Screen[None]):
+class ReadingActions(ReaderParts):
     """Needs the screen's `doc`, `view`, `services`, `engine_name` and `_show_status`."""
 
-    doc: Document | None
     engine_name: str
     search_query: Query | None
-
-    @property
-    def view(self) -> BilingualView:
-        raise NotImplementedError
-
-    @property
-    def services(self) -> Services:
-        raise NotImplementedError
-
-    def _show_status(self) -> None:
-        raise NotImplementedError
 
     # -- navigation ------------------------------------------------------------------------------
 

@@ -10,42 +10,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.screen import Screen
 
 from reader.ui.jobs import Segments, look_up_word
 from reader.ui.messages import WordLookedUp
+from reader.ui.screens.parts import ReaderParts
 from reader.ui.widgets.bilingual_view import BilingualView
 from reader.ui.widgets.dictionary_panel import DictionaryPanel
 
 if TYPE_CHECKING:
-    from reader.documents.document import Document
-    from reader.glossary.file import Glossary
-    from reader.ui.services import Services
+    pass
 
 
-class WordLookup(Screen[None]):
-    """Needs the screen's `doc`, `view`, `services`, `glossary`, `_segments`, `_show_status`
-    and `_schedule_reorder`."""
+class WordLookup(ReaderParts):
+    """Needs the screen's `_segments` and `_schedule_reorder` too."""
 
-    doc: Document | None
     _segments: Segments
     _lookup_at: tuple[str, int] | None
     _word: tuple[str, int, int, str] | None
-
-    @property
-    def view(self) -> BilingualView:
-        raise NotImplementedError
-
-    @property
-    def services(self) -> Services:
-        raise NotImplementedError
-
-    @property
-    def glossary(self) -> Glossary | None:
-        raise NotImplementedError
-
-    def _show_status(self) -> None:
-        raise NotImplementedError
 
     def _schedule_reorder(self, *_: object) -> None:
         raise NotImplementedError
@@ -81,8 +62,9 @@ class WordLookup(Screen[None]):
         if self._lookup_at != (message.paragraph_id, message.at):
             return  # asked for a position the cursor has left
         entry = None
-        if self.glossary is not None and message.word:
-            entry = self.glossary.find(message.word, variants=True)
+        glossary = self.services.glossary
+        if glossary is not None and message.word:
+            entry = glossary.find(message.word, variants=True)
         panel = self.query_one(DictionaryPanel)
         panel.show_word(message.word, message.pinyin, message.entries, entry)
         if message.word:
