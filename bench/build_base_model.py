@@ -9,7 +9,7 @@ in the input).
 
 - "piecewise" (`tests.piecewise_model`): weights set by hand so the model behaves like a
   trained one where it costs time: one English piece per source piece, then `</s>`; Latin
-  pieces and placeholders copied; alternatives a few nats away. 4 heads of 128 instead of 8 of
+  pieces and placeholders copied; alternatives a few nats away. 2 heads of 256 instead of 8 of
   64 (the same multiply-adds: attention costs d_model per position whatever the split).
 - "looping" (`tests.tiny_model.random_transformer`): random weights; almost every output is a
   repetition loop, stopped after `OUTPUT_PIECES` pieces or by the decoding cap. The worst case.
@@ -47,7 +47,7 @@ SHAPE = {
 }
 PIECEWISE_SHAPE = {
     **{key: value for key, value in SHAPE.items() if key != "stop_after"},
-    "heads": 4,
+    "heads": 2,
     "piecewise": True,
 }
 SHAPES = {"looping": SHAPE, "piecewise": PIECEWISE_SHAPE}

@@ -204,7 +204,7 @@ def main() -> int:
     )
     print(
         "models: 6+6 layers, d512, FFN 2048, 32k vocabulary, int8; (a)-(d) piecewise "
-        "(hand-set weights, 4 heads), (w) looping (random weights, 8 heads, outputs stop "
+        "(hand-set weights, 2 heads of 256), (w) looping (random weights, 8 heads, outputs stop "
         f"after {OUTPUT_PIECES} pieces); beam {BEAM}, decoding cap 3x+10 (at most "
         f"{MAX_DECODING_LENGTH})"
     )

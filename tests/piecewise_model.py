@@ -39,9 +39,9 @@ PUNCTUATION = {
     "，": ",", "。": ".", "、": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!",
     "？": "?", "“": '"', "”": '"', "‘": "'", "’": "'", "《": '"', "》": '"', "—": "-",
 }  # fmt: skip
-POSITION_HEADS = 2  # heads 0 and 1 find the source piece; the next block holds the target code
+POSITION_HEADS = 1  # head 0 finds the source piece; the next block holds the target code
 MATCH_LOGIT = 40.0  # the logit of a source piece's first choice at its step
-EOS_SHARE = 0.7  # </s> logit as a share of a full match (both heads on one piece)
+EOS_SHARE = 0.65  # </s> logit as a share of a full match: 14 nats below it, under every alternative
 
 
 def _periods(head_dim: int, count: int = POSITION_HEADS) -> list[int]:
@@ -100,7 +100,7 @@ def spread_codes(count: int, dims: int, rng: Any, steps: int = 300):  # -> [coun
 
 def targets_of(piece: str, vocabulary: set[str], words: list[str]) -> list[tuple[str, float]]:
     """What the model writes for one source piece: its first choice and two alternatives,
-    with their weights (logit gaps of 2 and 4 nats for a Chinese piece, 12 and 16 for a copied
+    with their weights (logit gaps of 2 and 4 nats for a Chinese piece, 6 and 8 for a copied
     one). A trained model always has alternatives a few nats away; with none, beam search
     fills its beams with early `</s>` and stops (CTranslate2's patience)."""
     key = zlib.crc32(piece.encode())
@@ -117,7 +117,7 @@ def targets_of(piece: str, vocabulary: set[str], words: list[str]) -> list[tuple
         first = piece  # an ASCII letter the vocabulary only has as a byte
     if first is None:
         return list(zip(alternatives, (1.0, 0.95, 0.9), strict=True))
-    return [(first, 1.0), (alternatives[1], 0.7), (alternatives[2], 0.6)]
+    return [(first, 1.0), (alternatives[1], 0.85), (alternatives[2], 0.8)]
 
 
 def english_words(vocabulary: list[str]) -> list[str]:

@@ -28,8 +28,8 @@ def piecewise(tmp_path_factory: pytest.TempPathFactory):  # -> (translator, sent
         folder="translate-zh_en-piecewise",
         version="1.0",
         layers=(1, 1),
-        d_model=512,  # 128-dimensional heads, as in the benchmark's model
-        heads=4,
+        d_model=512,  # 256-dimensional heads, as in the benchmark's model
+        heads=2,
         ffn=256,
         sp_vocab_size=3000,
         han_per_piece=2,

@@ -272,13 +272,19 @@ def build_package(
 
     With `model_vocab_size` larger than the trained SentencePiece vocabulary, the model's
     vocabulary is padded with synthetic pieces (`▁zzNNNNN`) so embedding and softmax sizes
-    match a real model's. With `piecewise`, the weights are tests.piecewise_model's (a model
+    match a real model's. With `han_per_piece` (see train_sentencepiece), the tokenizer also
+    learns from the English in capitals, as a real one does from headlines and acronyms (a
+    placeholder such as XTERM0X is then 5 pieces, not 8 with E as a byte). With `piecewise`,
+    the weights are tests.piecewise_model's (a model
     that translates piece by piece and stops) instead of random ones.
     """
     import sentencepiece as spm
 
     dest_dir.mkdir(parents=True, exist_ok=True)
-    sp_bytes = train_sentencepiece(corpus_lines(), sp_vocab_size, character_coverage, han_per_piece)
+    lines = corpus_lines()
+    if han_per_piece:  # a vocabulary like a real one: also learnt from capitalised English
+        lines += [line.upper() for line in ENGLISH.splitlines()] * 3
+    sp_bytes = train_sentencepiece(lines, sp_vocab_size, character_coverage, han_per_piece)
     sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
     vocabulary = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
     real_pieces = len(vocabulary)
