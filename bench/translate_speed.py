@@ -119,17 +119,26 @@ class Row:
         )
 
 
-def timed(label: str, sentences: int, runs: int, run: Callable[[int], object]) -> Row:
-    """Time `run(i)` for i in range(runs); prints and returns the row."""
-    seconds, cpu = [], []
+Spec = tuple[str, str, int, Callable[[int], object]]  # key, label, sentences, run(i)
+
+
+def interleaved(specs: list[Spec], runs: int) -> dict[str, Row]:
+    """Time every spec's `run(i)` once per round, `runs` rounds, rows in turn: a machine that
+    slows down over the minutes slows every row alike (one row after another, c0 measured
+    0.77x b; interleaved, within a few percent). Prints and returns the rows."""
+    seconds: dict[str, list[float]] = {key: [] for key, *_ in specs}
+    cpu: dict[str, list[float]] = {key: [] for key, *_ in specs}
     for i in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        run(i)
-        seconds.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)  # every thread of this process
-    row = Row(label, sentences, seconds, cpu)
-    print(row, flush=True)
-    return row
+        for key, label, _, run in specs:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            run(i)
+            seconds[key].append(time.perf_counter() - started)
+            cpu[key].append(time.process_time() - started_cpu)  # every thread of this process
+            print(f"  round {i + 1}/{runs}: {label} {seconds[key][-1]:.1f} s", flush=True)
+    rows = {key: Row(label, n, seconds[key], cpu[key]) for key, label, n, _ in specs}
+    for row in rows.values():
+        print(row, flush=True)
+    return rows
 
 
 class CappedTranslator:
@@ -244,9 +253,6 @@ def main() -> int:
                 ):
                     sp.decode_pieces(out.hypotheses[0])
 
-    rows: dict[str, Row] = {}
-    rows["b"] = timed("(b) raw CTranslate2, sorted, batches of 32", n, args.runs, run_raw)
-
     # (c) ... (d) the pipeline -----------------------------------------------------------------
     from reader.glossary.file import Glossary
     from reader.translation.engines.argos import ArgosEngine
@@ -256,6 +262,7 @@ def main() -> int:
     shipped = Glossary.load(ROOT / "reader" / "data" / "glossary.csv")
     flagged: dict[str, int] = {}
     statuses: dict[str, dict[str, int]] = {}
+    decoded: dict[str, int] = {}  # decoded tokens (steps x beams), all runs
 
     def engine_for(installed: Any) -> ArgosEngine:
         engine = ArgosEngine(
@@ -274,7 +281,9 @@ def main() -> int:
         def run(i: int) -> None:
             memory = TranslationMemory(tmp / f"{name}-{i}.sqlite3")
             translator = Translator(engine, glossary, memory, guard=guard, order="length")
+            before = engine.decoded_tokens
             results = [translator.translate(doc) for doc in docs]
+            decoded[name] = decoded.get(name, 0) + engine.decoded_tokens - before
             flagged[name] = sum(bool(r.flags) for result in results for r in result.values())
             counts: dict[str, int] = {}
             for result in results:
@@ -287,31 +296,13 @@ def main() -> int:
         return run
 
     engine = engine_for(model)
-    rows["c"] = timed(
-        "(c) as shipped: glossary, guard on",
-        n,
-        args.runs,
-        pipeline("c", engine, docs, shipped, True),
-    )
-    rows["c-"] = timed(
-        "(c-) glossary, guard off", n, args.runs, pipeline("c-", engine, docs, shipped, False)
-    )
-    rows["c0"] = timed(
-        "(c0) no glossary, guard off", n, args.runs, pipeline("c0", engine, docs, None, False)
-    )
 
     def cached(i: int) -> None:
-        memory = TranslationMemory(tmp / "c-0.sqlite3")  # filled by (c)'s first run
+        memory = TranslationMemory(tmp / f"c-{i}.sqlite3")  # filled by (c) in this round
         translator = Translator(engine, shipped, memory, order="length")
         for doc in docs:
             translator.translate(doc)
         memory.close()
-
-    rows["d"] = timed("(d) as shipped, cached re-run", n, args.runs, cached)
-    print(
-        f"    (c) flagged {flagged['c']} of {len(paragraphs)} paragraphs; term statuses "
-        f"{statuses['c']}"
-    )
 
     # (a), (a') plain argostranslate, one call per paragraph -----------------------------------
     import argostranslate.settings
@@ -321,35 +312,54 @@ def main() -> int:
     translation.translate(paragraphs[0].text)  # loads the model and the sentencizer
     underlying = translation.underlying  # type: ignore[attr-defined]
     underlying.translator = CappedTranslator(underlying.translator)
+    default_batch = argostranslate.settings.batch_size
 
-    def run_argos(_: int) -> None:
-        for p in paragraphs:
-            argos.translate(p.text, "zh", "en")
+    def run_argos(batch_size: int) -> Callable[[int], None]:
+        def run(_: int) -> None:
+            argostranslate.settings.batch_size = batch_size
+            for p in paragraphs:
+                argos.translate(p.text, "zh", "en")
 
-    label = f"(a) argostranslate per paragraph, batch {argostranslate.settings.batch_size} tokens"
-    rows["a"] = timed(label, n, args.runs, run_argos)
-    argostranslate.settings.batch_size = ARGOS_LARGE_BATCH
-    rows["a'"] = timed(f"(a') the same, batch {ARGOS_LARGE_BATCH} tokens", n, args.runs, run_argos)
+        return run
+
+    rows = interleaved(
+        [
+            ("b", "(b) raw CTranslate2, sorted, batches of 32", n, run_raw),
+            ("c", "(c) as shipped: glossary, guard on", n,
+             pipeline("c", engine, docs, shipped, True)),
+            ("d", "(d) as shipped, cached re-run", n, cached),
+            ("c-", "(c-) glossary, guard off", n,
+             pipeline("c-", engine, docs, shipped, False)),
+            ("c0", "(c0) no glossary, guard off", n, pipeline("c0", engine, docs, None, False)),
+            ("a", f"(a) argostranslate per paragraph, batch {default_batch} tokens", n,
+             run_argos(default_batch)),
+            ("a'", f"(a') the same, batch {ARGOS_LARGE_BATCH} tokens", n,
+             run_argos(ARGOS_LARGE_BATCH)),
+        ],
+        args.runs,
+    )  # fmt: skip
+    print(
+        f"    (c) flagged {flagged['c']} of {len(paragraphs)} paragraphs; term statuses "
+        f"{statuses['c']}"
+    )
 
     # (w) the worst case: every output loops ---------------------------------------------------
     looping = engine_for(install_from_file(archives["looping"]))
     worst_docs = load_seeds(args.worst_paragraphs)
     worst_n = sum(len(p.sentences) for d in worst_docs for p in d.paragraphs)
-    before = looping.decoded_tokens
-    rows["w"] = timed(
-        "(w) looping model, guard on", worst_n, args.runs,
-        pipeline("w", looping, worst_docs, shipped, True),
+    rows |= interleaved(
+        [
+            ("w", "(w) looping model, guard on", worst_n,
+             pipeline("w", looping, worst_docs, shipped, True)),
+            ("w-", "(w-) looping model, guard off", worst_n,
+             pipeline("w-", looping, worst_docs, shipped, False)),
+        ],
+        args.runs,
     )  # fmt: skip
-    tokens_on = (looping.decoded_tokens - before) / args.runs
-    before = looping.decoded_tokens
-    rows["w-"] = timed(
-        "(w-) looping model, guard off", worst_n, args.runs,
-        pipeline("w-", looping, worst_docs, shipped, False),
-    )  # fmt: skip
-    tokens_off = (looping.decoded_tokens - before) / args.runs
     print(
         f"    (w) flagged {flagged['w']} paragraphs; decoded tokens (steps x beams) per run: "
-        f"guard on {tokens_on:.0f}, guard off {tokens_off:.0f} ({tokens_on / tokens_off:.2f}x)"
+        f"guard on {decoded['w'] / args.runs:.0f}, guard off {decoded['w-'] / args.runs:.0f} "
+        f"({decoded['w'] / decoded['w-']:.2f}x)"
     )
 
     print()

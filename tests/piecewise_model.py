@@ -11,21 +11,24 @@ CJK punctuation its ASCII form; each piece also has two alternatives a few nats 
 layer is still computed at full size, so a base-shape model decodes at the cost of a real one.
 
 How (all in one cross-attention layer, of decoder layer 0; every other sublayer's output is
-~1e-4 of it). The residual stream holds [position code A | position code B | target code]:
-- Heads 0 and 1 carry position codes of periods P = head_dim - 1 and head_dim - 2 (127 and
-  126 for 128-dimensional heads; coprime): a Fourier basis, so code(t)·code(i) = P when
-  t ≡ i (mod P) and 0 otherwise. Decoder step t attends sharply to source piece t. Sources
-  over 126 pieces alias and may stop early (1 of the 363 seed sentences with the benchmark's
-  tokenizer, whose pieces hold at most two Han characters).
+~1e-4 of it). The residual stream holds [position code | target code]:
+- Head 0 carries a position code of period P = head_dim - 1 (255 for the benchmark's
+  256-dimensional heads): a Fourier basis, so code(t)·code(i) = P when t ≡ i (mod P) and 0
+  otherwise. Decoder step t attends sharply to source piece t. Sources over P pieces alias
+  (and may stop early); the longest seed sentence is 130 pieces with the benchmark's
+  tokenizer. With more position heads (POSITION_HEADS) the periods are pairwise coprime.
 - The encoder writes, for source piece u, the weighted sum of its targets' codes (unit
-  vectors pushed apart by a few steps of descent); both heads carry it to the decoder.
+  vectors pushed apart by a few steps of descent); the head carries it to the decoder.
 - Past the end (t ≥ L) attention finds no match and spreads evenly: a target then has weight
   (its count)/L, under `</s>`'s EOS_SHARE for L ≥ 2 unless two pieces share a target, so the
-  model stops. Sources of one or two pieces may repeat until the decoding cap.
+  model stops. `</s>` sits below every alternative while a source piece is matched: beam
+  search would otherwise fill its beams with finished hypotheses and stop (CTranslate2's
+  patience), cutting outputs short.
 - Every vector written sums to zero over the model's dimensions, so LayerNorm's mean is 0
   and subtracting it favours no position and no word.
-Measured on the 363 seed sentences (base shape, beam 4): 359 outputs exactly as long as the
-source, 2 stopped early, 2 loops (sources of 4–5 pieces sharing a target).
+Measured on the 363 seed sentences (base shape, beam 4, the benchmark's tokenizer): every
+output exactly as long as its source, none judged degenerate by the guard; with the shipped
+glossary's placeholders, 841 of 841 term occurrences come back applied.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ PUNCTUATION = {
 }  # fmt: skip
 POSITION_HEADS = 1  # head 0 finds the source piece; the next block holds the target code
 MATCH_LOGIT = 40.0  # the logit of a source piece's first choice at its step
-EOS_SHARE = 0.65  # </s> logit as a share of a full match: 14 nats below it, under every alternative
+EOS_SHARE = 0.65  # </s> logit as a share of a full match: 14 nats below, under the alternatives
 
 
 def _periods(head_dim: int, count: int = POSITION_HEADS) -> list[int]:
