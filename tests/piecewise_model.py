@@ -145,9 +145,9 @@ def piecewise_transformer(
     """The spec described in the module docstring (pre-norm, shared vocabulary)."""
     import numpy as np
 
-    from tests.tiny_model import _import_specs, weight_shape
+    from tests.tiny_model import _import_specs, fill_weights
 
-    TransformerSpec, model_spec = _import_specs()
+    TransformerSpec, _ = _import_specs()
     head_dim = d_model // heads
     if heads <= POSITION_HEADS:
         raise ValueError(f"piecewise_transformer needs at least {POSITION_HEADS + 1} heads")
@@ -159,21 +159,8 @@ def piecewise_transformer(
 
     spec = TransformerSpec.from_config(layers, heads)
 
-    def near_zero(layer_spec: Any, name: str, value: Any) -> None:
-        # ~0 rather than 0: a zero row has no int8 scale; 1e-4 changes no decision below
-        if value is not None:
-            return
-        leaf = name.split("/")[-1]
-        reference = weight_shape(name, d_model, ffn, vocab)
-        if leaf == "gamma":
-            array = np.ones(reference, dtype=np.float32)
-        elif leaf == "beta":
-            array = np.zeros(reference, dtype=np.float32)
-        else:
-            array = (1e-4 * rng.standard_normal(reference)).astype(np.float32)
-        setattr(layer_spec, leaf, array)
-
-    model_spec.visit_spec(spec, near_zero)
+    # ~0 rather than 0: a zero row has no int8 scale; 1e-4 changes no decision below
+    fill_weights(spec, d_model, ffn, vocab, rng, scale=1e-4 * np.sqrt(d_model))
 
     # positions: head h's code in block h, in random zero-sum directions (dot products kept)
     positions = np.zeros((MAX_POSITIONS, d_model), dtype=np.float32)

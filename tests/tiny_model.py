@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,6 +163,31 @@ def weight_shape(name: str, d_model: int, ffn: int, vocab: int) -> tuple[int, ..
     raise ValueError(f"no shape rule for {name}")
 
 
+def fill_weights(
+    spec: Any, d_model: int, ffn: int, vocab: int, rng: Any, scale: float = 1.0
+) -> None:
+    """Give every weight of `spec` not yet set a value: LayerNorm gamma 1 and beta 0, others
+    seeded normal with standard deviation `scale` / sqrt(fan-in)."""
+    import numpy as np
+
+    _, model_spec = _import_specs()
+
+    def fill(layer_spec: Any, name: str, value: Any) -> None:
+        if value is not None:
+            return
+        leaf = name.split("/")[-1]
+        shape = weight_shape(name, d_model, ffn, vocab)
+        if leaf == "gamma":
+            array = np.ones(shape, dtype=np.float32)
+        elif leaf == "beta":
+            array = np.zeros(shape, dtype=np.float32)
+        else:
+            array = rng.normal(0.0, scale * shape[-1] ** -0.5, size=shape).astype(np.float32)
+        setattr(layer_spec, leaf, array)
+
+    model_spec.visit_spec(spec, fill)
+
+
 def random_transformer(
     vocabulary: list[str],
     *,
@@ -184,29 +210,13 @@ def random_transformer(
     """
     import numpy as np
 
-    TransformerSpec, model_spec = _import_specs()
+    TransformerSpec, _ = _import_specs()
 
     spec = TransformerSpec.from_config(layers, heads)
     rng = np.random.default_rng(seed)
     vocab = len(vocabulary)
 
-    def shape_of(name: str) -> tuple[int, ...]:
-        return weight_shape(name, d_model, ffn, vocab)
-
-    def fill(layer_spec, name: str, value) -> None:
-        if value is not None:
-            return
-        leaf = name.split("/")[-1]
-        if leaf == "gamma":
-            array = np.ones(shape_of(name), dtype=np.float32)
-        elif leaf == "beta":
-            array = np.zeros(shape_of(name), dtype=np.float32)
-        else:
-            shape = shape_of(name)
-            array = rng.normal(0.0, shape[-1] ** -0.5, size=shape).astype(np.float32)
-        setattr(layer_spec, leaf, array)
-
-    model_spec.visit_spec(spec, fill)
+    fill_weights(spec, d_model, ffn, vocab, rng)
     spec.decoder.projection.bias = output_bias(vocabulary, real_pieces)
     if stop_after is not None:
         eos = vocabulary.index("</s>")
