@@ -240,8 +240,6 @@ class ScriptedProxy:
         self._send(handler, response.status_code, response.content, {})
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        import httpx
-
         length = int(handler.headers.get("Content-Length", 0))
         body = json.loads(handler.rfile.read(length))
         request = Request(body, time.monotonic(), dict(handler.headers))
@@ -249,21 +247,31 @@ class ScriptedProxy:
             self.requests.append(request)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        # A request stops counting as in flight before its reply is written: the client may
+        # send its next request as soon as it has read this one, before this thread runs on.
         try:
-            action = self.script(request)
-            if isinstance(action, Fault):
-                if action.hang:
-                    self._closing.wait(action.hang)
-                    return
-                payload = json.dumps({"error": {"message": "scripted"}}).encode()
-                self._send(handler, action.status, payload, action.headers)
-                return
-            forwarded = {**body, "grammar": grammar_for(action)}
-            response = httpx.post(self.upstream + "/chat/completions", json=forwarded, timeout=60)
-            self._send(handler, response.status_code, response.content, {})
+            reply = self._reply(request, body)
         finally:
             with self._lock:
                 self.in_flight -= 1
+        if reply is not None:
+            self._send(handler, *reply)
+
+    def _reply(
+        self, request: Request, body: dict[str, Any]
+    ) -> tuple[int, bytes, dict[str, str]] | None:
+        import httpx
+
+        action = self.script(request)
+        if isinstance(action, Fault):
+            if action.hang:
+                self._closing.wait(action.hang)
+                return None
+            payload = json.dumps({"error": {"message": "scripted"}}).encode()
+            return action.status, payload, action.headers
+        forwarded = {**body, "grammar": grammar_for(action)}
+        response = httpx.post(self.upstream + "/chat/completions", json=forwarded, timeout=60)
+        return response.status_code, response.content, {}
 
 
 @pytest.fixture
