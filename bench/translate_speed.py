@@ -8,8 +8,14 @@ d512, 32k vocabulary, int8). A trained zh→en package cannot be downloaded here
 costs time (one English piece per source piece, then </s>; placeholders copied; alternatives a
 few nats away for the beam); its English is junk. The worst-case rows (w) use the "looping"
 random-weight model, whose every output is a repetition loop. Every row uses beam 4, length
-penalty 0.2, the same threads, and the shipped decoding cap (`decoding_cap`: 3x the longest
-source of a call or batch + 10 pieces, at most 128).
+penalty 0.2, the same cores, and the shipped decoding cap (`decoding_cap`: 3x the longest
+source of a call or batch + 10 pieces, at most 256).
+
+Threads: (a) and (a') keep argostranslate's defaults (one batch at a time, on every core:
+ARGOS_INTER_THREADS=1, ARGOS_INTRA_THREADS=0); (b) and the pipeline decode as ArgosEngine
+does (`WORKERS` batches at once, the cores shared among them; on 2 cores, one each). On this
+machine one core per batch is much the faster for small batches, which Argos users can also
+choose: (a1) is (a) with ARGOS_INTRA_THREADS=1, so the gain from threads is shown apart.
 
 (a)  `argostranslate.translate.translate()` once per paragraph, as Argos users call it, with
      argostranslate's own batching: one `translate_batch` per paragraph with
@@ -18,11 +24,13 @@ source of a call or batch + 10 pieces, at most 128).
      tokens plus the sentencizer) in the model's spacy/ folder, and an empty spaCy cache folder
      so argostranslate does not download xx_sent_ud_sm. The decoding cap is passed to its
      CTranslate2 call by a thin wrapper (argostranslate has no setting for it).
+(a1) (a) on one intra-op thread (ARGOS_INTRA_THREADS=1).
 (a') the same with a large batch (`settings.batch_size` = 4096 tokens): each paragraph's
      sentences in one batch. (a) → (a') is what batching gains; (a') → (c0) what sorting
      across paragraphs and our pipeline gain.
 (b)  raw CTranslate2 over each document's sentences, sorted by length once per document (as
-     the pipeline sorts), batches of 32 examples: the limit for this decoding.
+     the pipeline sorts), batches of 32 examples queued together for ArgosEngine's workers:
+     the limit for this decoding.
 (c)  the product as shipped: `reader.translation.pipeline.Translator` with `ArgosEngine`, the
      shipped glossary (reader/data/glossary.csv), placeholders, checks and repairs on, the
      guard on, `order="length"` (what `reader export` and `reader translate` use), an empty
@@ -78,6 +86,16 @@ def hermetic_env(root: Path, threads: int) -> None:
         parents=True, exist_ok=True
     )
     os.environ.pop("READER_GLOSSARY", None)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "CPU model unknown"
 
 
 def load_seeds(paragraphs: int = 0):  # -> list[reader.documents.document.Document]
@@ -208,7 +226,7 @@ def main() -> int:
     sentences = [s.text for p in paragraphs for s in p.sentences]
     n = len(sentences)
     print(
-        f"machine: {len(os.sched_getaffinity(0))} cores, load average "
+        f"machine: {cpu_model()}, {len(os.sched_getaffinity(0))} cores, load average "
         f"{os.getloadavg()[0]:.1f} at start; {args.threads} threads; median of {args.runs} runs"
     )
     print(
@@ -235,8 +253,14 @@ def main() -> int:
     # (b) raw CTranslate2, one sort, batches of 32 ---------------------------------------------
     from reader.translation.engines.base import decoding_cap
 
+    from reader.translation.engines.argos import WORKERS
+
+    workers = max(1, min(WORKERS, args.threads))
     raw = ctranslate2.Translator(
-        str(model.model_dir), device="cpu", inter_threads=1, intra_threads=args.threads
+        str(model.model_dir),
+        device="cpu",
+        inter_threads=workers,
+        intra_threads=max(1, args.threads // workers),
     )
     options = {"beam_size": BEAM, "length_penalty": 0.2, "replace_unknowns": True}
     raw.translate_batch([sp.encode(sentences[0], out_type=str)], **options)
@@ -245,13 +269,19 @@ def main() -> int:
         for doc in docs:  # one sort per document, as `reader export` does
             text = [s.text for p in doc.paragraphs for s in p.sentences]
             tokens = sorted((sp.encode(s, out_type=str) for s in text), key=len)
+            pending = []
             for start in range(0, len(tokens), BATCH):
                 batch = tokens[start : start + BATCH]
                 cap = decoding_cap(len(batch[-1]), MAX_DECODING_LENGTH)
-                for out in raw.translate_batch(
-                    batch, max_batch_size=BATCH, max_decoding_length=cap, **options
-                ):
-                    sp.decode_pieces(out.hypotheses[0])
+                pending += raw.translate_batch(
+                    batch,
+                    max_batch_size=BATCH,
+                    max_decoding_length=cap,
+                    asynchronous=True,
+                    **options,
+                )
+            for future in pending:
+                sp.decode_pieces(future.result().hypotheses[0])
 
     # (c) ... (d) the pipeline -----------------------------------------------------------------
     from reader.glossary.file import Glossary
@@ -311,12 +341,20 @@ def main() -> int:
     translation = argos.get_translation_from_codes("zh", "en")
     translation.translate(paragraphs[0].text)  # loads the model and the sentencizer
     underlying = translation.underlying  # type: ignore[attr-defined]
-    underlying.translator = CappedTranslator(underlying.translator)
     default_batch = argostranslate.settings.batch_size
+    argos_threads = {  # the translator argostranslate built (its defaults), and one intra thread
+        "default": CappedTranslator(underlying.translator),
+        "one": CappedTranslator(
+            ctranslate2.Translator(
+                str(model.model_dir), device="cpu", inter_threads=1, intra_threads=1
+            )
+        ),
+    }
 
-    def run_argos(batch_size: int) -> Callable[[int], None]:
+    def run_argos(batch_size: int, threads: str = "default") -> Callable[[int], None]:
         def run(_: int) -> None:
             argostranslate.settings.batch_size = batch_size
+            underlying.translator = argos_threads[threads]
             for p in paragraphs:
                 argos.translate(p.text, "zh", "en")
 
@@ -333,7 +371,8 @@ def main() -> int:
             ("c0", "(c0) no glossary, guard off", n, pipeline("c0", engine, docs, None, False)),
             ("a", f"(a) argostranslate per paragraph, batch {default_batch} tokens", n,
              run_argos(default_batch)),
-            ("a'", f"(a') the same, batch {ARGOS_LARGE_BATCH} tokens", n,
+            ("a1", "(a1) (a) on one intra-op thread", n, run_argos(default_batch, "one")),
+            ("a'", f"(a') (a) with batches of {ARGOS_LARGE_BATCH} tokens", n,
              run_argos(ARGOS_LARGE_BATCH)),
         ],
         args.runs,
@@ -375,6 +414,8 @@ def ratios(rows: dict[str, Row], basis: str) -> None:
     r = {key.replace("'", "2"): rate(row) for key, row in rows.items()}
     print(f"ratios (throughput from medians of {basis} time):")
     print(f"  c/a   = {r['c'] / r['a']:6.2f}  (target >= 5: as shipped against plain Argos)")
+    print(f"  c/a1  = {r['c'] / r['a1']:6.2f}  (against Argos on one intra-op thread)")
+    print(f"  a1/a  = {r['a1'] / r['a']:6.2f}  (what one thread per batch alone gains)")
     print(f"  c0/a  = {r['c0'] / r['a']:6.2f}")
     print(f"  a'/a  = {r['a2'] / r['a']:6.2f}  (what batching alone gains)")
     print(f"  c0/a' = {r['c0'] / r['a2']:6.2f}  (what sorting across paragraphs + pipeline gain)")

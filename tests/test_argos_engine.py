@@ -162,7 +162,8 @@ def looping_model(tmp_path_factory: pytest.TempPathFactory) -> InstalledModel:
 def test_decoding_is_capped_relative_to_the_source(looping_model: InstalledModel) -> None:
     from reader.translation.engines.base import MeteredEngine, decoding_cap
 
-    engine = ArgosEngine(looping_model, beam_size=2, max_decoding_length=250)
+    # one thread, one worker: both sentences in one batch
+    engine = ArgosEngine(looping_model, beam_size=2, max_decoding_length=250, threads=1)
     assert isinstance(engine, MeteredEngine)
     _, sp = engine._load()
     short, longer = SENTENCES[0], SENTENCES[1] * 2
@@ -176,3 +177,31 @@ def test_decoding_is_capped_relative_to_the_source(looping_model: InstalledModel
     (hypothesis, *_) = engine.translate_nbest(short, 3)
     assert len(sp.encode(hypothesis)) <= decoding_cap(len(sp.encode(short)), 250)
     assert engine.decoded_tokens > before
+
+
+def test_a_small_call_is_split_between_workers(looping_model: InstalledModel) -> None:
+    """Two workers: two sentences are two batches decoded at once, each capped by its own
+    source, so the short one stops sooner than it would beside the long one."""
+    from reader.translation.engines.base import decoding_cap
+
+    engine = ArgosEngine(looping_model, beam_size=2, max_decoding_length=250, threads=2)
+    assert engine.workers == 2
+    _, sp = engine._load()
+    short, longer = SENTENCES[0], SENTENCES[1] * 2
+    outputs = engine.translate_batch([longer, short])
+    caps = [decoding_cap(len(sp.encode(s)), 250) for s in (longer, short)]
+    assert caps[1] < 0.8 * caps[0]
+    for output, cap in zip(outputs, caps, strict=True):
+        assert 0.8 * cap <= len(sp.encode(output)) <= cap
+    alone = ArgosEngine(looping_model, beam_size=2, max_decoding_length=250, threads=2)
+    assert [alone.translate_batch([s])[0] for s in (longer, short)] == outputs  # same results
+
+
+def test_batches_are_balanced_and_bounded(installed_tiny_model: InstalledModel) -> None:
+    engine = ArgosEngine(installed_tiny_model, threads=2, batch_size=32)
+    items = [(i, ["x"] * i) for i in range(1, 71)]
+    sizes = [len(batch) for batch in engine._batches(items)]
+    assert sizes == [24, 24, 22]  # 70 sentences: 3 batches of at most 32
+    assert [len(b) for b in engine._batches(items[:40])] == [20, 20]  # both workers busy
+    assert [len(b) for b in engine._batches(items[:1])] == [1]
+    assert [item for b in engine._batches(items) for item in b] == items  # order kept

@@ -13,8 +13,16 @@ Guarantees:
 - Decoding stops at `decoding_cap` (3× the longest source in the batch, in pieces, + 10, never
   above `max_decoding_length`): a model that loops costs what a long translation costs, not
   the model's limit. `decoded_tokens` counts the work (steps × beams) for the retry budget.
-- Translation is thread-safe: the model loads once under a lock, and CTranslate2 serialises
-  calls on one translator.
+- Threads: `WORKERS` batches decode at once (CTranslate2 `inter_threads`), each on
+  `threads // WORKERS` cores (`intra_threads`); a call's batches are submitted together, and a
+  call of a single batch is split in `WORKERS` parts, so a paragraph uses every worker. Measured
+  on 2 cores (AMD EPYC, piecewise base-size model, beam 4): one sentence decodes 2.3x faster on
+  one core than on two (15 sentences: 2.7-3.0 s vs 6.3-7.4 s; the two cores wait on each other
+  every step of a small batch), and the 363 seed sentences in batches of 32 take 32-36 s with
+  two batches at once on one core each against 43-44 s one batch at a time on two cores. The
+  model's weights are shared by the workers (resident size 99 MB either way).
+- Translation is thread-safe: the model loads once under a lock, and CTranslate2 queues
+  concurrent calls to its workers.
 """
 
 from __future__ import annotations
@@ -36,6 +44,9 @@ LENGTH_PENALTY = 0.2
 
 
 RETRY_NO_REPEAT_NGRAM = 3
+
+# batches decoded at once (see the module docstring: on 2 cores, 2 workers of one core each)
+WORKERS = 2
 
 
 def _cores() -> int:
@@ -64,6 +75,7 @@ class ArgosEngine:
         self.beam_size = beam_size
         self.max_decoding_length = max_decoding_length
         self.threads = threads or _cores()
+        self.workers = max(1, min(WORKERS, self.threads))
         self.batch_size = batch_size
         self.compute_type = compute_type
         self._lock = threading.Lock()
@@ -97,8 +109,8 @@ class ArgosEngine:
                 self._translator = ctranslate2.Translator(
                     str(self.model.model_dir),
                     device="cpu",
-                    inter_threads=1,
-                    intra_threads=self.threads,
+                    inter_threads=self.workers,
+                    intra_threads=max(1, self.threads // self.workers),
                     compute_type=self.compute_type,
                 )
             return self._translator, self._sp
@@ -155,20 +167,32 @@ class ArgosEngine:
         tokenized = [(i, sp.encode(s.strip(), out_type=str)) for i, s in todo]
         tokenized.sort(key=lambda item: len(item[1]))
         prefix = self._prefix(sp, None)
-        for start in range(0, len(tokenized), self.batch_size):
-            chunk = tokenized[start : start + self.batch_size]
+        pending = []
+        for chunk in self._batches(tokenized):
             longest = len(chunk[-1][1])
+            # asynchronous: every batch of the call is queued now, `workers` decode at once
             outputs = translator.translate_batch(
                 [tokens for _, tokens in chunk],
                 target_prefix=[prefix] * len(chunk) if prefix else None,
                 max_batch_size=self.batch_size,
                 batch_type="examples",
+                asynchronous=True,
                 **{**options, "max_decoding_length": self._cap(longest, prefix)},
             )
-            for (i, _), output in zip(chunk, outputs, strict=True):
+            pending.append((chunk, outputs))
+        for chunk, outputs in pending:
+            for (i, _), future in zip(chunk, outputs, strict=True):
+                output = future.result()
                 self.decoded_tokens += len(output.hypotheses[0]) * options["beam_size"]
                 results[i] = self._detokenize(sp, output.hypotheses[0])
         return results
+
+    def _batches(self, tokenized: list[tuple[int, list[str]]]) -> list[list[tuple[int, list[str]]]]:
+        """Batches of at most `batch_size`, sorted input kept together; fewer sentences than
+        `workers` batches are split evenly so that no worker sits idle."""
+        count = max(-(-len(tokenized) // self.batch_size), min(self.workers, len(tokenized)))
+        size = -(-len(tokenized) // count)
+        return [tokenized[start : start + size] for start in range(0, len(tokenized), size)]
 
     def translate_nbest(self, sentence: str, n: int, target_prefix: str | None = None) -> list[str]:
         if not sentence.strip() or n < 1:
