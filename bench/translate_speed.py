@@ -251,9 +251,8 @@ def main() -> int:
     print()
 
     # (b) raw CTranslate2, one sort, batches of 32 ---------------------------------------------
-    from reader.translation.engines.base import decoding_cap
-
     from reader.translation.engines.argos import WORKERS
+    from reader.translation.engines.base import decoding_cap
 
     workers = max(1, min(WORKERS, args.threads))
     raw = ctranslate2.Translator(

@@ -190,6 +190,8 @@ class ArgosEngine:
     def _batches(self, tokenized: list[tuple[int, list[str]]]) -> list[list[tuple[int, list[str]]]]:
         """Batches of at most `batch_size`, sorted input kept together; fewer sentences than
         `workers` batches are split evenly so that no worker sits idle."""
+        if not tokenized:
+            return []
         count = max(-(-len(tokenized) // self.batch_size), min(self.workers, len(tokenized)))
         size = -(-len(tokenized) // count)
         return [tokenized[start : start + size] for start in range(0, len(tokenized), size)]
