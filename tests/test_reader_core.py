@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.documents.search import Query, chinese_spans, english_spans, find_next
+from reader.documents.search import (
+    Query,
+    all_matches,
+    chinese_spans,
+    english_spans,
+    find_next,
+)
 from reader.glossary.edit import (
     TermEdit,
     affected_paragraphs,
@@ -74,6 +80,23 @@ def test_find_next_wraps_and_goes_back() -> None:
     )
     word = Query.parse("WORD")
     assert find_next(ps, lambda pid: english(pid) or "", word, (0, 0), 1) == (1, 0)
+
+
+def test_all_matches_are_where_find_next_lands_in_turn() -> None:
+    texts = ["甲乙甲", "丙丁", "會議甲", "", "甲"]
+    ps = [paragraph_from_text(t, f"p{i}") for i, t in enumerate(texts)]
+    english = {"p1": "a 甲-free line about jia", "p3": "nothing"}
+    for query in (Query.parse("甲"), Query.parse("jia"), Query.parse("会议")):
+        matches = all_matches(ps, lambda pid: english.get(pid, ""), query)
+        walked, at = [], (0, 0)
+        while (found := find_next(ps, lambda pid: english.get(pid, ""), query, at, 1,
+                                  include_current=not walked)) not in walked:  # fmt: skip
+            assert found is not None
+            walked.append(found)
+            at = found
+        assert matches == sorted(walked), query
+    assert all_matches(ps, lambda pid: "", Query.parse("甲")) == [(0, 0), (0, 2), (2, 2), (4, 0)]
+    assert all_matches(ps, lambda pid: "", Query.parse("")) == []
 
 
 # -- term review ---------------------------------------------------------------------------

@@ -7,7 +7,9 @@ Guarantees:
 - a query matches the English case-insensitively; `Match.in_english` marks those spans, which
   are offsets in the English text;
 - `find_next` walks from a position forward or backward, wrapping once around the document,
-  and returns the first match strictly after (or before) the position, or None.
+  and returns the first match strictly after (or before) the position, or None;
+  `all_matches` lists every position `find_next` can return, in document order (for "match k
+  of N").
 """
 
 from __future__ import annotations
@@ -65,6 +67,19 @@ def match_offsets(p: Paragraph, english: str, query: Query) -> list[int]:
     if not offsets and english_spans(english, query):
         offsets = [0]
     return offsets
+
+
+def all_matches(
+    paragraphs: Sequence[Paragraph], english: Callable[[str], str], query: Query
+) -> list[tuple[int, int]]:
+    """Every (paragraph index, char) `find_next` can land on, in document order."""
+    if not query.text:
+        return []
+    return [
+        (i, offset)
+        for i, p in enumerate(paragraphs)
+        for offset in match_offsets(p, english(p.id), query)
+    ]
 
 
 def find_next(

@@ -76,6 +76,36 @@ async def test_search_finds_both_scripts_and_english(tmp_path: Path) -> None:
         assert "mishap" in view.translations[doc.paragraphs[view.cursor].id].text
 
 
+async def test_search_says_which_match_of_how_many(tmp_path: Path) -> None:
+    from textual.widgets import Label
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        view, doc = app.reader.view, app.reader.doc
+        assert doc is not None
+        # counted here from the text itself: every 会议 in either script (none in the English)
+        total = sum(p.simplified.count("会议") for p in doc.paragraphs)
+        assert total >= 3
+        label = app.reader.query_one("#status-text", Label)
+
+        async def status() -> str:
+            await pilot.pause()
+            return str(label.render())
+
+        await pilot.press("slash", *"会议", "enter")
+        assert f"match 1/{total}" in await status()
+        await pilot.press("semicolon", "semicolon")
+        assert f"match 3/{total}" in await status()
+        await pilot.press("comma")
+        assert f"match 2/{total}" in await status()
+        view.move_to(view.cursor, view.char + 1)  # off the match: the count stays
+        text = await status()
+        assert f"{total} matches" in text and "match 2" not in text
+        await pilot.press("slash", "ctrl+u", "enter")  # an empty search clears it
+        assert "match" not in await status()
+
+
 async def test_toggle_script(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -69,6 +69,13 @@ def test_status_keeps_the_name_position_engine_and_progress_in_78_cells() -> Non
         assert cell_len(text) <= 78, text
         assert text.startswith("¶165/4961 3%") and "gloss: word by word" in text, text
         assert "translated" in text and "北京:首都" in text, text
+        searching = status_text(
+            (164, 4961), translated, "gloss: word by word", 0, "Traditional", name,
+            search="match 12/348", width=78,
+        )  # fmt: skip
+        assert cell_len(searching) <= 78, searching
+        assert searching.startswith("¶165/4961 3% · match 12/348 · "), searching
+        assert "北京" in searching, searching
     wide = status_text((0, 6), 6, "argos", 2, "Simplified", name, width=200)
     assert wide == f"¶1/6 16% · 6/6 translated · argos · 2 problems (]) · Simplified · {name[:12]}…"
 

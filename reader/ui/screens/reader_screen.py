@@ -82,6 +82,8 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self.engine_name = ""
         self.run: BackgroundTranslation | None = None
         self.search_query: Query | None = None
+        self._search_matches: list[tuple[int, int]] = []
+        self._search_counted: tuple[Query, int] | None = None
         self._segments: Segments = {}
         self._lookup_at: tuple[str, int] | None = None
         self._word: tuple[str, int, int, str] | None = None  # paragraph id, start, end, sense
@@ -262,6 +264,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             view.displayed_script,
             self.doc.title or Path(self.path).name,
             unsaved=bool(self._unsaved),
+            search=self._search_label(),
         )
         self.status.show(lambda cells: text(width=cells))
 

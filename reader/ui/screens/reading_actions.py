@@ -7,6 +7,7 @@ screen (see `BilingualView`); search finds either script and the English
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -14,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from reader.atomic import check_output
-from reader.documents.search import Query, find_next
+from reader.documents.search import Query, all_matches, find_next
 from reader.errors import ReaderError
 from reader.translation.review import PROBLEMS, next_term
 from reader.ui.messages import ParagraphsTranslated
@@ -30,6 +31,8 @@ class ReadingActions(ReaderParts):
 
     engine_name: str
     search_query: Query | None
+    _search_matches: list[tuple[int, int]]  # every match of search_query, at the last n/N
+    _search_counted: tuple[Query, int] | None  # the query and translations it was counted at
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -138,10 +141,13 @@ class ReadingActions(ReaderParts):
         event.stop()
         event.input.display = False
         self.search_query = Query.parse(event.value)
+        self._search_matches, self._search_counted = [], None
         self.view.set_search(self.search_query)
         self.view.focus()
         if self.search_query.text:
             self._find(1, include_current=True)
+        else:
+            self._show_status()  # the search is gone from the status bar
 
     def on_key(self, event: events.Key) -> None:
         search = self.query_one("#search", Input)
@@ -169,10 +175,28 @@ class ReadingActions(ReaderParts):
             direction,
             include_current=include_current,
         )
+        # counted again when paragraphs were translated since: their English counts too
+        # (a 2 MB document: 20-60 ms, so not at every n/N)
+        counted = (self.search_query, len(translations))
+        if counted != self._search_counted:
+            self._search_matches = all_matches(self.doc.paragraphs, english, self.search_query)
+            self._search_counted = counted
         if found is None:
             self.notify(f"not found: {self.search_query.text}")
+            self._show_status()
         else:
             self.view.move_to(*found)
+
+    def _search_label(self) -> str:
+        """'match k/N' when the cursor is on a match of the search, else 'N matches'."""
+        query, matches = self.search_query, self._search_matches
+        if query is None or not query.text:
+            return ""
+        at = (self.view.cursor, self.view.char)
+        k = bisect_left(matches, at)
+        if k < len(matches) and matches[k] == at:
+            return f"match {k + 1}/{len(matches)}"
+        return f"{len(matches)} match" + ("" if len(matches) == 1 else "es")
 
     def action_next_match(self) -> None:
         self._find(1)

@@ -32,6 +32,7 @@ def status_text(
     name: str,
     *,
     unsaved: bool = False,
+    search: str = "",
     width: int | None = None,
 ) -> str:
     """Position, progress, engine, problems, script, document: most useful first. Given `width`,
@@ -43,6 +44,8 @@ def status_text(
         f"{translated}/{n} translated",
         engine,
     ]
+    if search:  # "match 3/12": where the last n/N landed
+        head.insert(1, search)
     if problems:
         head.append(f"{problems} problems (])")
     if unsaved:
