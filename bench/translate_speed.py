@@ -8,11 +8,12 @@ d512, 32k vocabulary, int8). A trained zh→en package cannot be downloaded here
 costs time (one English piece per source piece, then </s>; placeholders copied; alternatives a
 few nats away for the beam); its English is junk. The worst-case rows (w) use the "looping"
 random-weight model, whose every output is a repetition loop. Every row uses beam 4, length
-penalty 0.2, the same cores, and the shipped decoding cap (`decoding_cap`: 3x the longest
-source of a call or batch + 10 pieces, at most 256).
+penalty 0.2, the same cores (but (a1), one), and the shipped decoding cap (`decoding_cap`: 3x
+the longest source of a call or batch + 10 pieces, at most 256).
 
-Threads: (a) and (a') keep argostranslate's defaults (one batch at a time, on every core:
-ARGOS_INTER_THREADS=1, ARGOS_INTRA_THREADS=0); (b) and the pipeline decode as ArgosEngine
+Threads: (a) and (a') keep argostranslate's layout (one batch at a time on every core:
+ARGOS_INTER_THREADS=1, ARGOS_INTRA_THREADS set to --threads, all cores by default, which is
+what argostranslate's default 0 means); (b) and the pipeline decode as ArgosEngine
 does (`WORKERS` batches at once, the cores shared among them; on 2 cores, one each). On this
 machine one core per batch is much the faster for small batches, which Argos users can also
 choose: (a1) is (a) with ARGOS_INTRA_THREADS=1, so the gain from threads is shown apart.
@@ -344,8 +345,12 @@ def main() -> int:
     argos_threads = {  # the translator argostranslate built (its defaults), and one intra thread
         "default": CappedTranslator(underlying.translator),
         "one": CappedTranslator(
-            ctranslate2.Translator(
-                str(model.model_dir), device="cpu", inter_threads=1, intra_threads=1
+            ctranslate2.Translator(  # as argostranslate builds it (ARGOS_COMPUTE_TYPE=auto)
+                str(model.model_dir),
+                device="cpu",
+                compute_type="auto",
+                inter_threads=1,
+                intra_threads=1,
             )
         ),
     }

@@ -63,7 +63,7 @@ def english_spans(english: str, query: Query) -> list[tuple[int, int]]:
 def match_offsets(p: Paragraph, english: str, query: Query) -> list[int]:
     """Where the cursor goes for each match in the paragraph: each Chinese match's start, or
     the paragraph's start when only its English matches."""
-    offsets = [start for start, _ in chinese_spans(p, query)]
+    offsets = sorted({start for start, _ in chinese_spans(p, query)})
     if not offsets and english_spans(english, query):
         offsets = [0]
     return offsets

@@ -106,6 +106,30 @@ async def test_search_says_which_match_of_how_many(tmp_path: Path) -> None:
         assert "match" not in await status()
 
 
+async def test_search_count_follows_a_post_edit(tmp_path: Path) -> None:
+    from textual.widgets import Label
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        screen = app.reader
+        label = screen.query_one("#status-text", Label)
+        await pilot.press("slash", *"zebra", "enter")  # in no English yet
+        await pilot.pause()
+        assert "0 matches" in str(label.render())
+        await pilot.press("g", "j", "p")  # the second paragraph's English, by hand
+        dialog = app.screen
+        assert isinstance(dialog, PostEditDialog)
+        dialog.query_one("#post-edit-text").text = "A zebra crossed."
+        await pilot.press("ctrl+s")
+        pid = screen.view.paragraphs[1].id
+        await wait_until(pilot, lambda: screen.view.translations[pid].human)
+        await pilot.press("g", "n")  # as many paragraphs translated as before: counted again
+        await pilot.pause()
+        assert screen.view.cursor == 1
+        assert "match 1/1" in str(label.render())
+
+
 async def test_toggle_script(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

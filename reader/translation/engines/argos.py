@@ -18,9 +18,10 @@ Guarantees:
   call of a single batch is split in `WORKERS` parts, so a paragraph uses every worker. Measured
   on 2 cores (AMD EPYC, piecewise base-size model, beam 4): one sentence decodes 2.3x faster on
   one core than on two (15 sentences: 2.7-3.0 s vs 6.3-7.4 s; the two cores wait on each other
-  every step of a small batch), and the 363 seed sentences in batches of 32 take 32-36 s with
-  two batches at once on one core each against 43-44 s one batch at a time on two cores. The
-  model's weights are shared by the workers (resident size 99 MB either way).
+  every step of a small batch; the same on the random-weight 8-head model, 7.9-8.8 s vs
+  19.6-20.4 s), and in one A/B run of raw CTranslate2 the 363 seed sentences in batches of 32
+  took 32-36 s two batches at once on one core each against 43-44 s one batch at a time on two
+  cores. The model's weights are shared by the workers (resident size 99 MB either way).
 - Translation is thread-safe: the model loads once under a lock, and CTranslate2 queues
   concurrent calls to its workers.
 """
@@ -79,6 +80,7 @@ class ArgosEngine:
         self.batch_size = batch_size
         self.compute_type = compute_type
         self._lock = threading.Lock()
+        self._count_lock = threading.Lock()
         self._translator: ctranslate2.Translator | None = None
         self._sp: sentencepiece.SentencePieceProcessor | None = None
         self.decoded_tokens = 0  # see reader.translation.engines.base.MeteredEngine
@@ -180,12 +182,25 @@ class ArgosEngine:
                 **{**options, "max_decoding_length": self._cap(longest, prefix)},
             )
             pending.append((chunk, outputs))
+        # every batch is waited for, even after one failed: none is left decoding behind the
+        # caller's next call
+        errors: list[Exception] = []
         for chunk, outputs in pending:
             for (i, _), future in zip(chunk, outputs, strict=True):
-                output = future.result()
-                self.decoded_tokens += len(output.hypotheses[0]) * options["beam_size"]
+                try:
+                    output = future.result()
+                except Exception as error:  # re-raised below, once the rest are done
+                    errors.append(error)
+                    continue
+                self._count(len(output.hypotheses[0]) * options["beam_size"])
                 results[i] = self._detokenize(sp, output.hypotheses[0])
+        if errors:
+            raise errors[0]
         return results
+
+    def _count(self, tokens: int) -> None:
+        with self._count_lock:  # callers on several threads (a run, a repair)
+            self.decoded_tokens += tokens
 
     def _batches(self, tokenized: list[tuple[int, list[str]]]) -> list[list[tuple[int, list[str]]]]:
         """Batches of at most `batch_size`, sorted input kept together; fewer sentences than
@@ -216,7 +231,7 @@ class ArgosEngine:
             **options,
         )
         longest = max((len(tokens) for tokens in output.hypotheses), default=0)
-        self.decoded_tokens += longest * options["beam_size"]
+        self._count(longest * options["beam_size"])
         hypotheses: list[str] = []
         for tokens in output.hypotheses:
             text = self._detokenize(sp, tokens)

@@ -32,7 +32,7 @@ class ReadingActions(ReaderParts):
     engine_name: str
     search_query: Query | None
     _search_matches: list[tuple[int, int]]  # every match of search_query, at the last n/N
-    _search_counted: tuple[Query, int] | None  # the query and translations it was counted at
+    _search_counted: tuple[Query, int] | None  # the query and English version counted at
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -175,9 +175,9 @@ class ReadingActions(ReaderParts):
             direction,
             include_current=include_current,
         )
-        # counted again when paragraphs were translated since: their English counts too
-        # (a 2 MB document: 20-60 ms, so not at every n/N)
-        counted = (self.search_query, len(translations))
+        # counted again when any English changed since (a run, a glossary edit, a post-edit):
+        # the English is searched too (a 2 MB document: 20-60 ms, so not at every n/N)
+        counted = (self.search_query, self.view.english_version)
         if counted != self._search_counted:
             self._search_matches = all_matches(self.doc.paragraphs, english, self.search_query)
             self._search_counted = counted

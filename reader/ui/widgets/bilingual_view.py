@@ -117,6 +117,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._layout_width = 0
         self._row_version: list[int] = []
         self._view_version = 0
+        self.english_version = 0  # bumped whenever any paragraph's English is set
         self._layouts: LRUCache[tuple[object, ...], RowLayout] = LRUCache(2000)
         self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(500)
         self._converted: LRUCache[str, str] = LRUCache(4000)
@@ -153,6 +154,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             self.spans.set_translation(tr)
             self._row_version[i] += 1
             changed.append(i)
+        self.english_version += 1
         self._rows_changed(changed)
 
     def set_hits(self, hits: dict[str, list[TermHit]]) -> None:
