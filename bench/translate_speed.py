@@ -14,7 +14,7 @@ the longest source of a call or batch + 10 pieces, at most 256).
 Threads: (a) and (a') keep argostranslate's layout (one batch at a time on every core:
 ARGOS_INTER_THREADS=1, ARGOS_INTRA_THREADS set to --threads, all cores by default, which is
 what argostranslate's default 0 means); (b) and the pipeline decode as ArgosEngine
-does (`WORKERS` batches at once, the cores shared among them; on 2 cores, one each). On this
+does (`thread_layout`: two batches at once, the cores shared; on 2 cores, one each). On this
 machine one core per batch is much the faster for small batches, which Argos users can also
 choose: (a1) is (a) with ARGOS_INTRA_THREADS=1, so the gain from threads is shown apart.
 
@@ -252,15 +252,12 @@ def main() -> int:
     print()
 
     # (b) raw CTranslate2, one sort, batches of 32 ---------------------------------------------
-    from reader.translation.engines.argos import WORKERS
+    from reader.translation.engines.argos import thread_layout
     from reader.translation.engines.base import decoding_cap
 
-    workers = max(1, min(WORKERS, args.threads))
+    workers, cores_per_worker = thread_layout(args.threads)
     raw = ctranslate2.Translator(
-        str(model.model_dir),
-        device="cpu",
-        inter_threads=workers,
-        intra_threads=max(1, args.threads // workers),
+        str(model.model_dir), device="cpu", inter_threads=workers, intra_threads=cores_per_worker
     )
     options = {"beam_size": BEAM, "length_penalty": 0.2, "replace_unknowns": True}
     raw.translate_batch([sp.encode(sentences[0], out_type=str)], **options)

@@ -32,3 +32,19 @@ async def wait_translated(pilot: Pilot) -> None:
     assert isinstance(app, ReaderApp)
     await wait_until(pilot, lambda: app.reader.idle)
     await pilot.pause()
+
+
+def status_line(app: ReaderApp) -> str:
+    """The status bar's text as painted."""
+    from textual.widgets import Label
+
+    return str(app.reader.query_one("#status-text", Label).render())
+
+
+async def wait_status(pilot: Pilot, app: ReaderApp, text: str) -> str:
+    """Wait until the status bar holds `text` (a search count arrives from a worker)."""
+    try:
+        await wait_until(pilot, lambda: text in status_line(app), timeout=10)
+    except AssertionError:
+        raise AssertionError(f"{text!r} never in the status bar: {status_line(app)!r}") from None
+    return status_line(app)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 from reader.ui.screens.export_dialog import ExportDialog
 from reader.ui.screens.post_edit import PostEditDialog
 from reader.ui.screens.term_dialog import TermDialog
-from tests.ui.helpers import make_app, wait_translated, wait_until
+from tests.ui.helpers import make_app, status_line, wait_status, wait_translated, wait_until
 
 
 def glossary_rows(path: Path) -> dict[str, str]:
@@ -77,8 +79,6 @@ async def test_search_finds_both_scripts_and_english(tmp_path: Path) -> None:
 
 
 async def test_search_says_which_match_of_how_many(tmp_path: Path) -> None:
-    from textual.widgets import Label
-
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_translated(pilot)
@@ -87,36 +87,26 @@ async def test_search_says_which_match_of_how_many(tmp_path: Path) -> None:
         # counted here from the text itself: every 会议 in either script (none in the English)
         total = sum(p.simplified.count("会议") for p in doc.paragraphs)
         assert total >= 3
-        label = app.reader.query_one("#status-text", Label)
-
-        async def status() -> str:
-            await pilot.pause()
-            return str(label.render())
-
         await pilot.press("slash", *"会议", "enter")
-        assert f"match 1/{total}" in await status()
+        await wait_status(pilot, app, f"match 1/{total}")
         await pilot.press("semicolon", "semicolon")
-        assert f"match 3/{total}" in await status()
+        await wait_status(pilot, app, f"match 3/{total}")
         await pilot.press("comma")
-        assert f"match 2/{total}" in await status()
+        await wait_status(pilot, app, f"match 2/{total}")
         view.move_to(view.cursor, view.char + 1)  # off the match: the count stays
-        text = await status()
-        assert f"{total} matches" in text and "match 2" not in text
+        assert "match 2" not in await wait_status(pilot, app, f"{total} matches")
         await pilot.press("slash", "ctrl+u", "enter")  # an empty search clears it
-        assert "match" not in await status()
+        await pilot.pause()
+        assert "match" not in status_line(app)
 
 
 async def test_search_count_follows_a_post_edit(tmp_path: Path) -> None:
-    from textual.widgets import Label
-
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_translated(pilot)
         screen = app.reader
-        label = screen.query_one("#status-text", Label)
         await pilot.press("slash", *"zebra", "enter")  # in no English yet
-        await pilot.pause()
-        assert "0 matches" in str(label.render())
+        await wait_status(pilot, app, "0 matches")
         await pilot.press("g", "j", "p")  # the second paragraph's English, by hand
         dialog = app.screen
         assert isinstance(dialog, PostEditDialog)
@@ -125,9 +115,38 @@ async def test_search_count_follows_a_post_edit(tmp_path: Path) -> None:
         pid = screen.view.paragraphs[1].id
         await wait_until(pilot, lambda: screen.view.translations[pid].human)
         await pilot.press("g", "n")  # as many paragraphs translated as before: counted again
-        await pilot.pause()
+        await wait_status(pilot, app, "match 1/1")
         assert screen.view.cursor == 1
-        assert "match 1/1" in str(label.render())
+
+
+async def test_no_worker_writes_out_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual describes a worker by repr() of its arguments, on the UI thread, unless given a
+    description: for a 10 MB document that was a second's freeze per worker."""
+    from reader.documents.document import Paragraph
+
+    written: list[str] = []
+
+    def counted_repr(self: object) -> str:
+        written.append(type(self).__name__)
+        return "…"
+
+    monkeypatch.setattr(Paragraph, "__repr__", counted_repr)
+    monkeypatch.setattr(ParagraphTranslation, "__repr__", counted_repr)
+    out = tmp_path / "out.md"
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)  # loading, finding terms, translating
+        await pilot.press("slash", *"会议", "enter")  # counting matches
+        await wait_status(pilot, app, "match 1/")
+        await pilot.press("e")  # exporting
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#path").value = str(out)
+        await pilot.click("#export")
+        await wait_until(pilot, out.exists)
+    assert written == []
 
 
 async def test_toggle_script(tmp_path: Path) -> None:

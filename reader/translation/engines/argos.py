@@ -50,6 +50,13 @@ RETRY_NO_REPEAT_NGRAM = 3
 WORKERS = 2
 
 
+def thread_layout(threads: int) -> tuple[int, int]:
+    """(workers, cores per worker) for `threads` cores: CTranslate2's inter_threads and
+    intra_threads (see the module docstring)."""
+    workers = max(1, min(WORKERS, threads))
+    return workers, max(1, threads // workers)
+
+
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -76,7 +83,7 @@ class ArgosEngine:
         self.beam_size = beam_size
         self.max_decoding_length = max_decoding_length
         self.threads = threads or _cores()
-        self.workers = max(1, min(WORKERS, self.threads))
+        self.workers, self._cores_per_worker = thread_layout(self.threads)
         self.batch_size = batch_size
         self.compute_type = compute_type
         self._lock = threading.Lock()
@@ -112,7 +119,7 @@ class ArgosEngine:
                     str(self.model.model_dir),
                     device="cpu",
                     inter_threads=self.workers,
-                    intra_threads=max(1, self.threads // self.workers),
+                    intra_threads=self._cores_per_worker,
                     compute_type=self.compute_type,
                 )
             return self._translator, self._sp

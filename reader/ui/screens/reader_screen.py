@@ -82,7 +82,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self.engine_name = ""
         self.run: BackgroundTranslation | None = None
         self.search_query: Query | None = None
-        self._search_matches: list[tuple[int, int]] = []
+        self._search_matches: list[tuple[int, int]] | None = None
         self._search_counted: tuple[Query, int] | None = None
         self._segments: Segments = {}
         self._lookup_at: tuple[str, int] | None = None
@@ -138,7 +138,9 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
 
     # -- loading -------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    # every worker has a `description`: without one Textual repr()s the arguments on the UI
+    # thread (a 10 MB Document: 1.06 s and 32 MB of text)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def load_in_background(self, path: str, replace: bool) -> None:
         data, self.data = (self.data, None) if not replace else (None, self.data)
         result = load(path, self.encoding if not replace else None, self.services, data)
@@ -177,7 +179,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self.call_after_refresh(self.find_terms_in_background, self.doc)
         self.call_after_refresh(self.start_translation)
 
-    @work(thread=True, exclusive=True, group="terms", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="terms", exit_on_error=False, description="find terms")
     def find_terms_in_background(self, doc: Document) -> None:
         self.post_message(find_terms(doc, self.services))
 

@@ -22,6 +22,7 @@ from reader.ui.messages import ParagraphsTranslated
 from reader.ui.screens.parts import ReaderParts
 
 if TYPE_CHECKING:
+    from reader.documents.document import Paragraph
     from reader.translation.pipeline import ParagraphTranslation
     from reader.ui.screens.export_dialog import ExportRequest
 
@@ -31,8 +32,8 @@ class ReadingActions(ReaderParts):
 
     engine_name: str
     search_query: Query | None
-    _search_matches: list[tuple[int, int]]  # every match of search_query, at the last n/N
-    _search_counted: tuple[Query, int] | None  # the query and English version counted at
+    _search_matches: list[tuple[int, int]] | None  # every match of search_query; None: counting
+    _search_counted: tuple[Query, int] | None  # the query and English version of that count
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -95,7 +96,8 @@ class ReadingActions(ReaderParts):
 
         self.app.push_screen(PostEditDialog(p.text, tr.text if tr else ""), edited)
 
-    @work(thread=True, group="post-edit", exit_on_error=False)
+    # a `description`, as every worker here: see ReaderScreen.load_in_background
+    @work(thread=True, group="post-edit", exit_on_error=False, description="post-edit")
     def store_post_edit(self, paragraph_id: str, english: str) -> None:
         assert self.doc is not None
         translator, _ = self.services.open_translator()
@@ -141,7 +143,7 @@ class ReadingActions(ReaderParts):
         event.stop()
         event.input.display = False
         self.search_query = Query.parse(event.value)
-        self._search_matches, self._search_counted = [], None
+        self._search_matches, self._search_counted = None, None
         self.view.set_search(self.search_query)
         self.view.focus()
         if self.search_query.text:
@@ -175,22 +177,56 @@ class ReadingActions(ReaderParts):
             direction,
             include_current=include_current,
         )
-        # counted again when any English changed since (a run, a glossary edit, a post-edit):
-        # the English is searched too (a 2 MB document: 20-60 ms, so not at every n/N)
-        counted = (self.search_query, self.view.english_version)
-        if counted != self._search_counted:
-            self._search_matches = all_matches(self.doc.paragraphs, english, self.search_query)
-            self._search_counted = counted
+        self._count_matches()
         if found is None:
             self.notify(f"not found: {self.search_query.text}")
             self._show_status()
         else:
             self.view.move_to(*found)
 
+    def _count_matches(self) -> None:
+        """Count the matches again, in a worker, if any English changed since the last count
+        (a run, a glossary edit, a post-edit): every match is a scan of the whole document,
+        140-200 ms for 10 MB, too long for the UI thread at each n/N."""
+        assert self.doc is not None and self.search_query is not None
+        counted = (self.search_query, self.view.english_version)
+        if counted == self._search_counted:
+            return
+        self._search_counted = counted
+        # a snapshot: the UI thread goes on setting translations (32k paragraphs: ~3 ms)
+        english = {pid: tr.text for pid, tr in self.view.translations.items()}
+        self._count_in_background(self.doc.paragraphs, english, counted)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="search-count",
+        exit_on_error=False,
+        description="count matches",
+    )
+    def _count_in_background(
+        self, paragraphs: list[Paragraph], english: dict[str, str], counted: tuple[Query, int]
+    ) -> None:
+        try:
+            matches = all_matches(paragraphs, lambda pid: english.get(pid, ""), counted[0])
+        except Exception as error:  # the jump still works; say why the count is missing
+            self.app.call_from_thread(
+                self.notify, f"reader: counting matches failed: {error!r}", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._matches_counted, counted, matches)
+
+    def _matches_counted(self, counted: tuple[Query, int], matches: list[tuple[int, int]]) -> None:
+        if counted != self._search_counted:
+            return  # a newer count is under way
+        self._search_matches = matches
+        self._show_status()
+
     def _search_label(self) -> str:
-        """'match k/N' when the cursor is on a match of the search, else 'N matches'."""
+        """'match k/N' when the cursor is on a match of the search, else 'N matches'; nothing
+        while the first count of a query is under way."""
         query, matches = self.search_query, self._search_matches
-        if query is None or not query.text:
+        if query is None or not query.text or matches is None:
             return ""
         at = (self.view.cursor, self.view.char)
         k = bisect_left(matches, at)
@@ -223,7 +259,7 @@ class ReadingActions(ReaderParts):
 
         self.app.push_screen(ExportDialog(path, choice), chosen)
 
-    @work(thread=True, group="export", exit_on_error=False)
+    @work(thread=True, group="export", exit_on_error=False, description="export")
     def write_export(
         self, request: ExportRequest, translations: dict[str, ParagraphTranslation]
     ) -> None:
