@@ -47,6 +47,7 @@ class LLMConfig:
     timeout: float = 300.0
     retries: int = 4
     batch_chars: int = 1200
+    auto: bool = False  # may `--engine auto` use the installed GGUF model (llama.cpp, local)?
     sources: dict[str, str] = field(default_factory=dict)  # setting -> where it came from
 
     @property
@@ -55,12 +56,18 @@ class LLMConfig:
 
 
 def apply_flags(args: argparse.Namespace) -> None:
-    """Remember `--llm-url` / `--llm-model` of this command line for `load_llm_config`."""
+    """Remember `--llm-url` / `--llm-model` / `--model` of this command line for
+    `load_llm_config` and `chosen_model`."""
     _flags.clear()
-    for name, attr in (("base_url", "llm_url"), ("model", "llm_model")):
+    for name, attr in (("base_url", "llm_url"), ("model", "llm_model"), ("installed", "model")):
         value = getattr(args, attr, None)
         if value:
             _flags[name] = value
+
+
+def chosen_model() -> str | None:
+    """The installed model `--model NAME` asked for on this command line, if any."""
+    return _flags.get("installed")
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -100,7 +107,12 @@ def load_llm_config(path: Path | None = None) -> LLMConfig:
             raise ReaderError(path, f"llm.{name} must be a positive number")
         values[name] = type(default)(value)
         sources[name] = f"config file {path}" if name in file else "default"
-    unknown = sorted(set(file) - set(ENV) - set(NUMBERS))
+    auto = file.get("auto", False)
+    if not isinstance(auto, bool):
+        raise ReaderError(path, "llm.auto must be true or false")
+    values["auto"] = auto
+    sources["auto"] = f"config file {path}" if "auto" in file else "default"
+    unknown = sorted(set(file) - set(ENV) - set(NUMBERS) - {"auto"})
     if unknown:
         raise ReaderError(path, f"unknown setting llm.{unknown[0]}")
     return LLMConfig(**values, sources=sources)

@@ -134,7 +134,7 @@ def test_varied_decoding_never_repeats_a_trigram(engine: ArgosEngine) -> None:
     assert isinstance(engine, VariedEngine)
     outputs = engine.translate_batch_varied([*SENTENCES, ""])
     assert len(outputs) == len(SENTENCES) + 1 and outputs[-1] == ""
-    _, sp = engine._load()
+    sp = engine._load()[1].source
     for output in outputs[:-1]:
         pieces = sp.encode(output, out_type=str)
         trigrams = [tuple(pieces[i : i + 3]) for i in range(len(pieces) - 2)]
@@ -165,7 +165,7 @@ def test_decoding_is_capped_relative_to_the_source(looping_model: InstalledModel
     # one thread, one worker: both sentences in one batch
     engine = ArgosEngine(looping_model, beam_size=2, max_decoding_length=250, threads=1)
     assert isinstance(engine, MeteredEngine)
-    _, sp = engine._load()
+    sp = engine._load()[1].source
     short, longer = SENTENCES[0], SENTENCES[1] * 2
     outputs = engine.translate_batch([short, longer])
     cap = decoding_cap(len(sp.encode(longer)), 250)  # the batch's longest source sets it
@@ -186,7 +186,7 @@ def test_a_small_call_is_split_between_workers(looping_model: InstalledModel) ->
 
     engine = ArgosEngine(looping_model, beam_size=2, max_decoding_length=250, threads=2)
     assert engine.workers == 2
-    _, sp = engine._load()
+    sp = engine._load()[1].source
     short, longer = SENTENCES[0], SENTENCES[1] * 2
     outputs = engine.translate_batch([longer, short])
     caps = [decoding_cap(len(sp.encode(s)), 250) for s in (longer, short)]

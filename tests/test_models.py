@@ -66,7 +66,10 @@ def test_install_from_file_lists_and_finds_the_model(
     capsys.readouterr()
     assert main(["model", "list"]) == 0
     out = capsys.readouterr().out
-    assert f"translate-zh_en  zh→en  0.1  {model.path}" in out
+    row = next(line for line in out.splitlines() if "translate-zh_en" in line)
+    assert row.split() == ["*", "translate-zh_en", "argos", "argos", "0.1", *row.split()[-3:]]
+    assert row.split()[-1] == "zh→en" and row.split()[-2] in ("kB", "MB")
+    assert all(len(line) <= 80 for line in out.splitlines() if "translate" in line)
     # no staging folder is left behind
     assert [p.name for p in paths.argos_packages_dir().iterdir()] == [TOP]
 

@@ -198,8 +198,10 @@ def random_transformer(
     seed: int,
     stop_after: int | None = None,
     real_pieces: int | None = None,
+    source_vocabulary: list[str] | None = None,
 ):  # -> ctranslate2.specs.TransformerSpec
-    """A CTranslate2 Transformer spec (pre-norm, shared vocabulary) with seeded random weights.
+    """A CTranslate2 Transformer spec (pre-norm) with seeded random weights; `vocabulary` on
+    both sides, or on the target side only when `source_vocabulary` is given.
 
     Random weights almost never predict </s>, so every output would run to the maximum
     decoding length. With `stop_after=K`, the decoder's position table carries a sign in
@@ -215,6 +217,9 @@ def random_transformer(
     spec = TransformerSpec.from_config(layers, heads)
     rng = np.random.default_rng(seed)
     vocab = len(vocabulary)
+    if source_vocabulary is not None:  # set first: fill_weights sizes every table by `vocab`
+        shape = (len(source_vocabulary), d_model)
+        spec.encoder.embeddings[0].weight = rng.normal(0.0, d_model**-0.5, shape).astype(np.float32)
 
     fill_weights(spec, d_model, ffn, vocab, rng)
     spec.decoder.projection.bias = output_bias(vocabulary, real_pieces)
@@ -239,7 +244,7 @@ def random_transformer(
         # after the final layer norm, ±6 becomes about ±3: a </s> logit of about ±24
         projection[eos, 0] = 8.0
         spec.decoder.projection.bias[eos] = 0.0
-    spec.register_source_vocabulary(vocabulary)
+    spec.register_source_vocabulary(source_vocabulary or vocabulary)
     spec.register_target_vocabulary(vocabulary)
     return spec
 

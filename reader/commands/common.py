@@ -39,11 +39,15 @@ def _size(text: str) -> int:
 def add_engine_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
-        choices=("auto", "argos", "gloss", "llm"),
+        choices=("auto", "ctranslate2", "argos", "gloss", "llm"),
         default="auto",
-        help="translation engine: argos (installed zh→en model), gloss (built-in dictionary), "
-        "llm (an OpenAI-compatible server; see `reader config`), "
-        "auto (argos when installed, else gloss; default; never llm)",
+        help="translation engine: ctranslate2 (the installed CTranslate2 model: Argos, quickmt, "
+        "OPUS-MT, NLLB), argos (an Argos package), gloss (built-in dictionary), llm (an "
+        "OpenAI-compatible server, else the installed GGUF model run locally; see `reader "
+        "config`), auto (the CTranslate2 model installed last, else gloss; default)",
+    )
+    parser.add_argument(
+        "--model", metavar="NAME", help="use this installed model (see `reader model list`)"
     )
     parser.add_argument(
         "--llm-url", metavar="URL", help="llm server base URL, e.g. http://127.0.0.1:8080/v1"

@@ -35,7 +35,8 @@ from reader.documents.archives import bomb_reason
 from reader.errors import ReaderError
 
 if TYPE_CHECKING:
-    from reader.translation.engines.argos import ArgosEngine
+    from reader.translation.engines.argos import CTranslate2Engine
+    from reader.translation.installed import ModelInfo
 
 FROM_CODE = "zh"
 TO_CODE = "en"
@@ -256,12 +257,14 @@ def install_from_file(path: str | Path) -> InstalledModel:
     return model
 
 
-def load_failure(model: InstalledModel | ArgosEngine, *, translate: bool = False) -> str | None:
+def load_failure(
+    model: InstalledModel | ModelInfo | CTranslate2Engine, *, translate: bool = False
+) -> str | None:
     """Why the model cannot be used (its first error line), or None when it loads (and, with
     `translate`, translates one sentence). Loading a 100 MB model: ~80 ms warm."""
-    from reader.translation.engines.argos import ArgosEngine  # cycle: argos imports packages
+    from reader.translation.engines.argos import CTranslate2Engine  # cycle: it imports us
 
-    engine = model if isinstance(model, ArgosEngine) else ArgosEngine(model, threads=1)
+    engine = model if isinstance(model, CTranslate2Engine) else CTranslate2Engine(model, threads=1)
     try:
         engine.load()
         if translate:

@@ -1,4 +1,5 @@
-"""The Argos engine: an installed Argos zh→en package run directly with CTranslate2.
+"""The CTranslate2 engine: an installed zh→en model of any layout (engines/layouts.py), an
+Argos package first among them, run directly with CTranslate2.
 
 Guarantees:
 - Constructing the engine is cheap; the model and tokenizer load on first translation
@@ -34,11 +35,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from reader.translation.engines.base import CAP_EXTRA, CAP_FACTOR, decoding_cap
+from reader.translation.engines.layouts import ARGOS, Tokenizer
+from reader.translation.installed import ModelInfo, from_argos
 from reader.translation.packages import InstalledModel
 
 if TYPE_CHECKING:
     import ctranslate2
-    import sentencepiece
 
 # argostranslate.translate.apply_packaged_translation uses 0.2 (mild preference for longer output)
 LENGTH_PENALTY = 0.2
@@ -64,14 +66,13 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-class ArgosEngine:
-    """An `NBestEngine` over an installed Argos package."""
-
-    name = "argos"
+class CTranslate2Engine:
+    """An `NBestEngine` over an installed CTranslate2 model of any layout (an Argos package,
+    quickmt, OPUS-MT, NLLB, M2M-100): the layout's `Tokenizer` is the only difference."""
 
     def __init__(
         self,
-        model: InstalledModel,
+        model: InstalledModel | ModelInfo,
         *,
         beam_size: int = 4,
         max_decoding_length: int = 256,
@@ -79,7 +80,10 @@ class ArgosEngine:
         batch_size: int = 32,
         compute_type: str = "auto",
     ) -> None:
-        self.model = model
+        self.model = from_argos(model) if isinstance(model, InstalledModel) else model
+        self.layout = self.model.layout_files()
+        # "argos" keeps the translation memory of earlier versions valid
+        self.name = "argos" if self.layout.kind == ARGOS else "ctranslate2"
         self.beam_size = beam_size
         self.max_decoding_length = max_decoding_length
         self.threads = threads or _cores()
@@ -89,12 +93,12 @@ class ArgosEngine:
         self._lock = threading.Lock()
         self._count_lock = threading.Lock()
         self._translator: ctranslate2.Translator | None = None
-        self._sp: sentencepiece.SentencePieceProcessor | None = None
+        self._tokenizer: Tokenizer | None = None
         self.decoded_tokens = 0  # see reader.translation.engines.base.MeteredEngine
 
     @property
     def model_id(self) -> str:
-        return f"{self.model.name}-{self.model.version}"
+        return self.model.model_id
 
     @property
     def settings_key(self) -> str:
@@ -106,41 +110,26 @@ class ArgosEngine:
 
     # --- loading ----------------------------------------------------------------------------
 
-    def _load(self) -> tuple[ctranslate2.Translator, sentencepiece.SentencePieceProcessor]:
+    def _load(self) -> tuple[ctranslate2.Translator, Tokenizer]:
         with self._lock:
-            if self._translator is None or self._sp is None:
+            if self._translator is None or self._tokenizer is None:
                 import ctranslate2  # ~50 ms
-                import sentencepiece  # ~10 ms
 
-                self._sp = sentencepiece.SentencePieceProcessor(
-                    model_file=str(self.model.sentencepiece_model)
-                )
+                self._tokenizer = Tokenizer(self.layout)  # SentencePiece: ~10 ms
                 self._translator = ctranslate2.Translator(
-                    str(self.model.model_dir),
+                    str(self.layout.model_dir),
                     device="cpu",
                     inter_threads=self.workers,
                     intra_threads=self._cores_per_worker,
                     compute_type=self.compute_type,
                 )
-            return self._translator, self._sp
+            return self._translator, self._tokenizer
 
     def load(self) -> None:
         """Load the model now (e.g. in a worker thread before the first paragraph)."""
         self._load()
 
     # --- translation ------------------------------------------------------------------------
-
-    def _prefix(self, sp: sentencepiece.SentencePieceProcessor, english: str | None) -> list[str]:
-        prefix = [self.model.target_prefix] if self.model.target_prefix else []
-        if english:
-            prefix += sp.encode(english, out_type=str)
-        return prefix
-
-    def _detokenize(self, sp: sentencepiece.SentencePieceProcessor, tokens: list[str]) -> str:
-        if self.model.target_prefix and tokens[:1] == [self.model.target_prefix]:
-            tokens = tokens[1:]
-        text = str(sp.decode_pieces(tokens))
-        return text[1:] if text.startswith(" ") else text
 
     def _options(self) -> dict[str, Any]:
         return {
@@ -172,10 +161,10 @@ class ArgosEngine:
         todo = [(i, s) for i, s in enumerate(sentences) if s.strip()]
         if not todo:
             return results
-        translator, sp = self._load()
-        tokenized = [(i, sp.encode(s.strip(), out_type=str)) for i, s in todo]
+        translator, tokenizer = self._load()
+        tokenized = [(i, tokenizer.encode_source(s.strip())) for i, s in todo]
         tokenized.sort(key=lambda item: len(item[1]))
-        prefix = self._prefix(sp, None)
+        prefix = tokenizer.target_prefix()
         pending = []
         for chunk in self._batches(tokenized):
             longest = len(chunk[-1][1])
@@ -200,7 +189,7 @@ class ArgosEngine:
                     errors.append(error)
                     continue
                 self._count(len(output.hypotheses[0]) * options["beam_size"])
-                results[i] = self._detokenize(sp, output.hypotheses[0])
+                results[i] = tokenizer.decode(output.hypotheses[0])
         if errors:
             raise errors[0]
         return results
@@ -221,12 +210,12 @@ class ArgosEngine:
     def translate_nbest(self, sentence: str, n: int, target_prefix: str | None = None) -> list[str]:
         if not sentence.strip() or n < 1:
             return []
-        translator, sp = self._load()
-        prefix = self._prefix(sp, target_prefix)
+        translator, tokenizer = self._load()
+        prefix = tokenizer.target_prefix(target_prefix)
         options = self._options()
         # beam search can only return as many hypotheses as it has beams
         options["beam_size"] = max(self.beam_size, n)
-        source = sp.encode(sentence.strip(), out_type=str)
+        source = tokenizer.encode_source(sentence.strip())
         options["max_decoding_length"] = self._cap(len(source), prefix)
         (output,) = translator.translate_batch(
             [source],
@@ -241,7 +230,11 @@ class ArgosEngine:
         self._count(longest * options["beam_size"])
         hypotheses: list[str] = []
         for tokens in output.hypotheses:
-            text = self._detokenize(sp, tokens)
+            text = tokenizer.decode(tokens)
             if text not in hypotheses:
                 hypotheses.append(text)
         return hypotheses
+
+
+# The Argos engine is this engine's first layout, not a second copy.
+ArgosEngine = CTranslate2Engine

@@ -1,62 +1,107 @@
-"""Choose the translation engine: `auto` uses Argos when a zh→en package is installed.
+"""Choose the translation engine, and say which and why in one line.
 
-An installed model that does not load (damaged, or built by a newer CTranslate2) makes `auto`
-fall back to the gloss engine, saying why in its one-line message, and `argos` a ReaderError.
-
-`auto` never picks `llm`: nothing leaves the machine unless the user asks for it.
+`auto`, in this order:
+1. the installed GGUF model on the local llama.cpp server, only when the config file says
+   `auto = true` in `[llm]` (an LLM is slow on a laptop: the user opts in);
+2. the CTranslate2 model installed last (an Argos package, quickmt, OPUS-MT, NLLB, M2M-100);
+3. the gloss engine.
+`--model NAME` picks one installed model whatever its kind. `llm` uses the configured server,
+else the installed GGUF model (started here). An installed CTranslate2 model that does not load
+(damaged, or built by a newer CTranslate2) makes `auto` fall back to the gloss engine, saying
+why, and `argos`/`ctranslate2`/`--model` a ReaderError.
 """
 
 from __future__ import annotations
 
-from reader.config import config_path, load_llm_config
+from reader.config import chosen_model, config_path, load_llm_config
 from reader.errors import ReaderError
+from reader.translation import installed
 from reader.translation.engines.base import TranslationEngine
 from reader.translation.engines.gloss import GlossEngine
 from reader.translation.engines.llm import LLMEngine
-from reader.translation.packages import find_zh_en, load_failure
+from reader.translation.packages import load_failure
 
 INSTALL_HINT = (
-    "install one with `reader model install` (or `reader model install --file X.argosmodel`)"
+    "install one with `reader model install` (or `reader model install --file X.argosmodel`, "
+    "a CTranslate2 model folder or archive, or a .gguf file)"
 )
+CT2_NAMES = ("argos", "ctranslate2")
 
 
 def select_engine(name: str = "auto") -> tuple[TranslationEngine, str]:
     """Return the engine and a one-line message saying which was used and why."""
-    if name == "llm":
-        return _llm()
     if name == "gloss":
         return GlossEngine(), "engine: gloss (built-in CC-CEDICT dictionary, word by word)"
+    wanted = chosen_model()
+    if wanted:
+        info = installed.find(wanted)
+        if info.kind == installed.GGUF:
+            return _local(info, "chosen with --model")
+        return _ct2(info, strict=True, why="chosen with --model")
+    if name == "llm":
+        return _llm()
+    if name == "auto":
+        config = load_llm_config()
+        gguf = installed.latest_gguf()
+        if config.auto and gguf is not None:
+            return _local(gguf, f"llm.auto = true in {config_path()}")
+    latest = installed.latest_ct2()
+    if latest is not None:
+        info = latest
+        if name == "argos" and info.kind != "argos":
+            argos = [m for m in installed.all_models() if m.kind == "argos"]
+            if not argos:
+                raise ReaderError(
+                    "--engine argos", f"no zh→en Argos model is installed; {INSTALL_HINT}"
+                )
+            info = argos[-1]
+        count = sum(m.kind != installed.GGUF for m in installed.all_models())
+        why = "the only one installed" if count == 1 else f"installed last of {count}"
+        return _ct2(info, strict=name in CT2_NAMES, why=why)
+    if name in CT2_NAMES:
+        what = "Argos model" if name == "argos" else "CTranslate2 model"
+        raise ReaderError(f"--engine {name}", f"no zh→en {what} is installed; {INSTALL_HINT}")
+    return GlossEngine(), f"engine: gloss (no zh→en model installed; {INSTALL_HINT})"
 
-    model = find_zh_en()
-    if model is not None:
-        from reader.translation.engines.argos import (
-            ArgosEngine,  # only with a model installed; its load is seconds
-        )
 
-        engine = ArgosEngine(model)
-        failure = load_failure(engine)  # loads it now, once: the engine keeps it
-        if failure is None:
-            return engine, f"engine: argos ({model.name} {model.version})"
-        if name == "argos":
-            raise ReaderError(model.path, f"the installed model does not load ({failure})")
+def _ct2(info: installed.ModelInfo, *, strict: bool, why: str) -> tuple[TranslationEngine, str]:
+    # only with a model installed; its load is seconds
+    from reader.translation.engines.argos import CTranslate2Engine
 
-        return GlossEngine(), (
-            f"engine: gloss (warning: the installed model {model.name} {model.version} does "
-            f"not load: {failure}; reinstall it with `reader model install`)"
-        )
-    if name == "argos":
-        raise ReaderError("--engine argos", f"no zh→en Argos model is installed; {INSTALL_HINT}")
+    engine = CTranslate2Engine(info)
+    failure = load_failure(engine)  # loads it now, once: the engine keeps it
+    label = f"{info.name} {info.version}".strip()
+    if failure is None:
+        return engine, f"engine: {engine.name} ({label}, {info.layout}; {why})"
+    if strict:
+        raise ReaderError(info.path, f"the installed model does not load ({failure})")
+    return GlossEngine(), (
+        f"engine: gloss (warning: the installed model {label} does not load: {failure}; "
+        "reinstall it with `reader model install`)"
+    )
 
-    return GlossEngine(), f"engine: gloss (no zh→en Argos model installed; {INSTALL_HINT})"
+
+def _local(info: installed.ModelInfo, why: str) -> tuple[TranslationEngine, str]:
+    from reader.translation.engines.llama_local import LocalLLMEngine  # starts llama.cpp: ~1 s+
+
+    engine = LocalLLMEngine(info, load_llm_config())
+    return (
+        engine,
+        f"engine: llm ({info.name} on the local llama.cpp server, {engine.family}; {why})",
+    )
 
 
 def _llm() -> tuple[TranslationEngine, str]:
     config = load_llm_config()
     if not config.configured:
+        gguf = installed.latest_gguf()
+        if gguf is not None:
+            return _local(gguf, "no server configured")
         raise ReaderError(
             "--engine llm",
-            "no server configured: set READER_LLM_BASE_URL (and READER_LLM_MODEL), "
-            f"pass --llm-url, or set llm.base_url in {config_path()}; see `reader config`",
+            "no server configured and no GGUF model installed: set READER_LLM_BASE_URL (and "
+            f"READER_LLM_MODEL), pass --llm-url, set llm.base_url in {config_path()}, or run "
+            "`reader model install --file MODEL.gguf`; see `reader config`",
         )
     engine = LLMEngine(config)
     model = engine.resolve_model()
