@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -267,8 +267,21 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             self.doc.title or Path(self.path).name,
             unsaved=bool(self._unsaved),
             search=self._search_label(),
+            **self._sentence_position(),
         )
         self.status.show(lambda cells: text(width=cells))
+
+    def _sentence_position(self) -> dict[str, Any]:
+        """The cursor sentence for the status line: k of n (nothing for a paragraph of one
+        sentence), or that a post-edited paragraph is one unit."""
+        view, sentence = self.view, self.view.sentence
+        if sentence is None:
+            return {}
+        if sentence.whole:
+            tr = view.translations.get(view.paragraphs[view.cursor].id)
+            return {"whole": tr is not None and tr.human}
+        count = len(view.pairs(view.cursor))
+        return {"sentence": (sentence.number + 1, count)} if count > 1 else {}
 
     def _schedule_reorder(self, *_: object) -> None:
         if not self.translating:

@@ -14,6 +14,9 @@ Guarantees:
   the next paragraph only once its end is on screen;
 - positions (cursor, selection, term spans) are offsets in `Paragraph.text`, whatever script is
   displayed;
+- a sentence cursor inside the paragraph cursor: the sentence holding the character cursor
+  (`reader.translation.alignment`), its Chinese and its English drawn on one shared
+  background; `)`/`(` move it across paragraph ends; a post-edited paragraph is one unit;
 - colours with transparency (the cursor row's background, muted text) are blended over the
   colour below before drawing, so no terminal ever shows them solid (the cursor row was
   #E0E0E0 on #FFFFFF).
@@ -42,6 +45,7 @@ from textual.strip import Strip
 from reader.documents.scripts import to_traditional  # OpenCC itself loads on the first `t`
 from reader.documents.search import Query, chinese_spans, english_spans
 from reader.documents.wrapping import estimate_height, wrap
+from reader.translation.alignment import SentencePair, pair_at, sentence_pairs
 from reader.translation.review import STATUSES, Span, TermSpans
 
 if TYPE_CHECKING:
@@ -78,6 +82,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *(f"bilingual--{s}" for s in STATUSES),
         "bilingual--cursor-row",
+        "bilingual--sentence",
         "bilingual--gutter",
         "bilingual--char-cursor",
         "bilingual--word",
@@ -122,6 +127,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(500)
         self._converted: LRUCache[str, str] = LRUCache(4000)
         self._styles: dict[str, Style] = {}
+        self._pairs: LRUCache[tuple[int, int], list[SentencePair]] = LRUCache(64)
 
     # -- document state ------------------------------------------------------------------
 
@@ -216,6 +222,69 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self.word_span = span
         self._invalidate_row(self.cursor)
 
+    # -- sentence cursor ---------------------------------------------------------------------
+
+    def pairs(self, i: int) -> list[SentencePair]:
+        """Paragraph i's sentence pairs (cached per row version: they change with its English)."""
+        key = (i, self._row_version[i])
+        pairs = self._pairs.get(key)
+        if pairs is None:
+            p = self.paragraphs[i]
+            pairs = sentence_pairs(p, self.translations.get(p.id))
+            self._pairs[key] = pairs
+        return pairs
+
+    @property
+    def sentence(self) -> SentencePair | None:
+        """The cursor sentence: the pair holding the character cursor."""
+        if not self.paragraphs:
+            return None
+        pairs = self.pairs(self.cursor)
+        return pairs[pair_at(pairs, self.char)]
+
+    def move_sentence(self, direction: int) -> None:
+        """To the start of the next (1) or previous (-1) sentence, across paragraph ends; `(`
+        first goes back to the start of the cursor sentence, as in vim."""
+        if not self.paragraphs:
+            return
+        pairs = self.pairs(self.cursor)
+        k = pair_at(pairs, self.char)
+        if direction > 0:
+            if k + 1 < len(pairs):
+                self.move_to(self.cursor, pairs[k + 1].zh_start)
+            elif self.cursor + 1 < len(self.paragraphs):
+                self.move_to(self.cursor + 1, self.pairs(self.cursor + 1)[0].zh_start)
+        elif self.char > pairs[k].zh_start:
+            self.move_to(self.cursor, pairs[k].zh_start)
+        elif k > 0:
+            self.move_to(self.cursor, pairs[k - 1].zh_start)
+        elif self.cursor > 0:
+            self.move_to(self.cursor - 1, self.pairs(self.cursor - 1)[-1].zh_start)
+
+    def _sentence_lines(self, i: int, pair: SentencePair) -> tuple[int, int, int, int]:
+        """First and last line (in the row) of a sentence's Chinese, then of its English
+        (the Chinese ones again while it has none)."""
+        layout = self._layout(i)
+
+        def lines_of(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+            first = max(0, bisect_right([a for a, _ in spans], start) - 1)
+            return first, max(first, bisect_left([a for a, _ in spans], end) - 1)
+
+        zh_start, zh_end = self._shown_span(self.paragraphs[i], pair.zh_start, pair.zh_end)
+        zh = lines_of(layout.zh_lines, zh_start, zh_end)
+        if not (pair.translated and layout.en_lines):
+            return (*zh, *zh)
+        below = len(layout.zh_lines) if layout.stacked else 0
+        en = lines_of(layout.en_lines, pair.en_start, pair.en_end)
+        return (*zh, below + en[0], below + en[1])
+
+    def _shown_span(self, p: Paragraph, start: int, end: int) -> tuple[int, int]:
+        """A span of `Paragraph.text` in the displayed Chinese (the other script may differ)."""
+        _, to_original = self._display(p)
+        if to_original is None:
+            return start, end
+        return bisect_left(to_original, start), bisect_left(to_original, end)
+
     def _cursor_lines(self) -> tuple[int, int, int, int]:
         """Top and bottom (exclusive, without the blank line) of the cursor row, and the view's
         top and height, in document lines."""
@@ -272,11 +341,22 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved(self.cursor, self.char))
 
     def scroll_to_cursor(self) -> None:
+        """Show the cursor paragraph; of one taller than the view, its cursor sentence."""
         if not self.paragraphs or self._layout_width <= 0:
             return
         self._lay_out_exactly([self.cursor])
         top = self._offsets[self.cursor]
         height = self._heights[self.cursor] - 1
+        sentence = self.sentence
+        view_height = self.scrollable_content_region.height
+        if height > view_height and sentence is not None:
+            # the pair if it fits (stacked, a tall paragraph's English is far below its
+            # Chinese: then the Chinese sentence, its English a few `j` further down)
+            zh_first, zh_last, en_first, en_last = self._sentence_lines(self.cursor, sentence)
+            first, last = min(zh_first, en_first), max(zh_last, en_last)
+            if last - first + 1 > view_height:
+                first, last = zh_first, zh_last
+            top, height = top + first, last - first + 1
         self.scroll_to_region(
             Region(0, top, 1, max(1, height)), animate=False, force=True, immediate=True
         )
@@ -511,8 +591,9 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         base = self.rich_style
         if is_cursor:
             base = base + self._style("cursor-row")
-        zh_text = self._zh_text(p, layout, is_cursor)
-        en_text = self._en_text(layout, tr)
+        sentence = self.sentence if is_cursor else None
+        zh_text = self._zh_text(p, layout, is_cursor, sentence)
+        en_text = self._en_text(layout, tr, sentence)
         zh_strips = _divide(zh_text, layout.zh_lines, zw, self.app.console)
         en_strips = _divide(en_text, layout.en_lines, ew, self.app.console)
         bar = Segment("▌", self._style("gutter")) if is_cursor else Segment(" ")
@@ -537,7 +618,13 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         rows.append(Strip.blank(width, self.rich_style))
         return rows
 
-    def _zh_text(self, p: Paragraph, layout: RowLayout, is_cursor: bool) -> Text:
+    def _zh_text(
+        self,
+        p: Paragraph,
+        layout: RowLayout,
+        is_cursor: bool,
+        sentence: SentencePair | None = None,
+    ) -> Text:
         display, to_original = self._display(p)
 
         def shown(offset: int) -> int:
@@ -546,6 +633,10 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             return bisect_left(to_original, offset)
 
         text = Text(display, style=self._style("heading") if p.kind == "heading" else "")
+        if sentence is not None:  # first: terms, search and cursor marks draw over it
+            text.stylize(
+                self._style("sentence"), *self._shown_span(p, sentence.zh_start, sentence.zh_end)
+            )
         for span in self.term_spans(p):
             text.stylize(self._style(span.status), shown(span.start), shown(span.end))
         if self.search is not None:
@@ -564,10 +655,17 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
                 text.stylize(self._style("char-cursor"), at, at + 1)
         return text
 
-    def _en_text(self, layout: RowLayout, tr: ParagraphTranslation | None) -> Text:
+    def _en_text(
+        self,
+        layout: RowLayout,
+        tr: ParagraphTranslation | None,
+        sentence: SentencePair | None = None,
+    ) -> Text:
         if tr is None:
             return Text("…", style=self._style("pending"))
         text = Text(layout.en)
+        if sentence is not None and sentence.translated:
+            text.stylize(self._style("sentence"), sentence.en_start, sentence.en_end)
         for term in tr.terms:
             if term.en_start >= 0:
                 text.stylize(self._style(term.status), term.en_start, term.en_end)
