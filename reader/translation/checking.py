@@ -250,34 +250,8 @@ _IRREGULAR = {
 }
 _VOWELS = "aeiou"
 _SMALL_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "and",
-        "or",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "by",
-        "with",
-        "as",
-        "is",
-        "it",
-        "its",
-        "us",
-        "we",
-        "he",
-        "be",
-        "no",
-        "so",
-        "if",
-        "up",
-    ]
-)
+    {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "as"}
+) | {"is", "it", "its", "us", "we", "he", "be", "no", "so", "if", "up"}
 
 
 def inflections(word: str, noun: bool = False) -> set[str]:
