@@ -37,6 +37,8 @@ BINDINGS: list[BindingType] = [
         key_display="(",
         show=False,
     ),
+    Binding("P", "toggle_pinyin", "Pinyin above the cursor sentence (on/off)", show=False),
+    Binding("ctrl+p", "toggle_pinyin_all", "Pinyin above every paragraph (on/off)", show=False),
     Binding("v", "toggle_selection", "Start/stop selecting characters", show=False),
     Binding("n,semicolon", "next_match", "Next search match", show=False),
     Binding("N,comma", "previous_match", "Previous search match", show=False),

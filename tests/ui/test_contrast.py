@@ -15,7 +15,7 @@ from rich.segment import Segment
 
 from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 from reader.translation.review import STATUSES
-from tests.ui.helpers import make_app, wait_translated
+from tests.ui.helpers import make_app, wait_translated, wait_until
 
 
 def luminance(c: ColorTriplet) -> float:
@@ -98,3 +98,12 @@ async def test_cursor_sentence_contrast(tmp_path: Path, theme: str) -> None:
             low = [(t, round(r, 2)) for t, r in ratios(on_sentence, system) if r < 4.5]
             assert not low, (theme, system, low)
             assert sentence_bg.downgrade(system) != row_bg.downgrade(system)
+        # its pinyin (`P`) is on the same background, and as legible
+        await pilot.press("P")
+        await wait_until(pilot, lambda: bool(view._layout(1).ruby))
+        segments = [seg for strip in view._row_strips(1) for seg in strip]
+        pinyin = [s for s in segments if s.style and s.style.italic and s.text.strip()]
+        assert pinyin and all(s.style and s.style.bgcolor == sentence_bg for s in pinyin)
+        for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT):
+            low = [(t, round(r, 2)) for t, r in ratios(segments, system) if r < 4.5]
+            assert not low, (theme, system, low)

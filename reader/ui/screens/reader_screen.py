@@ -90,6 +90,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self._unsaved: list[TermEdit] = []
         self._reorder_timer: Timer | None = None
         self._panel_timer: Timer | None = None
+        self._pinyin_asked: set[str] = set()
 
     # -- composition ---------------------------------------------------------------------
 
@@ -135,6 +136,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             # after the first paint: the worker's imports would hold the GIL the frame needs
             self.call_after_refresh(self.load_in_background, self.path, False)
         self.watch(self.view, "scroll_y", self._schedule_reorder, init=False)
+        self.watch(self.view, "scroll_y", self.request_pinyin, init=False)
 
     # -- loading -------------------------------------------------------------------------------
 
