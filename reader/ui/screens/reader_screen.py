@@ -50,6 +50,7 @@ from reader.ui.widgets.status_bar import StatusBar, status_text
 
 if TYPE_CHECKING:
     from textual.timer import Timer
+    from textual.worker import Worker
 
     from reader.documents.document import Document
     from reader.glossary.edit import TermEdit
@@ -191,6 +192,20 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self.hits = message.hits
         self.view.set_hits(self.hits)
         self._refresh_panel()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker's unexpected exception (they run with exit_on_error=False): said in one
+        line with the log file of its traceback, and the reader goes on."""
+        from textual.worker import WorkerState
+
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from reader.crash import report
+
+            line = report(
+                f"the reader's {event.worker.description or 'background'} task", event.worker.error
+            )
+            self.status.show(line)
+            self.notify(line, severity="error", timeout=30)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.status.show(message.error)
