@@ -38,15 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from reader.config import apply_flags
-
-    apply_flags(args)  # --llm-url, --llm-model
-    if getattr(args, "max_size", None):
-        from reader.documents.loading import set_max_bytes
-
-        set_max_bytes(args.max_size)
     try:
-        return int(args.func(args) or 0)
+        return _run(args)
     except ReaderError as error:
         print(error.render(), file=sys.stderr)
         return error.exit_code
@@ -54,3 +47,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # a bug: one line and a log file, never a bare traceback
+        from reader.crash import report
+
+        print(report(f"`reader {args.command}`", error), file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from reader.config import apply_flags
+
+    apply_flags(args)  # --llm-url, --llm-model
+    if getattr(args, "max_size", None):
+        from reader.documents.loading import set_max_bytes
+
+        set_max_bytes(args.max_size)
+    return int(args.func(args) or 0)

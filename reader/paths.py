@@ -56,3 +56,11 @@ def argos_packages_dir() -> Path:
     """Where Argos packages are installed; honours ARGOS_PACKAGES_DIR as argostranslate does."""
     env = os.environ.get("ARGOS_PACKAGES_DIR")
     return _ensure(Path(env) if env else argos_data_dir() / "packages")
+
+
+def state_dir() -> Path:
+    """Logs the user may want to send us: crash reports (platformdirs' state directory,
+    ~/.local/state/reader on Linux)."""
+    from platformdirs import user_state_path
+
+    return _ensure(user_state_path(APP, appauthor=False))

@@ -61,8 +61,9 @@ def test_terms_carry_status_class_and_tooltip_in_both_columns() -> None:
     marks = root.xpath("//h:main//h:b[contains(@class, 'term applied')]", namespaces=NS)
     assert [m.text for m in marks] == ["聯防聯控", "joint prevention and control"]
     assert marks[0].get("title").startswith("联防联控 → joint prevention and control (applied")
-    assert marks[0].getparent().get("lang") == "zh-Hant"
-    assert marks[1].getparent().get("lang") == "en"
+    # inside a sentence's span, inside the language-tagged block
+    assert marks[0].xpath("ancestor::*[@lang][1]")[0].get("lang") == "zh-Hant"
+    assert marks[1].xpath("ancestor::*[@lang][1]")[0].get("lang") == "en"
 
 
 def test_languages_header_terms_and_dropped_lines() -> None:
@@ -85,7 +86,12 @@ def test_languages_header_terms_and_dropped_lines() -> None:
 
 def test_self_contained_responsive_and_printable() -> None:
     html = export_html(_doc(), _translations(), INFO)
-    assert "<script" not in html and "http:" not in html.replace(NS["h"], "")
+    # one inline script (sentence pairs), nothing loaded from anywhere
+    assert (
+        html.count("<script") == 1
+        and "<script>" in html
+        and "http:" not in html.replace(NS["h"], "")
+    )
     assert "https:" not in html and "<link" not in html and "src=" not in html
     style = re.search(r"<style>(.*?)</style>", html, re.S)
     assert style is not None
@@ -95,6 +101,8 @@ def test_self_contained_responsive_and_printable() -> None:
     assert "@media print" in css
     # polyglot: no `<`, `>`, `&` in the CSS, no self-closed element HTML would leave open
     assert not re.search(r"[<>&]", css)
+    script = re.search(r"<script>(.*?)</script>", html, re.S)
+    assert script is not None and not re.search(r"[<>&]", script.group(1))
     for tag in re.findall(r"<([a-z0-9]+)[^<>]*/>", html):
         assert tag in VOID, tag
 

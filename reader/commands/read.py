@@ -35,10 +35,11 @@ def run(args: argparse.Namespace) -> int:
         _terminal_as_stdin()
     from reader.ui.app import ReaderApp  # textual: ~150 ms, only when the reader opens
 
-    ReaderApp(
+    app = ReaderApp(
         args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary, data=data
-    ).run()
-    return 0
+    )
+    app.run()  # prints its crash report, if any
+    return 2 if app.crash_report is not None else 0
 
 
 def _check_encoding(name: str) -> None:

@@ -1,7 +1,13 @@
 """Bilingual HTML export: one self-contained page, Chinese beside English.
 
 Guarantees:
-- One file, no scripts, no network: the stylesheet is inline, fonts are the reader's own.
+- One file, no network: the stylesheet and one short script are inline, fonts are the
+  reader's own.
+- Sentence pairs: each sentence on both sides is a `<span class="s" data-s="P.S">`
+  (paragraph and sentence, 1-based; `data-s="P"` for a post-edited paragraph, which is one
+  unit, see `reader.translation.alignment`). Hovering or focusing (Tab) a sentence highlights
+  it and its pair; the script only adds and removes a class (and makes sentences focusable),
+  so without it the page reads exactly as before.
 - Side by side on wide screens, stacked below 48rem (CSS grid and a media query); a print
   stylesheet keeps each pair on one page and drops colours for underlines.
 - Glossary terms are `<b class="term STATUS" title="term → rendering (status: meaning)">` in
@@ -14,7 +20,7 @@ Guarantees:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reader.documents.document import Document, Paragraph
@@ -34,7 +40,8 @@ from reader.exports.common import (
     zh_lang,
 )
 from reader.han import has_han
-from reader.translation.pipeline import ParagraphTranslation
+from reader.translation.alignment import sentence_pairs
+from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 
 if TYPE_CHECKING:
     from lxml.builder import ElementMaker
@@ -80,6 +87,8 @@ th, td { border: 1px solid var(--rule); padding: .2rem .6rem; text-align: left;
   vertical-align: top; }
 th { overflow-wrap: normal; white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.s.pair-hl { background: #fff1a8; border-radius: .2rem; }
+.s:focus { outline: 2px solid var(--repaired); outline-offset: 1px; }
 @media (max-width: 48rem) {
   body { padding: .5rem .8rem 2rem; }
   .pair { grid-template-columns: 1fr; }
@@ -90,8 +99,28 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
   .pair { break-inside: avoid; border-top-color: #bbb; }
   .en, .en.untranslated, .edited, b.forbidden { color: #000; }
   b.term { border-bottom-color: #000; }
+  .s.pair-hl { background: none; }
   section { break-before: page; }
 }
+"""
+
+
+# Sentence pairs: hover or focus a sentence, it and its pair (same data-s) get `pair-hl`.
+# Event delegation, so 20k sentences cost two listeners; no `<`, `>` or `&` (serialized as XML).
+SCRIPT = """\
+(function () {
+  var lit = [];
+  function show(event) {
+    var s = event.target.closest ? event.target.closest("[data-s]") : null;
+    lit.forEach(function (e) { e.classList.remove("pair-hl"); });
+    lit = s ? Array.prototype.slice.call(
+      document.querySelectorAll('[data-s="' + s.getAttribute("data-s") + '"]')) : [];
+    lit.forEach(function (e) { e.classList.add("pair-hl"); });
+  }
+  document.querySelectorAll("[data-s]").forEach(function (e) { e.tabIndex = 0; });
+  document.addEventListener("mouseover", show);
+  document.addEventListener("focusin", show);
+})();
 """
 
 
@@ -109,7 +138,9 @@ def export_html(
     lang = zh_lang(doc)
     title = xml_safe(document_title(doc))
     body = E.body(_header(E, doc, info, lang))
-    main = E.main(*[_pair(E, p, translations.get(p.id), lang) for p in doc.paragraphs])
+    main = E.main(
+        *[_pair(E, n, p, translations.get(p.id), lang) for n, p in enumerate(doc.paragraphs, 1)]
+    )
     body.append(main)
     rows = term_summary(doc, translations)
     if rows:
@@ -123,6 +154,7 @@ def export_html(
         E.title(title),
         E.style(CSS),
     )
+    body.append(E.script(SCRIPT))
     root = E.html(head, body, lang="en")
     block_lines(root)
     return "<!DOCTYPE html>\n" + str(etree.tostring(root, encoding="unicode")) + "\n"
@@ -180,13 +212,20 @@ def _header(E: ElementMaker, doc: Document, info: ExportInfo, lang: str) -> _Ele
     return E.header(h1, dl, legend)
 
 
-def _pair(E: ElementMaker, para: Paragraph, tr: ParagraphTranslation | None, lang: str) -> Any:
+def _pair(
+    E: ElementMaker, number: int, para: Paragraph, tr: ParagraphTranslation | None, lang: str
+) -> Any:
     tag = f"h{min(max(para.level, 1) + 1, 6)}" if para.kind == "heading" else "p"
-    zh = marked(E, tag, para.text, tr, english=False, lang=lang)
+    translated = tr is not None and bool(tr.text)
+    pairs = sentence_pairs(para, tr) if translated else []
+    labels = [f"{number}" if s.whole else f"{number}.{s.number + 1}" for s in pairs]
+    zh_spans = [(s.zh_start, s.zh_end, label) for s, label in zip(pairs, labels, strict=True)]
+    zh = marked(E, tag, para.text, tr, english=False, lang=lang, sentences=zh_spans)
     if tr is None or not tr.text:
         en = getattr(E, tag)(NOT_TRANSLATED, **{"class": "en untranslated"}, lang="en")
     else:
-        en = marked(E, tag, tr.text, tr, english=True, lang="en")
+        en_spans = [(s.en_start, s.en_end, label) for s, label in zip(pairs, labels, strict=True)]
+        en = marked(E, tag, tr.text, tr, english=True, lang="en", sentences=en_spans)
         if tr.human:
             en.append(E.span(" (edited)", **{"class": "edited"}))
     kind = {"heading": " heading", "list_item": " item"}.get(para.kind, "")
@@ -202,29 +241,57 @@ def marked(
     english: bool,
     lang: str,
     xml_lang: bool = False,
+    sentences: Sequence[tuple[int, int, str]] = (),
 ) -> _Element:
-    """`<tag class="zh|en" lang=…>` holding `text` with its glossary terms in `<b>` marks."""
+    """`<tag class="zh|en" lang=…>` holding `text` with its glossary terms in `<b>` marks and,
+    given `sentences` (start, end, label), each sentence in a `<span class="s" data-s=label>`."""
     attrs = {"class": "en" if english else "zh", "lang": lang}
     if xml_lang:
         attrs[XML_LANG] = lang
     element: _Element = getattr(E, tag)(attrs)
     text = xml_safe(text)
+    terms = term_spans(tr.terms if tr else [], text, english=english)
     pos = 0
-    last: _Element | None = None
-    for start, end, term in term_spans(tr.terms if tr else [], text, english=english):
-        _append_text(element, last, text[pos:start])
-        last = E.b(text[start:end], **{"class": f"term {term.status}"}, title=term_tooltip(term))
-        element.append(last)
+    for start, end, label in sentences:
+        if start < pos or end <= start or end > len(text):
+            continue  # a stale span (never from the pipeline): the text is kept unmarked
+        _fill(E, element, text, pos, start, terms)
+        span = E.span({"class": "s", "data-s": label})
+        _fill(E, span, text, start, end, terms)
+        element.append(span)
         pos = end
-    _append_text(element, last, text[pos:])
+    _fill(E, element, text, pos, len(text), terms)
     return element
 
 
-def _append_text(element: _Element, last: _Element | None, text: str) -> None:
-    if last is None:
-        element.text = (element.text or "") + text
-    else:
+def _fill(
+    E: ElementMaker,
+    element: _Element,
+    text: str,
+    start: int,
+    end: int,
+    terms: list[tuple[int, int, TermOccurrence]],
+) -> None:
+    """Append text[start:end] to `element`, with the terms wholly inside it marked."""
+    pos = start
+    for a, b, term in terms:
+        if a < pos or b > end:
+            continue
+        _append_text(element, text[pos:a])
+        mark = E.b(text[a:b], **{"class": f"term {term.status}"}, title=term_tooltip(term))
+        element.append(mark)
+        pos = b
+    _append_text(element, text[pos:end])
+
+
+def _append_text(element: _Element, text: str) -> None:
+    if not text:
+        return
+    if len(element):
+        last = element[-1]
         last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def term_table(E: ElementMaker, rows: list[TermRow]) -> _Element:

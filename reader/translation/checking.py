@@ -176,6 +176,8 @@ def _spans(english: str, forms: list[tuple[str, str]]) -> list[_Span]:
         exact = form_pattern(form, inflect=False)
         for match in form_pattern(form).finditer(english):
             key = (match.start(), match.end())
+            if key[0] == key[1]:  # an empty match explains nothing
+                continue
             if key not in found:
                 found[key] = _Span(*key, form, kind, bool(exact.fullmatch(match.group())))
     spans = sorted(found.values(), key=lambda s: (s.start, -(s.end - s.start)))
@@ -248,28 +250,31 @@ _IRREGULAR = {
 }
 _VOWELS = "aeiou"
 _SMALL_WORDS = frozenset(
-    ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "as"]
-)
+    {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "as"}
+) | {"is", "it", "its", "us", "we", "he", "be", "no", "so", "if", "up"}
 
 
 def inflections(word: str, noun: bool = False) -> set[str]:
     """The word and its regular (and a few irregular) English inflections, lower case:
     resume → resumes, resumed, resuming; contacts → contact; policy → policies. A `noun` (a
-    capitalised word of a rendering: Party, Commission) takes only its plural."""
+    capitalised word of a rendering: Party, Commission) takes only its plural. Any word, of any
+    length or script, gives at least itself; only the rules' own suffixes are looked at, so a
+    stem of one or two letters ("its" → "it") is never indexed past its start."""
     w = word.lower()
-    if len(w) < 3 or w in _SMALL_WORDS or not w.isalpha():
-        return {w} | ({w + "s"} if w.isalpha() and len(w) > 1 and w not in _SMALL_WORDS else set())
+    if len(w) < 3 or w in _SMALL_WORDS or not w.isalpha() or not w.isascii():
+        plural = w.isascii() and w.isalpha() and len(w) > 1 and w not in _SMALL_WORDS
+        return {w} | ({w + "s"} if plural else set())
     stems = {w}
-    if w.endswith("ies"):
+    if w.endswith("ies") and len(w) > 3:
         stems.add(w[:-3] + "y")
     elif w.endswith(("ses", "xes", "ches", "shes", "zes")):
         stems.add(w[:-2])
-    elif w.endswith("s") and not w.endswith("ss"):
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):  # bus, status, basis: no stem
         stems.add(w[:-1])
     forms = set(stems)
     if noun:
         for stem in stems:
-            if stem.endswith("y") and stem[-2] not in _VOWELS:
+            if _consonant_y(stem):
                 forms.add(stem[:-1] + "ies")
             else:
                 forms.add(stem + ("es" if stem.endswith(("s", "x", "ch", "sh", "z")) else "s"))
@@ -278,20 +283,31 @@ def inflections(word: str, noun: bool = False) -> set[str]:
         forms |= set(_IRREGULAR.get(stem, ()))
         if stem.endswith("e"):
             forms |= {stem + "s", stem + "d", stem[:-1] + "ing"}
-        elif stem.endswith("y") and stem[-2] not in _VOWELS:
+        elif _consonant_y(stem):
             forms |= {stem[:-1] + "ies", stem[:-1] + "ied", stem + "ing"}
         elif stem.endswith(("s", "x", "ch", "sh", "z")):
             forms |= {stem + "es", stem + "ed", stem + "ing"}
         else:
             forms |= {stem + "s", stem + "ed", stem + "ing"}
-            if (
-                len(stem) <= 5
-                and stem[-1] not in _VOWELS + "wxy"
-                and stem[-2] in _VOWELS
-                and stem[-3] not in _VOWELS
-            ):  # stop → stopped, plan → planning
+            if _doubles(stem):  # stop → stopped, plan → planning
                 forms |= {stem + stem[-1] + "ed", stem + stem[-1] + "ing"}
     return forms
+
+
+def _consonant_y(stem: str) -> bool:
+    """policy → policies, but day → days and a bare "y" → "ys"."""
+    return len(stem) >= 2 and stem.endswith("y") and stem[-2] not in _VOWELS
+
+
+def _doubles(stem: str) -> bool:
+    """A short consonant-vowel-consonant stem doubles its last letter (stop, plan); stems of
+    fewer than three letters never do here ("it" → "its", not "itted")."""
+    return (
+        3 <= len(stem) <= 5
+        and stem[-1] not in _VOWELS + "wxy"
+        and stem[-2] in _VOWELS
+        and stem[-3] not in _VOWELS
+    )
 
 
 _HYPHENS = "-‐‑–"
@@ -310,14 +326,22 @@ def form_pattern(form: str, inflect: bool = True) -> re.Pattern[str]:
     body: list[str] = []
     for index, part in enumerate(parts):
         if part in _HYPHENS:
-            body.append(rf"[\s{_HY}]*")  # a hyphen in the rendering: "zero COVID" is fine
+            between = 0 < index < len(parts) - 1 and not {parts[index - 1], parts[index + 1]} & set(
+                _HYPHENS
+            )
+            # a hyphen between words: "zero COVID" is fine; at an edge or doubled it is itself
+            # (a bare "[\s-]*" would match the empty string anywhere: "-" applied everywhere)
+            body.append(rf"[\s{_HY}]*" if between else f"[{_HY}]")
             continue
         if index and parts[index - 1] not in _HYPHENS:
             word_before = re.match(r"\w", parts[index - 1]) is not None
             word_here = re.match(r"\w", part) is not None
             body.append(rf"[\s{_HY}]+" if word_before and word_here else r"\s*")
         if re.fullmatch(r"\w+", part) and inflect and not part.isupper():
-            alternatives = sorted(inflections(part, part[0].isupper()), key=len, reverse=True)
+            # the word as written too: lower() may change a letter's length (İ → i̇), and
+            # IGNORECASE compares letter by letter
+            forms = inflections(part, part[0].isupper()) | {part}
+            alternatives = sorted(forms, key=len, reverse=True)
             body.append("(?:" + "|".join(re.escape(a) for a in alternatives) + ")")
         else:
             body.append(re.escape(part))

@@ -49,6 +49,7 @@ class ReaderApp(App[None]):
         self.services = Services(engine, glossary)
         self.services.on_warning = self._warn
         self.data = data  # already read and checked by `reader read` (stdin can be read once)
+        self.crash_report: str | None = None  # the one line, when an exception ended the app
 
     def on_mount(self) -> None:
         # pushed, not the default screen: only pushed screens can be switched for another
@@ -61,6 +62,20 @@ class ReaderApp(App[None]):
             self.call_from_thread(self.notify, text, severity="warning", timeout=15)
         except RuntimeError:  # already on the event loop's thread
             self.notify(text, severity="warning", timeout=15)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception no handler caught (Textual would print a full traceback with locals
+        on exit): the app ends with exit status 2 and `crash_report`, one line naming the log
+        file that holds the traceback; `reader read` prints it."""
+        from reader.crash import report
+
+        if self.crash_report is None:
+            self.crash_report = report("the reader", error)
+        self._return_code = 2
+        if self._exception is None:  # Pilot tests re-raise it
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     @property
     def reader(self) -> ReaderScreen:
@@ -101,6 +116,8 @@ class ReaderApp(App[None]):
             auto_pilot=auto_pilot,
             loop=loop,
         )
+        if self.crash_report is not None:
+            print(self.crash_report, file=sys.stderr)
         if self.services.busy:
             # a thread is inside an engine call (Argos: up to ~80 s a batch) or a first
             # dictionary load; its result is not wanted and the interpreter would wait for it

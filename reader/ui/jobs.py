@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 from reader.errors import ReaderError
 from reader.glossary.edit import find_hits
 from reader.han import has_han
-from reader.ui.messages import DocumentLoaded, LoadFailed, TermsFound, WordLookedUp
+from reader.ui.messages import (
+    DocumentLoaded,
+    LoadFailed,
+    PinyinRead,
+    TermsFound,
+    WordLookedUp,
+)
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
@@ -23,7 +29,9 @@ if TYPE_CHECKING:
 Segments = dict[str, list[tuple[int, int, int, int]]]
 
 
-def look_up_word(p: Paragraph, char: int, segments: Segments) -> WordLookedUp:
+def words_of(p: Paragraph, segments: Segments) -> list[tuple[int, int, int, int]]:
+    """The paragraph's words (segmented once, cached by id): spans in Paragraph.text and in
+    Paragraph.simplified."""
     from reader import dictionary  # jieba + CC-CEDICT: ~1 s on first use, in this thread
 
     spans = segments.get(p.id)
@@ -33,6 +41,27 @@ def look_up_word(p: Paragraph, char: int, segments: Segments) -> WordLookedUp:
             spans.append((*p.original_span(at, at + len(word)), at, at + len(word)))
             at += len(word)
         segments[p.id] = spans  # plain dict: one writer at a time, whole values
+    return spans
+
+
+def reading_of(word: str) -> str:
+    """The reading the dictionary panel shows for a word ('' for one without Han)."""
+    from reader import dictionary
+
+    return dictionary.pinyin(word) if has_han(word) else ""
+
+
+def read_pinyin(p: Paragraph, segments: Segments) -> PinyinRead:
+    """Each word of the paragraph with its reading, the very reading the dictionary panel
+    gives for it (same segmentation, same `reading_of`)."""
+    words = [(a, b, reading_of(p.text[a:b].strip())) for a, b, _, _ in words_of(p, segments)]
+    return PinyinRead(p.id, words)
+
+
+def look_up_word(p: Paragraph, char: int, segments: Segments) -> WordLookedUp:
+    from reader import dictionary  # jieba + CC-CEDICT: ~1 s on first use, in this thread
+
+    spans = words_of(p, segments)
     start, end, s_start, s_end = next(
         (span for span in spans if span[0] <= char < span[1]), (char, char + 1, 0, 0)
     )
@@ -41,7 +70,7 @@ def look_up_word(p: Paragraph, char: int, segments: Segments) -> WordLookedUp:
         return WordLookedUp(p.id, char, start, end, "", "", [])
     simplified = p.simplified[s_start:s_end] or word
     entries = dictionary.lookup(word) or dictionary.lookup(simplified)
-    return WordLookedUp(p.id, char, start, end, word, dictionary.pinyin(word), list(entries))
+    return WordLookedUp(p.id, char, start, end, word, reading_of(word), list(entries))
 
 
 def load(

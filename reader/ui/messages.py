@@ -74,3 +74,11 @@ class WordLookedUp(Message):
     word: str
     pinyin: str
     entries: list[DictEntry]
+
+
+@dataclass
+class PinyinRead(Message):
+    """A paragraph's words with their readings, for the pinyin line (`P`)."""
+
+    paragraph_id: str
+    words: list[tuple[int, int, str]]  # (start, end) in Paragraph.text, tone-marked reading

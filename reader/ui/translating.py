@@ -88,4 +88,6 @@ class BackgroundTranslation:
         except ReaderError as error:
             self.post(TranslationFinished(run, cancelled=False, error=error.render()))
         except Exception as error:  # an engine failure must not kill the reader
-            self.post(TranslationFinished(run, cancelled=False, error=f"reader: {error!r}"))
+            from reader.crash import report
+
+            self.post(TranslationFinished(run, cancelled=False, error=report("translation", error)))

@@ -15,7 +15,7 @@ from rich.segment import Segment
 
 from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 from reader.translation.review import STATUSES
-from tests.ui.helpers import make_app, wait_translated
+from tests.ui.helpers import make_app, wait_translated, wait_until
 
 
 def luminance(c: ColorTriplet) -> float:
@@ -71,6 +71,39 @@ async def test_cursor_paragraph_contrast(tmp_path: Path, theme: str) -> None:
         view.move_to(1)
         await pilot.pause()
         segments = [seg for strip in view._row_strips(1) for seg in strip]
+        for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT):
+            low = [(t, round(r, 2)) for t, r in ratios(segments, system) if r < 4.5]
+            assert not low, (theme, system, low)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_cursor_sentence_contrast(tmp_path: Path, theme: str) -> None:
+    """The cursor sentence's shared background (issue 23): every glyph on it, in both columns,
+    keeps 4.5:1, and it stays distinct from the cursor row's background in 256 colours."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.theme = theme
+        await wait_translated(pilot)
+        view = app.reader.view
+        view.move_to(1)
+        await pilot.press("right_parenthesis")
+        assert view.sentence is not None and view.sentence.number == 1
+        segments = [seg for strip in view._row_strips(1) for seg in strip]
+        sentence_bg = view._style("sentence").bgcolor
+        row_bg = (view.rich_style + view._style("cursor-row")).bgcolor
+        assert sentence_bg is not None and row_bg is not None
+        on_sentence = [s for s in segments if s.style and s.style.bgcolor == sentence_bg]
+        assert sum(len(s.text.strip()) for s in on_sentence) > 20
+        for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT):
+            low = [(t, round(r, 2)) for t, r in ratios(on_sentence, system) if r < 4.5]
+            assert not low, (theme, system, low)
+            assert sentence_bg.downgrade(system) != row_bg.downgrade(system)
+        # its pinyin (`P`) is on the same background, and as legible
+        await pilot.press("P")
+        await wait_until(pilot, lambda: bool(view._layout(1).ruby))
+        segments = [seg for strip in view._row_strips(1) for seg in strip]
+        pinyin = [s for s in segments if s.style and s.style.italic and s.text.strip()]
+        assert pinyin and all(s.style and s.style.bgcolor == sentence_bg for s in pinyin)
         for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT):
             low = [(t, round(r, 2)) for t, r in ratios(segments, system) if r < 4.5]
             assert not low, (theme, system, low)

@@ -62,8 +62,19 @@ class GlossaryEditing(ReaderParts):
                 return hit.entry
         word = self.word_at_cursor()
         if word is not None:
-            return self.glossary.find(p.text[word[0] : word[1]], variants=True)
-        return None
+            entry = self.glossary.find(p.text[word[0] : word[1]], variants=True)
+            if entry is not None:
+                return entry
+        # else the cursor sentence's first term from the cursor on (`)` lands on its start)
+        sentence = self.view.sentence
+        if sentence is None:
+            return None
+        inside = [
+            h
+            for h in self.hits.get(p.id, [])
+            if max(sentence.zh_start, self.view.char) <= h.start < sentence.zh_end
+        ]
+        return min(inside, key=lambda h: h.start).entry if inside else None
 
     def _refuse(self, zh: str, original: str | None) -> str | None:
         return refusal(self.glossary, zh, original) if self.glossary is not None else None
@@ -97,7 +108,7 @@ class GlossaryEditing(ReaderParts):
     def action_edit_term(self) -> None:
         entry = self._term_under_cursor()
         if entry is None:
-            self.notify("no glossary term under the cursor (ctrl+f searches the glossary)")
+            self.notify("no glossary term in this sentence (ctrl+f searches the glossary)")
             return
         self._edit(entry)
 

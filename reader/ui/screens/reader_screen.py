@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -50,6 +50,7 @@ from reader.ui.widgets.status_bar import StatusBar, status_text
 
 if TYPE_CHECKING:
     from textual.timer import Timer
+    from textual.worker import Worker
 
     from reader.documents.document import Document
     from reader.glossary.edit import TermEdit
@@ -90,6 +91,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self._unsaved: list[TermEdit] = []
         self._reorder_timer: Timer | None = None
         self._panel_timer: Timer | None = None
+        self._pinyin_asked: set[str] = set()
 
     # -- composition ---------------------------------------------------------------------
 
@@ -135,6 +137,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             # after the first paint: the worker's imports would hold the GIL the frame needs
             self.call_after_refresh(self.load_in_background, self.path, False)
         self.watch(self.view, "scroll_y", self._schedule_reorder, init=False)
+        self.watch(self.view, "scroll_y", self.request_pinyin, init=False)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -189,6 +192,20 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self.hits = message.hits
         self.view.set_hits(self.hits)
         self._refresh_panel()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker's unexpected exception (they run with exit_on_error=False): said in one
+        line with the log file of its traceback, and the reader goes on."""
+        from textual.worker import WorkerState
+
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from reader.crash import report
+
+            line = report(
+                f"the reader's {event.worker.description or 'background'} task", event.worker.error
+            )
+            self.status.show(line)
+            self.notify(line, severity="error", timeout=30)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.status.show(message.error)
@@ -267,8 +284,21 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             self.doc.title or Path(self.path).name,
             unsaved=bool(self._unsaved),
             search=self._search_label(),
+            **self._sentence_position(),
         )
         self.status.show(lambda cells: text(width=cells))
+
+    def _sentence_position(self) -> dict[str, Any]:
+        """The cursor sentence for the status line: k of n (nothing for a paragraph of one
+        sentence), or that a post-edited paragraph is one unit."""
+        view, sentence = self.view, self.view.sentence
+        if sentence is None:
+            return {}
+        if sentence.whole:
+            tr = view.translations.get(view.paragraphs[view.cursor].id)
+            return {"whole": tr is not None and tr.human}
+        count = len(view.pairs(view.cursor))
+        return {"sentence": (sentence.number + 1, count)} if count > 1 else {}
 
     def _schedule_reorder(self, *_: object) -> None:
         if not self.translating:

@@ -67,6 +67,12 @@ class ReadingActions(ReaderParts):
     def action_previous_char(self) -> None:
         self.view.move_char(-1)
 
+    def action_next_sentence(self) -> None:
+        self.view.move_sentence(1)
+
+    def action_previous_sentence(self) -> None:
+        self.view.move_sentence(-1)
+
     def action_toggle_selection(self) -> None:
         self.view.toggle_selection()
 

@@ -2,7 +2,9 @@
 
 Mixed into `ReaderScreen`. Guarantees: a lookup runs in a daemon thread after the paint (the
 first one loads jieba and CC-CEDICT, ~0.8 s); a result for a position the cursor has left is
-dropped, so the panel never shows a stale word.
+dropped, so the panel never shows a stale word. Pinyin (`P`, `ctrl+p`) is read in the same
+kind of thread, with the panel's segmentation and reading (`reader.ui.jobs.read_pinyin`), each
+paragraph once.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from textual import on
 
-from reader.ui.jobs import Segments, look_up_word
-from reader.ui.messages import WordLookedUp
+from reader.ui.jobs import Segments, look_up_word, read_pinyin
+from reader.ui.messages import PinyinRead, WordLookedUp
 from reader.ui.screens.parts import ReaderParts
 from reader.ui.widgets.bilingual_view import BilingualView
 from reader.ui.widgets.dictionary_panel import DictionaryPanel
@@ -38,6 +40,7 @@ class WordLookup(ReaderParts):
         self._schedule_reorder()
         if p is None:
             return
+        self.request_pinyin()
         self._lookup_at = (p.id, self.view.char)
         self.view.set_word_span(None)
         panel = self.query_one(DictionaryPanel)
@@ -73,3 +76,42 @@ class WordLookup(ReaderParts):
             self.view.set_word_span((message.start, message.end))
         else:
             self._word = None
+
+    # -- pinyin ---------------------------------------------------------------------------
+
+    _pinyin_asked: set[str]
+
+    def action_toggle_pinyin(self) -> None:
+        """`P`: pinyin above the cursor sentence, or off."""
+        self.view.set_pinyin("off" if self.view.pinyin == "sentence" else "sentence")
+        self.request_pinyin()
+
+    def action_toggle_pinyin_all(self) -> None:
+        """`ctrl+p`: pinyin above every paragraph, or off."""
+        self.view.set_pinyin("off" if self.view.pinyin == "all" else "all")
+        self.request_pinyin()
+
+    def request_pinyin(self, *_: object) -> None:
+        """Read the pinyin the view shows and does not have yet, in one daemon thread."""
+        wanted = [p for p in self.view.pinyin_wanted() if p.id not in self._pinyin_asked]
+        if not wanted:
+            return
+        self._pinyin_asked.update(p.id for p in wanted)
+        segments = self._segments
+
+        def work() -> None:
+            for p in wanted:
+                try:
+                    self.post_message(read_pinyin(p, segments))
+                except Exception as error:  # say so; the Chinese stays readable without it
+                    self._pinyin_asked.discard(p.id)
+                    self.app.call_from_thread(
+                        self.notify, f"reader: reading pinyin failed: {error!r}", severity="error"
+                    )
+                    self.log.error(f"pinyin of {p.id}: {error!r}")
+                    return
+
+        self.services.run_daemon(work, "pinyin")
+
+    def on_pinyin_read(self, message: PinyinRead) -> None:
+        self.view.set_readings(message.paragraph_id, message.words)

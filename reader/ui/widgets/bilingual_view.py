@@ -14,6 +14,13 @@ Guarantees:
   the next paragraph only once its end is on screen;
 - positions (cursor, selection, term spans) are offsets in `Paragraph.text`, whatever script is
   displayed;
+- a sentence cursor inside the paragraph cursor: the sentence holding the character cursor
+  (`reader.translation.alignment`), its Chinese and its English drawn on one shared
+  background; `)`/`(` move it across paragraph ends; a post-edited paragraph is one unit;
+- pinyin on demand (`P`: the cursor sentence, `ctrl+p`: every paragraph): a line of
+  tone-marked pinyin above each line of the Chinese, each word's reading at its word's column
+  (`reader.documents.ruby`); readings arrive from a worker (`set_readings`), the row is laid
+  out again then;
 - colours with transparency (the cursor row's background, muted text) are blended over the
   colour below before drawing, so no terminal ever shows them solid (the cursor row was
   #E0E0E0 on #FFFFFF).
@@ -23,9 +30,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.cells import get_character_cell_size
 from rich.console import Console
@@ -39,9 +46,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.documents.ruby import RubyLine, ruby_wrap
 from reader.documents.scripts import to_traditional  # OpenCC itself loads on the first `t`
 from reader.documents.search import Query, chinese_spans, english_spans
 from reader.documents.wrapping import estimate_height, wrap
+from reader.translation.alignment import SentencePair, pair_at, sentence_pairs
 from reader.translation.review import STATUSES, Span, TermSpans
 
 if TYPE_CHECKING:
@@ -57,6 +66,7 @@ SEPARATOR = " │ "
 # character), so an even split leaves the Chinese column's rows short. `<`/`>` adjust it.
 ZH_SHARE = 0.45
 ZH_SHARE_RANGE = (0.25, 0.7)
+PinyinMode = Literal["off", "sentence", "all"]
 
 
 @dataclass(slots=True)
@@ -67,6 +77,8 @@ class RowLayout:
     en_lines: list[tuple[int, int]]
     height: int  # lines including the blank separator
     stacked: bool
+    # zh line index of a pinyin row -> its ruby line (drawn on that row and the next one)
+    ruby: dict[int, RubyLine] = field(default_factory=dict)
 
 
 class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -78,6 +90,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *(f"bilingual--{s}" for s in STATUSES),
         "bilingual--cursor-row",
+        "bilingual--sentence",
         "bilingual--gutter",
         "bilingual--char-cursor",
         "bilingual--word",
@@ -87,6 +100,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         "bilingual--pending",
         "bilingual--human",
         "bilingual--separator",
+        "bilingual--pinyin",
     }
 
     class CursorMoved(Message):
@@ -122,6 +136,10 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(500)
         self._converted: LRUCache[str, str] = LRUCache(4000)
         self._styles: dict[str, Style] = {}
+        self._pairs: LRUCache[tuple[int, int], list[SentencePair]] = LRUCache(64)
+        self.pinyin: PinyinMode = "off"
+        # paragraph id -> its words as (start, end) in Paragraph.text and reading
+        self.readings: dict[str, list[tuple[int, int, str]]] = {}
 
     # -- document state ------------------------------------------------------------------
 
@@ -191,9 +209,11 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         index = max(0, min(index, len(self.paragraphs) - 1))
         if index != self.cursor or not keep_selection:
             self.selection_anchor = None
+        before = self.cursor
         self.cursor = index
         self.char = max(0, min(char, max(0, len(self.paragraphs[index].text) - 1)))
         self.word_span = None
+        self._ruby_moved(before)
         self.scroll_to_cursor()
         self.refresh()
         self.post_message(self.CursorMoved(self.cursor, self.char))
@@ -215,6 +235,146 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_word_span(self, span: tuple[int, int] | None) -> None:
         self.word_span = span
         self._invalidate_row(self.cursor)
+
+    # -- pinyin ------------------------------------------------------------------------------
+
+    def set_pinyin(self, mode: PinyinMode) -> None:
+        """Pinyin above the cursor sentence ("sentence"), every paragraph ("all") or none."""
+        if mode == self.pinyin:
+            return
+        every = "all" in (mode, self.pinyin)
+        self.pinyin = mode
+        if every:
+            self._relayout_keeping_cursor()
+        elif self.paragraphs:
+            self._lay_out_exactly([self.cursor], force=True)
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def pinyin_wanted(self) -> list[Paragraph]:
+        """Paragraphs whose readings the pinyin shown needs and that have none yet."""
+        if self.pinyin == "off" or not self.paragraphs:
+            return []
+        if self.pinyin == "sentence":
+            rows: Iterable[int] = [self.cursor]
+        else:
+            first, last = self.visible_range()
+            rows = range(max(0, first - 2), min(len(self.paragraphs), last + 3))
+        return [self.paragraphs[i] for i in rows if self.paragraphs[i].id not in self.readings]
+
+    def set_readings(self, paragraph_id: str, words: list[tuple[int, int, str]]) -> None:
+        i = self._index.get(paragraph_id)
+        self.readings[paragraph_id] = words
+        if i is not None:
+            self._row_version[i] += 1
+            self._rows_changed([i])
+
+    def _ruby_range(self, i: int) -> tuple[int, int] | None:
+        """The span of the displayed Chinese of row i that gets pinyin, if any."""
+        p = self.paragraphs[i]
+        if self.pinyin == "off" or not self.readings.get(p.id):
+            return None
+        if self.pinyin == "all":
+            return 0, len(self._display(p)[0])
+        if i != self.cursor:
+            return None
+        pairs = self.pairs(i)
+        pair = pairs[pair_at(pairs, self.char)]
+        return self._shown_span(p, pair.zh_start, pair.zh_end)
+
+    def _ruby_moved(self, before: int) -> None:
+        """In "sentence" mode the pinyin follows the cursor: both rows change height."""
+        if self.pinyin == "sentence" and self.paragraphs:
+            rows = {before, self.cursor} & set(range(len(self.paragraphs)))
+            self._lay_out_exactly(sorted(rows), force=True)
+
+    def _ruby_lines(
+        self, p: Paragraph, zh: str, span: tuple[int, int], width: int
+    ) -> tuple[list[tuple[int, int]], dict[int, RubyLine]]:
+        """The Chinese column's lines with pinyin over `span`: the text before it wrapped as
+        usual, the span on lines of its own under their pinyin rows, then the rest."""
+        start, end = span
+        lines: list[tuple[int, int]] = []
+        if zh[:start].strip():
+            lines += wrap(zh[:start], width)
+        else:
+            start = 0
+        rest = bool(zh[end:].strip())
+        if not rest:
+            end = len(zh)
+        words = [(*self._shown_span(p, a, b), reading) for a, b, reading in self.readings[p.id]]
+        ruby: dict[int, RubyLine] = {}
+        for line in ruby_wrap(zh, start, end, words, width):
+            ruby[len(lines)] = line
+            lines += [(line.start, line.start), (line.start, line.end)]
+        if rest:
+            lines += [(a + end, b + end) for a, b in wrap(zh[end:], width)]
+        return lines, ruby
+
+    # -- sentence cursor ---------------------------------------------------------------------
+
+    def pairs(self, i: int) -> list[SentencePair]:
+        """Paragraph i's sentence pairs (cached per row version: they change with its English)."""
+        key = (i, self._row_version[i])
+        pairs = self._pairs.get(key)
+        if pairs is None:
+            p = self.paragraphs[i]
+            pairs = sentence_pairs(p, self.translations.get(p.id))
+            self._pairs[key] = pairs
+        return pairs
+
+    @property
+    def sentence(self) -> SentencePair | None:
+        """The cursor sentence: the pair holding the character cursor."""
+        if not self.paragraphs:
+            return None
+        pairs = self.pairs(self.cursor)
+        return pairs[pair_at(pairs, self.char)]
+
+    def move_sentence(self, direction: int) -> None:
+        """To the start of the next (1) or previous (-1) sentence, across paragraph ends; `(`
+        first goes back to the start of the cursor sentence, as in vim."""
+        if not self.paragraphs:
+            return
+        pairs = self.pairs(self.cursor)
+        k = pair_at(pairs, self.char)
+        if direction > 0:
+            if k + 1 < len(pairs):
+                self.move_to(self.cursor, pairs[k + 1].zh_start)
+            elif self.cursor + 1 < len(self.paragraphs):
+                self.move_to(self.cursor + 1, self.pairs(self.cursor + 1)[0].zh_start)
+        elif self.char > pairs[k].zh_start:
+            self.move_to(self.cursor, pairs[k].zh_start)
+        elif k > 0:
+            self.move_to(self.cursor, pairs[k - 1].zh_start)
+        elif self.cursor > 0:
+            self.move_to(self.cursor - 1, self.pairs(self.cursor - 1)[-1].zh_start)
+
+    def _sentence_lines(self, i: int, pair: SentencePair) -> tuple[int, int, int, int]:
+        """First and last line (in the row) of a sentence's Chinese, then of its English
+        (the Chinese ones again while it has none)."""
+        layout = self._layout(i)
+
+        def lines_of(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+            first = max(0, bisect_right([a for a, _ in spans], start) - 1)
+            return first, max(first, bisect_left([a for a, _ in spans], end) - 1)
+
+        zh_start, zh_end = self._shown_span(self.paragraphs[i], pair.zh_start, pair.zh_end)
+        zh = lines_of(layout.zh_lines, zh_start, zh_end)
+        if zh[0] - 1 in layout.ruby:  # its pinyin row, above
+            zh = (zh[0] - 1, zh[1])
+        if not (pair.translated and layout.en_lines):
+            return (*zh, *zh)
+        below = len(layout.zh_lines) if layout.stacked else 0
+        en = lines_of(layout.en_lines, pair.en_start, pair.en_end)
+        return (*zh, below + en[0], below + en[1])
+
+    def _shown_span(self, p: Paragraph, start: int, end: int) -> tuple[int, int]:
+        """A span of `Paragraph.text` in the displayed Chinese (the other script may differ)."""
+        _, to_original = self._display(p)
+        if to_original is None:
+            return start, end
+        return bisect_left(to_original, start), bisect_left(to_original, end)
 
     def _cursor_lines(self) -> tuple[int, int, int, int]:
         """Top and bottom (exclusive, without the blank line) of the cursor row, and the view's
@@ -267,16 +427,29 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
     def cursor_to(self, index: int) -> None:
         """Move the cursor without scrolling (the caller places the view)."""
         self.selection_anchor = None
+        before = self.cursor
         self.cursor, self.char, self.word_span = index, 0, None
+        self._ruby_moved(before)
         self.refresh()
         self.post_message(self.CursorMoved(self.cursor, self.char))
 
     def scroll_to_cursor(self) -> None:
+        """Show the cursor paragraph; of one taller than the view, its cursor sentence."""
         if not self.paragraphs or self._layout_width <= 0:
             return
         self._lay_out_exactly([self.cursor])
         top = self._offsets[self.cursor]
         height = self._heights[self.cursor] - 1
+        sentence = self.sentence
+        view_height = self.scrollable_content_region.height
+        if height > view_height and sentence is not None:
+            # the pair if it fits (stacked, a tall paragraph's English is far below its
+            # Chinese: then the Chinese sentence, its English a few `j` further down)
+            zh_first, zh_last, en_first, en_last = self._sentence_lines(self.cursor, sentence)
+            first, last = min(zh_first, en_first), max(zh_last, en_last)
+            if last - first + 1 > view_height:
+                first, last = zh_first, zh_last
+            top, height = top + first, last - first + 1
         self.scroll_to_region(
             Region(0, top, 1, max(1, height)), animate=False, force=True, immediate=True
         )
@@ -406,7 +579,8 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         return (converted, None) if len(converted) == len(p.text) else (p.text, None)
 
     def _layout(self, i: int) -> RowLayout:
-        key = (i, self._layout_width, self._row_version[i], self._view_version)
+        ruby_range = self._ruby_range(i)
+        key = (i, self._layout_width, self._row_version[i], self._view_version, ruby_range)
         cached = self._layouts.get(key)
         if cached is not None:
             return cached
@@ -415,13 +589,17 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         zh, _ = self._display(p)
         tr = self.translations.get(p.id)
         en = tr.text if tr else ""
-        zh_lines = wrap(zh, zw)
+        ruby: dict[int, RubyLine] = {}
+        if ruby_range is None:
+            zh_lines = wrap(zh, zw)
+        else:
+            zh_lines, ruby = self._ruby_lines(p, zh, ruby_range, zw)
         en_lines = wrap(en, ew)
         if self.stacked:
             height = len(zh_lines) + len(en_lines) + 1
         else:
             height = max(len(zh_lines), len(en_lines)) + 1
-        layout = RowLayout(zh, zh_lines, en, en_lines, height, self.stacked)
+        layout = RowLayout(zh, zh_lines, en, en_lines, height, self.stacked, ruby)
         self._layouts[key] = layout
         return layout
 
@@ -472,7 +650,14 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             if is_cursor
             else None
         )
-        key = (i, self._layout_width, self._row_version[i], self._view_version, cursor_state)
+        key = (
+            i,
+            self._layout_width,
+            self._row_version[i],
+            self._view_version,
+            cursor_state,
+            self._ruby_range(i),
+        )
         cached = self._strips.get(key)
         if cached is not None:
             return cached
@@ -511,10 +696,15 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         base = self.rich_style
         if is_cursor:
             base = base + self._style("cursor-row")
-        zh_text = self._zh_text(p, layout, is_cursor)
-        en_text = self._en_text(layout, tr)
+        sentence = self.sentence if is_cursor else None
+        zh_text = self._zh_text(p, layout, is_cursor, sentence)
+        en_text = self._en_text(layout, tr, sentence)
         zh_strips = _divide(zh_text, layout.zh_lines, zw, self.app.console)
         en_strips = _divide(en_text, layout.en_lines, ew, self.app.console)
+        if layout.ruby:
+            lit = self._shown_span(p, sentence.zh_start, sentence.zh_end) if sentence else None
+            for n, line in layout.ruby.items():
+                zh_strips[n], zh_strips[n + 1] = self._ruby_strips(zh_text, line, zw, lit)
         bar = Segment("▌", self._style("gutter")) if is_cursor else Segment(" ")
         human = tr is not None and tr.human
         mark = Segment("✎", self._style("human")) if human else Segment(" ")
@@ -537,7 +727,13 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         rows.append(Strip.blank(width, self.rich_style))
         return rows
 
-    def _zh_text(self, p: Paragraph, layout: RowLayout, is_cursor: bool) -> Text:
+    def _zh_text(
+        self,
+        p: Paragraph,
+        layout: RowLayout,
+        is_cursor: bool,
+        sentence: SentencePair | None = None,
+    ) -> Text:
         display, to_original = self._display(p)
 
         def shown(offset: int) -> int:
@@ -546,6 +742,10 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             return bisect_left(to_original, offset)
 
         text = Text(display, style=self._style("heading") if p.kind == "heading" else "")
+        if sentence is not None:  # first: terms, search and cursor marks draw over it
+            text.stylize(
+                self._style("sentence"), *self._shown_span(p, sentence.zh_start, sentence.zh_end)
+            )
         for span in self.term_spans(p):
             text.stylize(self._style(span.status), shown(span.start), shown(span.end))
         if self.search is not None:
@@ -564,10 +764,17 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
                 text.stylize(self._style("char-cursor"), at, at + 1)
         return text
 
-    def _en_text(self, layout: RowLayout, tr: ParagraphTranslation | None) -> Text:
+    def _en_text(
+        self,
+        layout: RowLayout,
+        tr: ParagraphTranslation | None,
+        sentence: SentencePair | None = None,
+    ) -> Text:
         if tr is None:
             return Text("…", style=self._style("pending"))
         text = Text(layout.en)
+        if sentence is not None and sentence.translated:
+            text.stylize(self._style("sentence"), sentence.en_start, sentence.en_end)
         for term in tr.terms:
             if term.en_start >= 0:
                 text.stylize(self._style(term.status), term.en_start, term.en_end)
@@ -575,6 +782,32 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             for start, end in english_spans(layout.en, self.search):
                 text.stylize(self._style("search"), start, end)
         return text
+
+    def _ruby_strips(
+        self, zh_text: Text, line: RubyLine, width: int, lit: tuple[int, int] | None
+    ) -> tuple[Strip, Strip]:
+        """A pinyin row and the Chinese row under it, spaced word by word; the cursor
+        sentence's part of both on the sentence background."""
+        console = self.app.console
+        chinese = Text()
+        pinyin = Text(line.pinyin, style=self._style("pinyin"))
+        column = 0
+        for a, b, pad in line.pieces:
+            piece = zh_text[a:b]
+            cells = piece.cell_len + pad
+            on = lit is not None and lit[0] <= a and b <= lit[1]
+            chinese.append_text(piece)
+            chinese.append(" " * pad, style=self._style("sentence") if on else "")
+            if on:
+                if len(pinyin) < column + cells:
+                    pinyin.append(" " * (column + cells - len(pinyin)))
+                pinyin.stylize(self._style("sentence"), column, column + cells)
+            column += cells
+        strips = []
+        for text in (pinyin, chinese):
+            text.rstrip()
+            strips.append(Strip(text.render(console), text.cell_len).adjust_cell_length(width))
+        return strips[0], strips[1]
 
     def term_spans(self, p: Paragraph) -> list[Span]:
         """Glossary terms in the paragraph: checked statuses once translated, else "found"."""
@@ -595,7 +828,11 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         char = 0
         if row_line < len(layout.zh_lines) and 0 <= x < self._column_widths()[0]:
             start, end = layout.zh_lines[row_line]
-            display_index = _index_at_cell(layout.zh, start, end, x)
+            ruby = layout.ruby.get(row_line) or layout.ruby.get(row_line - 1)
+            if ruby is not None:
+                display_index = _ruby_index_at_cell(layout.zh, ruby, x)
+            else:
+                display_index = _index_at_cell(layout.zh, start, end, x)
             _, to_original = self._display(self.paragraphs[i])
             char = to_original[display_index] if to_original else display_index
         self.move_to(i, char)
@@ -619,3 +856,15 @@ def _index_at_cell(text: str, start: int, end: int, x: int) -> int:
         if cells > x:
             return index
     return max(start, end - 1)
+
+
+def _ruby_index_at_cell(text: str, line: RubyLine, x: int) -> int:
+    """Index of the character at cell `x` of a Chinese row spaced for its pinyin (a click
+    on a word's reading or its padding is a click on the word)."""
+    column = 0
+    for a, b, pad in line.pieces:
+        cells = sum(get_character_cell_size(c) for c in text[a:b])
+        if x < column + cells + pad:
+            return min(b - 1, _index_at_cell(text, a, b, x - column))
+        column += cells + pad
+    return max(line.start, line.end - 1)

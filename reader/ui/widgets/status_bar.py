@@ -33,10 +33,13 @@ def status_text(
     *,
     unsaved: bool = False,
     search: str = "",
+    sentence: tuple[int, int] | None = None,
+    whole: bool = False,
     width: int | None = None,
 ) -> str:
     """Position, progress, engine, problems, script, document: most useful first. Given `width`,
-    the script and "no problem terms" go, then the progress becomes a percentage, so the
+    the script and "no problem terms" go, then the progress becomes a percentage and the
+    sentence (k of n, or `whole`: a post-edited paragraph, one unit) is abbreviated, so the
     document name still fits (at 80 columns it was cut away entirely)."""
     cursor, n = position
     head = [
@@ -44,6 +47,13 @@ def status_text(
         f"{translated}/{n} translated",
         engine,
     ]
+    at = ""
+    if sentence is not None:
+        at = f"sentence {sentence[0]}/{sentence[1]}"
+        head.insert(1, at)
+    elif whole:  # a post-edit has no sentence pairs: say so
+        at = "✎ whole paragraph"
+        head.insert(1, at)
     if search:  # "match 3/12": where the last n/N landed
         head.insert(1, search)
     if problems:
@@ -62,6 +72,9 @@ def status_text(
         text = line(head + optional[:keep], NAME_CELLS)
         if cell_len(text) <= width:
             return text
+    if at:
+        short = f"s{sentence[0]}/{sentence[1]}" if sentence is not None else "✎ whole ¶"
+        head[head.index(at)] = short
     if translated < n:
         head[head.index(f"{translated}/{n} translated")] = f"{100 * translated // n}% translated"
     else:
