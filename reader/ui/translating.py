@@ -88,6 +88,8 @@ class BackgroundTranslation:
         except ReaderError as error:
             self.post(TranslationFinished(run, cancelled=False, error=error.render()))
         except Exception as error:  # an engine failure must not kill the reader
+            if cancel.is_set():
+                return  # abandoned (another run, or the app is closing): nobody waits for it
             from reader.crash import report
 
             self.post(TranslationFinished(run, cancelled=False, error=report("translation", error)))
