@@ -7,8 +7,8 @@ Guarantees:
   `SLOT_TOKENS` per slot (a batch of `batch_chars` = 1,200 Chinese characters is ~1,800 prompt
   tokens with the instruction and glossary table, its English ~1,500: 4,096 holds both).
 - The server lives in this process (llama.cpp's HTTP and decoding threads), so it cannot
-  outlive the reader: a normal exit, ctrl+c (`atexit`) and a crash (the process is gone) all
-  stop it; `stop_local()` stops it at once. One server per process, started once.
+  outlive the reader: a normal exit, ctrl+c and a crash all end it with the process (see
+  `_at_exit`); `stop_local()` stops it before that. One server per process, started once.
 - The chat template is the GGUF's own (`use_jinja`); the prompt follows the model's family:
   Hunyuan-MT gets its recommended instruction with no system prompt ("把下面的文本翻译成
   English，不要额外解释。", terms as "参考下面的翻译：X 翻译成 Y"), others (Qwen, Llama, …) the
@@ -117,7 +117,18 @@ def stop_local() -> None:
             _stop_locked()
 
 
-atexit.register(stop_local)
+def _at_exit() -> None:
+    """At exit the server is not stopped but left to end with the process: stopping waits for
+    the generation in flight (over 15 s after a ctrl+c mid-batch, measured), and its threads,
+    socket and memory go with the process anyway. A reference is leaked on purpose so that the
+    interpreter's teardown does not run the destructor either."""
+    if _server is not None:
+        import ctypes
+
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(_server))
+
+
+atexit.register(_at_exit)
 
 
 class LocalLLMEngine(LLMEngine):
@@ -142,16 +153,21 @@ class LocalLLMEngine(LLMEngine):
         return f"{super().settings_key};family={self.family}"
 
     def messages(self, items: Any, require: list[str] | None = None) -> list[dict[str, str]]:
-        if self.family != HUNYUAN:
-            return super().messages(items, require)
-        parts: list[str] = []
-        terms = list(dict.fromkeys(t for item in items for t in item.terms))
-        if terms:
-            parts.append("参考下面的翻译：\n" + "\n".join(f"{zh} 翻译成 {en}" for zh, en in terms))
-        if require:
-            parts.append("英文必须包含：" + "; ".join(f'"{r}"' for r in require))
-        if any("XTERM" in item.text for item in items):
-            parts.append("XTERM0X 这类标记原样保留。")
-        lines = [f"[{n}] {item.text}" for n, item in enumerate(items, 1)]
-        parts.append(f"{HUNYUAN_INSTRUCTION}{HUNYUAN_FORMAT}\n\n" + "\n".join(lines))
-        return [{"role": "user", "content": "\n\n".join(parts)}]
+        if self.family == HUNYUAN:
+            return hunyuan_messages(items, require)
+        return super().messages(items, require)
+
+
+def hunyuan_messages(items: Any, require: list[str] | None = None) -> list[dict[str, str]]:
+    """Hunyuan-MT's recommended prompt around the numbered items: one user turn, no system."""
+    parts: list[str] = []
+    terms = list(dict.fromkeys(t for item in items for t in item.terms))
+    if terms:
+        parts.append("参考下面的翻译：\n" + "\n".join(f"{zh} 翻译成 {en}" for zh, en in terms))
+    if require:
+        parts.append("英文必须包含：" + "; ".join(f'"{r}"' for r in require))
+    if any("XTERM" in item.text for item in items):
+        parts.append("XTERM0X 这类标记原样保留。")
+    lines = [f"[{n}] {item.text}" for n, item in enumerate(items, 1)]
+    parts.append(f"{HUNYUAN_INSTRUCTION}{HUNYUAN_FORMAT}\n\n" + "\n".join(lines))
+    return [{"role": "user", "content": "\n\n".join(parts)}]
