@@ -27,6 +27,7 @@ pytest.importorskip("xllamacpp", reason="the llama extra (xllamacpp) is needed")
 pytest.importorskip("gguf", reason="the test extra (gguf) is needed")
 
 ROOT = Path(__file__).resolve().parent.parent
+MAIN = "import sys; from reader.cli import main; sys.exit(main())"
 
 
 @pytest.fixture(scope="session")
@@ -212,8 +213,7 @@ def test_no_server_outlives_the_reader(
     doc.write_text(seed("001").read_text(encoding="utf-8") * 5, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from reader.cli import main; sys.exit(main())"]
-        + ["translate", str(doc), "--engine", "llm"],
+        [sys.executable, "-c", MAIN, "translate", str(doc), "--engine", "llm"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
