@@ -35,8 +35,30 @@ def test_format_wins_over_the_extension_and_names_the_default_output(
     assert main(["export", str(source), "--format", "html", "--engine", "gloss"]) == 0
     assert (tmp_path / "news.bilingual.html").exists()
     assert f"wrote {tmp_path / 'news.bilingual.html'} (html)" in capsys.readouterr().err
-    assert main(["export", str(source), "-o", str(tmp_path / "notes.txt")]) == 0
-    assert (tmp_path / "notes.txt").read_text(encoding="utf-8").startswith("# ")  # md by default
+    # an extension that names no format is refused before any translation (it once wrote
+    # Markdown into x.pdf); --format says what to write
+    for name in ("notes.txt", "x.pdf"):
+        assert main(["export", str(source), "-o", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "md, html, epub, tmx" in err and "--format" in err
+        assert not (tmp_path / name).exists()
+    assert main(["export", str(source), "-o", str(tmp_path / "notes.txt"), "--format", "md"]) == 0
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8").startswith("# ")
+
+
+def test_gloss_exports_say_they_are_no_translation(tmp_path: Path) -> None:
+    source = tmp_path / "news.txt"
+    shutil.copy(seed("002"), source)
+    label = "word-by-word gloss, not a translation"
+    for fmt in ("md", "html", "epub"):
+        out = tmp_path / f"out.{fmt}"
+        assert main(["export", str(source), "-o", str(out), "--engine", "gloss"]) == 0
+        if fmt == "epub":
+            with zipfile.ZipFile(out) as book:
+                text = "".join(book.read(n).decode() for n in book.namelist() if n.endswith("opf"))
+        else:
+            text = out.read_text(encoding="utf-8")
+        assert label in text, fmt
 
 
 def test_output_names() -> None:

@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--format",
         choices=FORMATS,
-        help="md, html, epub or tmx (default: from the extension of -o, else md)",
+        help="md, html, epub or tmx (default: from the extension of -o, else md; "
+        "an -o extension that names none is refused unless --format is given)",
     )
     parser.add_argument(
         "--layout",
@@ -55,15 +56,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def _format_of_output(output: str | None) -> str:
+    """The format -o names by its extension; md for none (stdout, a device, a FIFO). An
+    extension that names no format is refused: `-o x.pdf` once wrote Markdown silently."""
+    from pathlib import Path
+
+    from reader.errors import ReaderError
+    from reader.exports import format_for_path
+
+    if not output or output == "-":
+        return "md"
+    fmt = format_for_path(output)
+    suffix = Path(output).suffix
+    if fmt is None and suffix:
+        raise ReaderError(
+            output, f"{suffix} is not an export format (md, html, epub, tmx); or give --format"
+        )
+    return fmt or "md"
+
+
 def run(args: argparse.Namespace) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.commands.progress import Progress
-    from reader.exports import default_output_path, format_for_path, render_export, write_export
+    from reader.exports import default_output_path, render_export, write_export
     from reader.exports.common import ExportInfo
     from reader.translation.pipeline import ParagraphTranslation
     from reader.translation.session import open_session
 
-    fmt = args.format or (format_for_path(args.output) if args.output else None) or "md"
+    fmt = args.format or _format_of_output(args.output)
     out = args.output or str(default_output_path(args.file, fmt))
     if out != "-":  # refuse a bad -o now, not after minutes of translation
         check_output(out, inputs=[args.file])

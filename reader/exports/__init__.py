@@ -59,7 +59,7 @@ def render_export(
             doc,
             translations,
             layout=layout,
-            engine_name=info.engine_name,
+            engine_name=info.engine_label,
             date=info.date,
             show_dropped=show_dropped,
         )

@@ -23,6 +23,7 @@ from reader.documents.document import Document
 from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
 
 TOOL = "reader"
+GLOSS_ENGINE = "gloss"  # GlossEngine.name, not imported: exports need no dictionary
 TOOL_VERSION = __version__
 STATUSES = ("applied", "repaired", "missing", "forbidden")
 STATUS_MEANING = {
@@ -44,6 +45,14 @@ class ExportInfo:
 
     engine_name: str = ""
     date: _dt.date = field(default_factory=_dt.date.today)
+
+    @property
+    def engine_label(self) -> str:
+        """The engine as every header names it: the gloss engine says what it is, as the
+        reader does, so nobody quotes its English as a translation."""
+        if self.engine_name.split(" ", 1)[0] == GLOSS_ENGINE:  # "gloss (cc-cedict-2020-12)"
+            return f"{self.engine_name}: word-by-word gloss, not a translation"
+        return self.engine_name
 
 
 @dataclass(frozen=True, slots=True)

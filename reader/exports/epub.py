@@ -251,7 +251,7 @@ def _package(
     P = ElementMaker(namespace=OPF, nsmap={None: OPF, "dc": DC})
     D = ElementMaker(namespace=DC, nsmap={"dc": DC})
     languages = {"bilingual": [lang, "en"], "english": ["en"], "chinese": [lang]}[content]
-    engine = f", translated by {info.engine_name}" if info.engine_name else ""
+    engine = f", translated by {info.engine_label}" if info.engine_name else ""
     metadata = P.metadata(
         D.identifier(identifier, id="uid"),
         D.title(title),

@@ -199,7 +199,7 @@ def _header(E: ElementMaker, doc: Document, info: ExportInfo, lang: str) -> _Ele
         ("Source", source_name(doc)),
         ("Encoding", doc.encoding),
         ("Script", doc.script),
-        ("Engine", info.engine_name or "none"),
+        ("Engine", info.engine_label or "none"),
         ("Date", info.date.isoformat()),
         *(("Warning", w) for w in doc.warnings),
     ]
