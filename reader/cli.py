@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error.render(), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
+        local = sys.modules.get("reader.translation.engines.llama_local")  # loaded if it ran
+        if local is not None:
+            local.exit_now_if_running(130)
         return 130
     except BrokenPipeError:
         return 0

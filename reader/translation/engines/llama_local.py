@@ -131,6 +131,19 @@ def _at_exit() -> None:
 atexit.register(_at_exit)
 
 
+def exit_now_if_running(code: int) -> None:
+    """After a ctrl+c mid-batch, end the process at once when the local server runs: the
+    generation in flight goes on in llama.cpp's threads, and the C++ teardown of a normal exit
+    then crashes under them (SIGSEGV instead of 130 in 2 of 3 runs, measured on 2 cores)."""
+    if _server is None:
+        return
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 class LocalLLMEngine(LLMEngine):
     """`LLMEngine` on the in-process llama.cpp server, with the model family's prompt."""
 
