@@ -83,9 +83,11 @@ def run(args: argparse.Namespace) -> int:
     from reader.translation.pipeline import ParagraphTranslation
     from reader.translation.session import open_session
 
+    if args.output and args.output != "-":  # a bad -o now, not after minutes of translation
+        check_output(args.output, inputs=[args.file])  # "is the input" before "not a format"
     fmt = args.format or _format_of_output(args.output)
     out = args.output or str(default_output_path(args.file, fmt))
-    if out != "-":  # refuse a bad -o now, not after minutes of translation
+    if not args.output:
         check_output(out, inputs=[args.file])
     session = open_session(
         args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
