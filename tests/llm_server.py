@@ -20,6 +20,7 @@ Fixtures (enable with `pytest_plugins = ["tests.llm_server"]`):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -45,7 +46,9 @@ def write_tiny_gguf(path: Path, *, width: int = 64, layers: int = 2, ffn: int = 
 
     from tests.tiny_model import corpus_lines, train_sentencepiece
 
-    sp = spm.SentencePieceProcessor(model_proto=train_sentencepiece(corpus_lines(), 2000, 0.9995))
+    sp = spm.SentencePieceProcessor(
+        model_proto=train_sentencepiece(corpus_lines() + prompt_lines(), 4000, 0.9995, 2)
+    )
     n_vocab = sp.get_piece_size()
     tokens, scores, types = [], [], []
     for i in range(n_vocab):
@@ -97,6 +100,22 @@ def write_tiny_gguf(path: Path, *, width: int = 64, layers: int = 2, ffn: int = 
     return path
 
 
+def prompt_lines() -> list[str]:
+    """The English a request holds (instructions, the shipped glossary's renderings), so the
+    tiny vocabulary spends a piece on a word as real ones do (~0.25 tokens a character, not
+    one): a 512-token slot then holds what it holds for Qwen or Llama."""
+    import csv
+
+    from reader.translation.engines import llama_local, llm
+
+    root = Path(__file__).resolve().parent.parent
+    with open(root / "glossary.csv", encoding="utf-8", newline="") as file:
+        english = [row["en"] for row in csv.DictReader(r for r in file if not r.startswith("#"))]
+    texts = [llm.SYSTEM, llm.TOKEN_NOTE, llm.GLOSSARY_HEAD, "Translate:", *english]
+    texts += [v for v in vars(llama_local).values() if isinstance(v, str) and " " in v]
+    return [line for text in texts for line in text.splitlines() if line.strip()] * 3
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -112,19 +131,30 @@ def grammar_for(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("gguf", reason="the test extra (gguf) is needed")
+    return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+
+
+@pytest.fixture(scope="session")
+def llama_server(tiny_gguf: Path) -> Iterator[str]:
+    with running_llama(tiny_gguf, n_ctx=16384, slots=2) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_llama(model: Path, *, n_ctx: int, slots: int) -> Iterator[str]:
+    """llama.cpp's server on `model`, its context `n_ctx` divided among `slots` (as
+    `llama-server -c N -np S` does); yields the base URL (`…/v1`)."""
     # the test extra; without it these tests skip, saying so
     xllamacpp = pytest.importorskip("xllamacpp", reason="the test extra (xllamacpp) is needed")
-    pytest.importorskip("gguf", reason="the test extra (gguf) is needed")
     # the prebuilt llama.cpp server: ~0.3 s to start on the tiny model
-
-    model = write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
     params = xllamacpp.CommonParams()
     params.model.path = str(model)
     params.hostnames = ["127.0.0.1"]
     params.port = free_port()
-    params.n_ctx = 16384
-    params.n_parallel = 2
+    params.n_ctx = n_ctx
+    params.n_parallel = slots
     params.cpuparams.n_threads = 1
     params.cpuparams_batch.n_threads = 1
     params.warmup = False
@@ -195,6 +225,8 @@ class ScriptedProxy:
         self.upstream = upstream
         self.script: Callable[[Request], str | Fault] = good_reply
         self.requests: list[Request] = []
+        self.statuses: list[int] = []  # of every chat reply, in order
+        self.hide_props = False  # answer /props with 404, as servers other than llama.cpp
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -235,8 +267,11 @@ class ScriptedProxy:
     def _forward_get(self, handler: BaseHTTPRequestHandler) -> None:
         import httpx
 
-        path = handler.path.removeprefix("/v1")
-        response = httpx.get(self.upstream + path, timeout=10)
+        if handler.path == "/props" and self.hide_props:
+            self._send(handler, 404, b'{"error": "not found"}', {})
+            return
+        root = self.upstream.removesuffix("/v1")  # /v1/models and the root's /props
+        response = httpx.get(root + handler.path, timeout=10)
         self._send(handler, response.status_code, response.content, {})
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -271,6 +306,8 @@ class ScriptedProxy:
             return action.status, payload, action.headers
         forwarded = {**body, "grammar": grammar_for(action)}
         response = httpx.post(self.upstream + "/chat/completions", json=forwarded, timeout=60)
+        with self._lock:
+            self.statuses.append(response.status_code)
         return response.status_code, response.content, {}
 
 

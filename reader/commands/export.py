@@ -96,13 +96,15 @@ def run(args: argparse.Namespace) -> int:
     session.translator.guard = not args.no_guard
     session.translator.order = "length"  # no screen to serve first: pad batches least
     number = {p.id: n for n, p in enumerate(session.doc.paragraphs, 1)}
+    chars = {p.id: len(p.text) for p in session.doc.paragraphs}
 
     def on_paragraph(result: ParagraphTranslation) -> None:
-        progress.advance()
+        progress.advance(work=chars[result.paragraph_id])
         for flag in result.flags:  # the warnings `translate` gives, as they happen
             progress.warn(f"reader: {args.file}: paragraph {number[result.paragraph_id]}: {flag}")
 
-    with Progress(len(session.doc.paragraphs), "translating") as progress:
+    total = len(session.doc.paragraphs)
+    with Progress(total, "translating", work=sum(chars.values()), memory=True) as progress:
         translations = session.translator.translate(session.doc, on_paragraph=on_paragraph)
     data = render_export(
         session.doc,

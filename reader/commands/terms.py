@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         from reader.commands.progress import Progress
 
         print(f"reader: {session.engine_message}", file=sys.stderr)
-        with Progress(len(doc.paragraphs), "translating") as progress:
+        with Progress(len(doc.paragraphs), "translating", memory=True) as progress:
             translations = session.translator.translate(
                 doc, on_paragraph=lambda _: progress.advance()
             )

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     def on_paragraph(result: ParagraphTranslation) -> None:
         nonlocal written
         done[result.paragraph_id] = result
-        progress.advance()
+        progress.advance(work=len(by_id[result.paragraph_id].text))
         while written < len(order) and order[written] in done:
             result = done.pop(order[written])
             if args.jsonl:
@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
             written += 1
         sys.stdout.flush()
 
-    with Progress(len(order), "translating") as progress:
+    work = sum(len(p.text) for p in doc.paragraphs)
+    with Progress(len(order), "translating", work=work, memory=True) as progress:
         translator.translate(doc, on_paragraph=on_paragraph)
     return 0

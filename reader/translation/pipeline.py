@@ -70,6 +70,7 @@ from reader.translation.engines.base import (
     MeteredEngine,
     TermsEngine,
     TranslationEngine,
+    Unusable,
     VariedEngine,
 )
 from reader.translation.memory import MemoryKey, glossary_digest
@@ -120,6 +121,7 @@ class ParagraphTranslation:
     sentences: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
+NOT_ENGLISH = "not English"  # the flag of a sentence whose engine output was `Unusable`
 PASSTHROUGH_ENGINE = "none"  # ParagraphTranslation.engine for text with no Han characters
 _META_VERSION = 1
 
@@ -196,6 +198,7 @@ class Translator:
         self._matcher: TermMatcher | None = None
         self._matcher_revision: tuple[int, int] | None = None
         self._budget = _Budget(engine)
+        self._fallback: TranslationEngine | None = None  # the gloss, for `Unusable` outputs
 
     # -- public --------------------------------------------------------------------------
 
@@ -349,10 +352,12 @@ class Translator:
             else:
                 raw = self.engine.translate_batch(sources)
             outputs = self._checked(sources, raw)
+            unusable = self._gloss_unusable(sources, outputs)
             self._budget.first_pass(before)
             if self.guard:
                 outputs = self._retry_varied([by_key[k][0] for k in batch], outputs)
             finished: list[_Sentence] = []
+            finished_keys: list[MemoryKey] = []
             for key, output in zip(batch, outputs, strict=True):
                 first = by_key[key][0]
                 assert first.protected is not None
@@ -365,11 +370,13 @@ class Translator:
                     degenerate=degenerate,
                     allowed=self._budget.allows,
                 )
+                flag = unusable.get(key_index := len(finished_keys), result.degenerate)
+                finished_keys.append(key)
                 for sentence in by_key[key]:
                     sentence.english, sentence.checks = result.english, result.checks
-                    sentence.flag, sentence.done = result.degenerate, True
+                    sentence.flag, sentence.done = flag, True
                 finished += by_key[key]
-                if self.memory is not None:
+                if self.memory is not None and key_index not in unusable:
                     meta = {
                         "v": _META_VERSION,
                         "terms": [c.status for c in result.checks],
@@ -378,6 +385,24 @@ class Translator:
                     # a commit per sentence (cheap in WAL mode): an interrupted run keeps it
                     self.memory.put(key, result.english, meta)
             done(finished)
+
+    def _gloss_unusable(self, sources: list[str], outputs: list[str]) -> dict[int, str]:
+        """Put the word gloss in place of each output the engine could not make English
+        (`Unusable`); the flag for each, by index."""
+        bad = [i for i, output in enumerate(outputs) if isinstance(output, Unusable)]
+        if not bad:
+            return {}
+        if self._fallback is None:
+            from reader.translation.engines.gloss import GlossEngine
+
+            self._fallback = GlossEngine()  # CC-CEDICT: ~0.5 s, once, only when needed
+        glossed = self._fallback.translate_batch([sources[i] for i in bad])
+        flags: dict[int, str] = {}
+        for i, text in zip(bad, glossed, strict=True):
+            reason = outputs[i].reason  # type: ignore[attr-defined]
+            flags[i] = f"{NOT_ENGLISH} ({reason}); word gloss shown"
+            outputs[i] = text
+        return flags
 
     def _checked(self, sources: list[str], outputs: list[str]) -> list[str]:
         if len(outputs) != len(sources):
@@ -480,7 +505,9 @@ class Translator:
             aligned.append((start, end, len(out), len(out) + len(english)))
             if english:
                 out, open_cell = out + english, True
-            if sentence.flag:
+            if sentence.flag and sentence.flag.startswith(NOT_ENGLISH):
+                flags.append(f"sentence {sentence.number + 1}: {sentence.flag}")
+            elif sentence.flag:
                 flags.append(
                     f"degenerate output in sentence {sentence.number + 1}: {sentence.flag}"
                 )

@@ -49,6 +49,8 @@ def open_session(file: str, *, encoding: str | None, engine: str, glossary: str 
         print(f"reader: {file}: warning: {warning}", file=sys.stderr)
     gloss = open_glossary(glossary)
     chosen, message = select_engine(engine)
+    if hasattr(chosen, "notice"):  # an LLM's retries: "retrying (2/5)…", not 16 s of silence
+        chosen.notice = lambda line: print(f"reader: {line}", file=sys.stderr, flush=True)
     # warnings (a damaged or full cache) are printed as they happen, not at the end
     memory = TranslationMemory(on_warning=lambda w: print(f"reader: warning: {w}", file=sys.stderr))
     return Session(doc, gloss, Translator(chosen, gloss, memory), message)

@@ -7,7 +7,14 @@ Guarantees:
   holds every id exactly once and each line is plausible English (not mostly Han characters,
   not far longer than its source). Otherwise the batch is split in two and each half asked
   again, down to one sentence, so a dropped, merged or shifted paragraph never reaches the
-  reader. A one-sentence reply is taken whole, so a source never maps to two outputs.
+  reader. A one-sentence reply is taken whole, so a source never maps to two outputs; one
+  that is still not English (mostly Chinese, U+FFFD, a loop) comes back as `Unusable` and the
+  pipeline shows the word gloss, flagged.
+- Small contexts: llama-server divides its context among its slots (2 slots of 1,024 tokens
+  are ordinary). The per-slot context is read from llama.cpp's `/props` when the server has
+  one, and batches are sized to it from the start; a 400 that says the request exceeds the
+  context (llama.cpp, vLLM, OpenAI wordings) halves the batch, and later batches, down to one
+  sentence; one sentence that does not fit is one line naming the context.
 - The glossary terms found in a request's sentences, and only those, go in its prompt as a
   `Chinese | English` table to use exactly; a sentence whose reply still lacks a rendering is
   asked again alone with the required words named. The pipeline then verifies every term and
@@ -31,15 +38,16 @@ import random
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from reader.errors import ReaderError
 from reader.han import han_count
-from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE
+from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE, degenerate_reason
 from reader.translation.enforcement import verify
-from reader.translation.engines.base import Cancelled
+from reader.translation.engines.base import Cancelled, Unusable
 
 if TYPE_CHECKING:
     import httpx
@@ -63,6 +71,20 @@ SYSTEM = (
 TOKEN_NOTE = "Copy tokens such as XTERM0X unchanged."
 GLOSSARY_HEAD = "Glossary: use these English renderings exactly.\n| Chinese | English |"
 
+# a request's tokens per Chinese character, prompt and reply together: ~1 for the Chinese,
+# ~1.5 for its English (Qwen, Llama tokenizers), plus room; the instruction and the glossary
+# table take PROMPT_TOKENS. Only a first guess: a context error halves the batch anyway.
+TOKENS_PER_CHAR = 3
+PROMPT_TOKENS = 300
+MIN_BATCH_CHARS = 60
+# what servers say when a request does not fit: llama.cpp's error type and message, vLLM's
+# and OpenAI's "maximum context length", OpenAI's code
+_CONTEXT_ERROR = re.compile(
+    r"exceed_context_size_error|exceeds the available context|maximum context length"
+    r"|context_length_exceeded|context window|too many tokens",
+    re.IGNORECASE,
+)
+
 _ID_LINE = re.compile(r"^\s*(?:\[(\d+)\]|(\d+)[.:)])\s*(.*)$")
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"^\s*```[\w-]*\s*$")
@@ -77,6 +99,14 @@ class _Item:
 
 class BadReply(Exception):
     """A batch reply that cannot be mapped one to one onto its sentences."""
+
+
+class ContextExceeded(Exception):
+    """The server refused a request as larger than its (per-slot) context."""
+
+    def __init__(self, n_ctx: int | None) -> None:
+        super().__init__(n_ctx)
+        self.n_ctx = n_ctx
 
 
 class LLMEngine:
@@ -109,6 +139,10 @@ class LLMEngine:
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
         self.requests = 0  # sent, for the tests and the note
+        self.slot_context: int | None = None  # tokens a request may use, once known
+        # told of each retry after a failure ("…: cannot connect; retrying (2/5)…")
+        self.notice: Callable[[str], None] | None = None
+        self._probed = False
 
     def __repr__(self) -> str:
         return f"LLMEngine({self.model!r} at {self.base_url})"
@@ -163,6 +197,9 @@ class LLMEngine:
     # --- batching ---------------------------------------------------------------------------
 
     def _translate(self, items: list[_Item], cancel: threading.Event | None) -> list[str]:
+        if not self._probed:
+            self._probed = True
+            self._learn_context()
         outputs = [""] * len(items)
         todo = [i for i, item in enumerate(items) if item.text.strip()]
         groups: list[list[int]] = []
@@ -223,16 +260,60 @@ class LLMEngine:
             results[index] = value
         return [results[i] for i in range(len(groups))]
 
+    def _learn_context(self) -> None:
+        """Size batches to the server's per-slot context, when it says (llama.cpp's `/props`:
+        `default_generation_settings.n_ctx` is per slot); other servers have no such page."""
+        import httpx
+
+        url = self.base_url.removesuffix("/v1") + "/props"
+        try:
+            response = self._client_for_thread().get(url, timeout=min(self.timeout, 5.0))
+            n_ctx = int(response.json()["default_generation_settings"]["n_ctx"])
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            return
+        if n_ctx > 0:
+            self._fit_context(n_ctx)
+
+    def _fit_context(self, n_ctx: int) -> None:
+        with self._client_lock:
+            self.slot_context = n_ctx
+            fits = max(MIN_BATCH_CHARS, (n_ctx - PROMPT_TOKENS) // TOKENS_PER_CHAR)
+            self.batch_chars = min(self.batch_chars, fits)
+
+    def _shrink(self, chars: int, n_ctx: int | None) -> None:
+        """A request of `chars` characters did not fit: later batches start at half of it."""
+        if n_ctx:
+            self._fit_context(n_ctx)
+        with self._client_lock:
+            self.batch_chars = max(MIN_BATCH_CHARS, min(self.batch_chars, chars // 2))
+
     def _group(self, items: list[_Item], stop: threading.Event) -> list[str]:
         """Ask for a batch; split it in two and ask again while the reply does not fit."""
-        reply = self._ask(items, stop)
+        try:
+            reply = self._ask(items, stop)
+        except ContextExceeded as error:
+            if len(items) == 1:
+                size = f"{error.n_ctx:,} tokens" if error.n_ctx else "its context"
+                raise ReaderError(
+                    self.url,
+                    f"one sentence ({len(items[0].text):,} characters) does not fit the "
+                    f"server's context ({size} a slot); give llama-server a larger "
+                    "--ctx-size or fewer --parallel slots",
+                ) from None
+            self._shrink(sum(len(item.text) for item in items), error.n_ctx)
+            half = len(items) // 2
+            return self._group(items[:half], stop) + self._group(items[half:], stop)
         if len(items) == 1:
-            texts = [single_reply(reply)]
+            text = single_reply(reply)
+            problem = not_english(items[0], text)
+            if problem:
+                return [Unusable(f"the server's reply is {problem}")]
+            texts = [text]
         else:
             try:
                 texts = parse_reply(reply, len(items))
                 for item, text in zip(items, texts, strict=True):
-                    problem = implausible(item, text)
+                    problem = implausible(item, text) or not_english(item, text)
                     if problem:
                         raise BadReply(problem)
             except BadReply:
@@ -256,7 +337,11 @@ class LLMEngine:
             for t, c in zip(item.protected.terms, checks, strict=True)
             if c.status != "applied"
         ]
-        retry = single_reply(self._ask([item], stop, require=list(dict.fromkeys(missing))))
+        try:
+            reply = self._ask([item], stop, require=list(dict.fromkeys(missing)))
+        except ContextExceeded:  # the longer prompt does not fit: the pipeline splices
+            return text
+        retry = single_reply(reply)
         better = sum(c.status == "applied" for c in verify(retry, item.protected.terms))
         return retry if better > applied and not implausible(item, retry) else text
 
@@ -296,6 +381,8 @@ class LLMEngine:
             "max_tokens": 1024 + 8 * chars,
             "stream": False,
         }
+        if self.slot_context:  # vLLM refuses a max_tokens the context cannot hold
+            body["max_tokens"] = min(body["max_tokens"], self.slot_context)
         data = self._post(body, stop)
         try:
             content = data["choices"][0]["message"]["content"]
@@ -344,14 +431,20 @@ class LLMEngine:
                     if not isinstance(data, dict):
                         raise ReaderError(self.url, "the reply is not a chat completion")
                     return data
+                if status in (400, 413) and _CONTEXT_ERROR.search(response.text):
+                    raise ContextExceeded(_context_of(response))
                 if status in (401, 403, 404) or (400 <= status < 500 and status != 429):
                     raise ReaderError(self.url, _http_message(response))
                 problem = f"HTTP {status}"
                 after = retry_after(response.headers.get("retry-after"))
                 if after is not None:
                     delay = min(after, MAX_RETRY_AFTER)
-            if attempt < self.retries and stop.wait(delay):
-                raise Cancelled
+            if attempt < self.retries:
+                if self.notice is not None:
+                    where = urlsplit(self.url).netloc  # host:port, short: fits 80 columns
+                    self.notice(f"{where}: {problem}; retrying ({attempt + 2}/{self.retries + 1})…")
+                if stop.wait(delay):
+                    raise Cancelled
         raise ReaderError(
             self.url, f"no usable answer after {self.retries + 1} attempts: {problem}"
         )
@@ -368,6 +461,15 @@ def _http_message(response: httpx.Response) -> str:
     if detail is None:
         detail = " ".join(response.text.split())[:160] or response.reason_phrase
     return f"HTTP {status} {response.reason_phrase}: {detail}"
+
+
+def _context_of(response: httpx.Response) -> int | None:
+    """The per-slot context a llama.cpp error names (`error.n_ctx`), if it does."""
+    try:
+        value = response.json()["error"]["n_ctx"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return value if isinstance(value, int) and value > 0 else None
 
 
 # --- pure helpers (tested directly) -------------------------------------------------------------
@@ -453,6 +555,20 @@ def implausible(item: _Item, text: str) -> str | None:
         return "mostly Chinese"
     if len(out) > MAX_RATIO * len(src) + TOO_LONG_SLACK:
         return "far too long"
+    return None
+
+
+def not_english(item: _Item, text: str) -> str | None:
+    """Why a one-sentence reply cannot be shown as English, or None: mostly Chinese,
+    replacement characters (U+FFFD: broken bytes), a loop."""
+    problem = implausible(item, text)
+    if problem in ("mostly Chinese", "empty"):
+        return problem
+    if "\ufffd" in text:
+        return "broken text (replacement characters)"
+    reason = degenerate_reason(item.text, text)
+    if reason and reason.startswith("repetition"):
+        return f"a {reason}"
     return None
 
 
