@@ -13,6 +13,7 @@ translate the document once (~1,450 sentences)."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import zipfile
 from collections import Counter
@@ -159,7 +160,10 @@ def check_terms(document: Path, capsys: pytest.CaptureFixture[str], engine: str)
     assert not [s for s in payload["shadowed"] if s["zh"] == s["inside"]]  # a term is not its own
     code, out, err = run(capsys, *args, "--wide")
     assert code == 0, err
-    assert f"{len(Counter(expected()))} occurrences" in out or out  # the table prints
+    rows = out.split("\n\n")[0].splitlines()[1:]  # the table, before the shadowed terms
+    cells = [re.split(r"\s{2,}", row) for row in rows]  # TERM, AS WRITTEN (or none), COUNT
+    counts = {c[0]: int(next(n for n in c[1:] if n.isdigit())) for c in cells}
+    assert counts == Counter(line.entry.zh for line in lines())
 
 
 def check_check(folder: Path, document: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -260,9 +264,10 @@ def test_the_whole_glossary_with_a_tiny_argos_model(
 ) -> None:  # type: ignore[no-untyped-def]
     statuses = check_exports(tmp_path, capsys, "argos")
     document = tmp_path / "whole-glossary.txt"
-    # random weights never write a rendering: the repair puts every one in
-    assert +statuses == Counter(repaired=len(lines())) or statuses["missing"] == 0, statuses
+    # random weights write no rendering (all 1,445 repaired today), and none may stay missing
+    assert set(+statuses) <= {"applied", "repaired"}, statuses
+    assert statuses["repaired"] > len(lines()) // 2
     check_terms(document, capsys, "argos")
     check_check(tmp_path, document, capsys)
     tui = check_tui(document, "argos")
-    assert not tui["missing"] and not tui["forbidden"], tui
+    assert set(tui) <= {"applied", "repaired"} and tui.total() == len(lines()), tui
