@@ -95,7 +95,6 @@ def test_shadowed_and_nested_report_hidden_shorter_terms() -> None:
     ]
 
 
-
 def test_a_shorter_form_of_the_same_entry_is_not_shadowed() -> None:
     # the whole shipped glossary reported 下半旗 "inside 下半旗" (its variant 下半旗志哀) and 66
     # more entries as hidden by themselves (tests/test_whole_glossary.py)

@@ -240,9 +240,7 @@ class TermMatcher:
                 owner = self._owners[i]
                 if start <= s and e <= end and e - s < end - start and owner is not long_entry:
                     o_start, o_end = paragraph.original_span(s, e)
-                    shadows.append(
-                        Shadow(owner, long_entry, paragraph.id, o_start, o_end)
-                    )
+                    shadows.append(Shadow(owner, long_entry, paragraph.id, o_start, o_end))
         return shadows
 
 
