@@ -67,15 +67,43 @@ def test_missing_and_forbidden_exit_1_with_lines(capsys, tmp_path, glossary) -> 
     assert "line 4: missing: 【复工复产】。" in out
 
 
-def test_paragraph_alignment_when_line_counts_differ(capsys, tmp_path, glossary) -> None:  # type: ignore[no-untyped-def]
+def test_paragraphs_are_paired_only_when_asked(capsys, tmp_path, glossary) -> None:  # type: ignore[no-untyped-def]
     zh, en = files(
         tmp_path,
         "各地复工复产。\n\n加强联防联控。\n",
         "Localities resumed work\nand production.\n\nJoint prevention and control.\n",
     )
-    code, out, _ = run(capsys, "check", zh, en, "--glossary", glossary)
+    code, _, err = run(capsys, "check", zh, en, "--glossary", glossary)
+    assert code == 2 and err.count("\n") == 1
+    assert err == (
+        f"reader: {en}: 3 lines against 2 in {zh}; the source ends before translation line 4 "
+        "(both have 2 paragraphs: --align paragraphs pairs them)\n"
+    )
+    code, out, _ = run(capsys, "check", zh, en, "--glossary", glossary, "--align", "paragraphs")
     assert code == 0
     assert "aligned by paragraphs: 2 pairs" in out
+
+
+def test_line_counts_that_differ_without_blank_lines_are_refused(  # type: ignore[no-untyped-def]
+    capsys, tmp_path, glossary
+) -> None:
+    # issue 20: one "paragraph" a file let the English of line 3 answer for line 2's term
+    zh, en = files(
+        tmp_path,
+        "各地复工复产。\n加强联防联控。\n会议强调了其重要性。\n其他工作也要抓紧。\n",
+        "Localities resumed work and production.\n"
+        "The meeting stressed its importance.\n"
+        "Strengthen joint prevention and control, and other work.\n",
+    )
+    for extra in ([], ["--json"], ["--align", "lines"]):
+        code, out, err = run(capsys, "check", zh, en, "--glossary", glossary, *extra)
+        assert (code, out) == (2, "")
+        assert err == (
+            f"reader: {en}: 3 lines against 4 in {zh}; the translation ends before source line 4\n"
+        )
+    # asked for, the whole files are one pair each: the user's choice, and the report says so
+    code, out, _ = run(capsys, "check", zh, en, "--glossary", glossary, "--align", "paragraphs")
+    assert code == 0 and out.startswith("aligned by paragraphs: 1 pairs\n")
 
 
 def test_counts_that_differ_are_refused_with_the_drift(capsys, tmp_path, glossary) -> None:  # type: ignore[no-untyped-def]
@@ -88,8 +116,20 @@ def test_counts_that_differ_are_refused_with_the_drift(capsys, tmp_path, glossar
     code, _, err = run(capsys, "check", zh, en, "--glossary", glossary)
     assert code == 2
     assert err.count("\n") == 1 and err.startswith(f"reader: {en}: ")
-    assert "3 lines and 3 paragraphs against 4 and 4" in err
-    assert "near line 3 of the source" in err
+    assert "3 lines against 4 in" in err
+    assert "near line 3 of the source (line 3 of the translation)" in err
+    assert "--align" not in err  # the paragraph counts differ too
+    code, _, err = run(capsys, "check", zh, en, "--glossary", glossary, "--align", "paragraphs")
+    assert code == 2 and err.count("\n") == 1
+    assert "3 paragraphs against 4 in" in err
+    assert "near paragraph 2, line 3 of the source (line 3 of the translation)" in err
+
+
+def test_help_names_the_alignments(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--align {lines,paragraphs}" in text and "--align paragraphs" in text
 
 
 def test_unreadable_input_is_one_line(capsys, tmp_path, glossary) -> None:  # type: ignore[no-untyped-def]

@@ -1,9 +1,11 @@
 """`reader check SOURCE TRANSLATION`: quality-assure an existing translation against the glossary.
 
 Guarantees:
-- SOURCE and TRANSLATION are aligned by non-empty lines when both have as many, else by
-  blank-line-separated paragraphs; the report says which. When neither count agrees the command
-  refuses with one line naming the first unit where the two files drift apart.
+- SOURCE and TRANSLATION are aligned by non-empty lines (`--align lines`, the default) or, only
+  when asked (`--align paragraphs`), by blank-line-separated paragraphs; the report says which.
+  When the two counts differ the command refuses with one line naming where the files drift
+  apart: a rendering in the wrong line must never pass for the right one (a 4-line source
+  against a 3-line translation was one "paragraph" a file, any English counting for any term).
 - Exit code 0 when every term occurrence is applied, 1 when any is missing or forbidden, 2 on
   an error the user can fix (unreadable file, no alignment).
 - The verdicts are reader.translation.checking's, the same as the TUI's and export's.
@@ -24,6 +26,7 @@ from reader.errors import ReaderError
 from reader.han import han_count
 
 _CONTEXT = 12  # characters of Chinese shown either side of a term in the report
+ALIGNMENTS = ("lines", "paragraphs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +44,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "check",
         help="check an existing translation against the glossary",
         description="Check that TRANSLATION renders SOURCE's glossary terms as required. The "
-        "files are aligned by non-empty lines, or else by blank-line-separated paragraphs. "
+        "files are aligned line by line (or paragraph by paragraph with --align paragraphs); "
+        "files whose counts differ are refused, saying where they drift apart. "
         "Exit code 0: all applied; 1: a term is missing or forbidden; 2: error.",
     )
     parser.add_argument("source", metavar="SOURCE", help="the Chinese text (UTF-8, GB or Big5)")
     parser.add_argument("translation", metavar="TRANSLATION", help="its English translation")
+    parser.add_argument(
+        "--align",
+        choices=ALIGNMENTS,
+        default="lines",
+        help="pair the files' non-empty lines (default), or their blank-line-separated "
+        "paragraphs (for a translation wrapped over several lines)",
+    )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object per term occurrence"
     )
@@ -61,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from reader.translation.session import open_glossary
 
     source, target = read_text(args.source), read_text(args.translation)
-    mode, units = align(source, target, args.source, args.translation)
+    units = align(source, target, args.source, args.translation, args.align)
     matcher = TermMatcher(open_glossary(args.glossary).entries)
     records = []
     for unit in units:
@@ -89,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         for record in records:
             print(json.dumps(record, ensure_ascii=False))
     else:
-        print(report(records, mode, len(units), width=output_width(args.wide)))
+        print(report(records, args.align, len(units), width=output_width(args.wide)))
     return 1 if problems else 0
 
 
@@ -132,37 +143,42 @@ def _latin(lines: list[str]) -> bool:
     return han_count("".join(lines)) * 2 < len("".join(lines))
 
 
-def align(source: str, target: str, source_name: str, target_name: str) -> tuple[str, list[Unit]]:
-    """("lines" | "paragraphs", the aligned units); raises ReaderError when neither fits."""
-    zh_lines, en_lines = _lines(source), _lines(target)
-    if len(zh_lines) == len(en_lines):
-        mode, pairs = "lines", list(zip(zh_lines, en_lines, strict=True))
-    else:
-        zh_paras, en_paras = _paragraphs(source), _paragraphs(target)
-        if len(zh_paras) != len(en_paras):
-            raise ReaderError(
-                target_name,
-                f"{len(en_lines)} lines and {len(en_paras)} paragraphs against "
-                f"{len(zh_lines)} and {len(zh_paras)} in {source_name}; "
-                + _drift(zh_lines, en_lines),
-            )
-        mode, pairs = "paragraphs", list(zip(zh_paras, en_paras, strict=True))
-    return mode, [Unit(z[0], e[0], z[1], e[1]) for z, e in pairs]
+def align(
+    source: str, target: str, source_name: str, target_name: str, by: str = "lines"
+) -> list[Unit]:
+    """The aligned units, `by` "lines" or "paragraphs"; raises ReaderError when the counts
+    differ, naming where the files drift apart."""
+    split = _lines if by == "lines" else _paragraphs
+    zh, en = split(source), split(target)
+    if len(zh) != len(en):
+        message = f"{len(en)} {by} against {len(zh)} in {source_name}; {_drift(zh, en, by)}"
+        paragraphs = len(_paragraphs(source))
+        if by == "lines" and paragraphs == len(_paragraphs(target)) > 1:
+            message += f" (both have {paragraphs} paragraphs: --align paragraphs pairs them)"
+        raise ReaderError(target_name, message)
+    return [Unit(z[0], e[0], z[1], e[1]) for z, e in zip(zh, en, strict=True)]
 
 
-def _drift(zh: list[tuple[int, str]], en: list[tuple[int, str]]) -> str:
-    """Where the lines first stop matching: the first pair whose length ratio is far (×3) from
+def _drift(zh: list[tuple[int, str]], en: list[tuple[int, str]], by: str) -> str:
+    """Where the units first stop matching: the first pair whose length ratio is far (×3) from
     the median ratio, else the end of the shorter file."""
+
+    def where(n: int, zn: int, en_n: int) -> str:
+        lines = f"line {zn} of the source (line {en_n} of the translation)"
+        return lines if by == "lines" else f"paragraph {n}, {lines}"
+
     pairs = list(zip(zh, en, strict=False))
     ratios = [len(e) / max(len(z), 1) for (_, z), (_, e) in pairs]
     if ratios:
         typical = statistics.median(ratios)
-        for ((zn, _), (en_n, _)), ratio in zip(pairs, ratios, strict=True):
+        for n, (((zn, _), (en_n, _)), ratio) in enumerate(zip(pairs, ratios, strict=True), 1):
             if typical and not typical / 3 <= ratio <= typical * 3:
-                return f"they drift near line {zn} of the source (line {en_n} of the translation)"
-    if len(zh) > len(en):
-        return f"the translation ends before source line {zh[len(en)][0]}"
-    return f"the source ends before translation line {en[len(zh)][0]}"
+                return f"they drift apart near {where(n, zn, en_n)}"
+    shorter, longer, name = (en, zh, "source") if len(zh) > len(en) else (zh, en, "translation")
+    line = longer[len(shorter)][0]
+    at = f"line {line}" if by == "lines" else f"paragraph {len(shorter) + 1} (line {line})"
+    other = "translation" if name == "source" else "source"
+    return f"the {other} ends before {name} {at}"
 
 
 def _context(text: str, start: int, end: int) -> str:

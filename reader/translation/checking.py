@@ -331,7 +331,10 @@ def form_pattern(form: str, inflect: bool = True) -> re.Pattern[str]:
             )
             # a hyphen between words: "zero COVID" is fine; at an edge or doubled it is itself
             # (a bare "[\s-]*" would match the empty string anywhere: "-" applied everywhere)
-            body.append(rf"[\s{_HY}]*" if between else f"[{_HY}]")
+            # (after a word or another hyphen, spaces as in "0 -" or "a - -" may stand before
+            # it: the form's own spacing, which re.findall drops)
+            edge = rf"\s*[{_HY}]" if index else f"[{_HY}]"
+            body.append(rf"[\s{_HY}]*" if between else edge)
             continue
         if index and parts[index - 1] not in _HYPHENS:
             word_before = re.match(r"\w", parts[index - 1]) is not None
