@@ -102,11 +102,24 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 # --- the exports ---------------------------------------------------------------------------
 
 
-def marked_chinese(root: etree._Element) -> list[tuple[str, str]]:
-    """(entry, surface) of every term marked in the Chinese of an HTML or EPUB page."""
-    zh = "//*[local-name()='p'][contains(@class, 'zh')]"
-    marks = root.xpath(f"{zh}//*[local-name()='b'][contains(@class, 'term')]")
+def marked(root: etree._Element, side: str) -> list[tuple[str, str]]:
+    """(entry, text) of every term marked on one side ("zh" or "en") of an HTML or EPUB page."""
+    paragraph = f"//*[local-name()='p'][contains(concat(' ', @class, ' '), ' {side} ')]"
+    marks = root.xpath(f"{paragraph}//*[local-name()='b'][contains(@class, 'term')]")
     return [(str(b.get("title")).split(" → ")[0], "".join(b.itertext())) for b in marks]
+
+
+def check_page(root: etree._Element) -> None:
+    """Each line's term is marked in its Chinese, and its rendering in its English."""
+    assert marked(root, "zh") == expected()
+    english = marked(root, "en")
+    assert [zh for zh, _ in english] == [zh for zh, _ in expected()]
+    wrong = [
+        (text, line.english)
+        for (_, text), line in zip(english, lines(), strict=True)
+        if f"{text.lower()}." != line.english.lower()
+    ]
+    assert not wrong, wrong[:5]  # the engine wrote, or the repair put in, the rendering itself
 
 
 def check_markdown(text: str) -> Counter[str]:
@@ -147,11 +160,11 @@ def check_exports(
         if fmt == "md":
             statuses = check_markdown(out.read_text(encoding="utf-8"))
         elif fmt == "html":
-            assert marked_chinese(lxml_html.parse(str(out)).getroot()) == expected()
+            check_page(lxml_html.parse(str(out)).getroot())
         elif fmt == "epub":
             with zipfile.ZipFile(out) as book:
                 page = etree.fromstring(book.read("EPUB/text/ch001.xhtml"))
-                assert marked_chinese(page) == expected()
+                check_page(page)
                 table = book.read("EPUB/text/terms.xhtml").decode()
                 assert all(f">{line.entry.zh}<" in table for line in lines())
         else:
