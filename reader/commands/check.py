@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from reader.han import han_count
 
 _CONTEXT = 12  # characters of Chinese shown either side of a term in the report
 ALIGNMENTS = ("lines", "paragraphs")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,25 +163,46 @@ def align(
 
 
 def _drift(zh: list[tuple[int, str]], en: list[tuple[int, str]], by: str) -> str:
-    """Where the units first stop matching: the first pair whose length ratio is far (×3) from
-    the median ratio, else the end of the shorter file."""
+    """Where the units first stop matching. The shorter file is taken to lack (or the longer
+    to add) its surplus of units in one place: the place where the pairs' length ratios stay
+    closest to the typical one (the median ratio of the pairs as they stand; the sum of
+    |log(ratio / typical)|), ties going to the earliest; at the end, the shorter file simply
+    stops early. (The files' overall ratio misleads: one long missing line lowers it.)"""
+    short, long = (en, zh) if len(zh) > len(en) else (zh, en)
+    surplus = len(long) - len(short)
 
-    def where(n: int, zn: int, en_n: int) -> str:
-        lines = f"line {zn} of the source (line {en_n} of the translation)"
-        return lines if by == "lines" else f"paragraph {n}, {lines}"
+    def ratio(z: str, e: str) -> float:
+        return math.log(max(len(e), 1) / max(len(z), 1))
 
-    pairs = list(zip(zh, en, strict=False))
-    ratios = [len(e) / max(len(z), 1) for (_, z), (_, e) in pairs]
-    if ratios:
-        typical = statistics.median(ratios)
-        for n, (((zn, _), (en_n, _)), ratio) in enumerate(zip(pairs, ratios, strict=True), 1):
-            if typical and not typical / 3 <= ratio <= typical * 3:
-                return f"they drift apart near {where(n, zn, en_n)}"
-    shorter, longer, name = (en, zh, "source") if len(zh) > len(en) else (zh, en, "translation")
-    line = longer[len(shorter)][0]
-    at = f"line {line}" if by == "lines" else f"paragraph {len(shorter) + 1} (line {line})"
-    other = "translation" if name == "source" else "source"
-    return f"the {other} ends before {name} {at}"
+    typical = statistics.median(
+        [ratio(z, e) for (_, z), (_, e) in zip(zh, en, strict=False)] or [0]
+    )
+
+    def cost(a: str, b: str) -> float:  # a from the shorter file, b from the longer
+        z, e = (b, a) if short is en else (a, b)
+        # numbers are written alike on both sides (2020, 3.5, 17): each one without its
+        # counterpart weighs as much as a pair of twice or half the typical length
+        numbers = Counter(_NUMBER.findall(z))
+        numbers.subtract(_NUMBER.findall(e))
+        unmatched = sum(abs(n) for n in numbers.values())
+        return abs(ratio(z, e) - typical) + math.log(2) * unmatched
+
+    before = [0.0]  # cost of the pairs in front of a gap at k
+    for (_, a), (_, b) in zip(short, long, strict=False):
+        before.append(before[-1] + cost(a, b))
+    after = [0.0] * (len(short) + 1)  # cost of the pairs behind it, shifted by the surplus
+    for k in range(len(short) - 1, -1, -1):
+        after[k] = after[k + 1] + cost(short[k][1], long[k + surplus][1])
+    # rounded: the same sums added in another order differ in their last bits
+    gap = min(range(len(short) + 1), key=lambda k: (round(before[k] + after[k], 9), k))
+    line = long[gap][0]
+    if gap == len(short):
+        at = f"line {line}" if by == "lines" else f"paragraph {gap + 1} (line {line})"
+        names = ("translation", "source") if short is en else ("source", "translation")
+        return f"the {names[0]} ends before {names[1]} {at}"
+    z_line, e_line = (line, short[gap][0]) if short is en else (short[gap][0], line)
+    lines = f"line {z_line} of the source (line {e_line} of the translation)"
+    return f"they drift apart near {lines if by == 'lines' else f'paragraph {gap + 1}, {lines}'}"
 
 
 def _context(text: str, start: int, end: int) -> str:
