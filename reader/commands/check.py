@@ -6,6 +6,9 @@ Guarantees:
   When the two counts differ the command refuses with one line naming where the files drift
   apart: a rendering in the wrong line must never pass for the right one (a 4-line source
   against a 3-line translation was one "paragraph" a file, any English counting for any term).
+  The place is where one gap best explains the pairs: glossary terms left unrendered, numbers
+  without their counterpart, length ratios far from the typical one (a line left out of the
+  official white paper is named, or its neighbour, in 42 of 44 cases).
 - Exit code 0 when every term occurrence is applied, 1 when any is missing or forbidden, 2 on
   an error the user can fix (unreadable file, no alignment).
 - The verdicts are reader.translation.checking's, the same as the TUI's and export's.
@@ -19,6 +22,7 @@ import math
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +79,12 @@ def run(args: argparse.Namespace) -> int:
     from reader.translation.session import open_glossary
 
     source, target = read_text(args.source), read_text(args.translation)
-    units = align(source, target, args.source, args.translation, args.align)
     matcher = TermMatcher(open_glossary(args.glossary).entries)
+
+    def misses(zh: str, en: str) -> int:
+        return sum(c.verdict.status != "applied" for c in check_pair(zh, en, matcher))
+
+    units = align(source, target, args.source, args.translation, args.align, misses)
     records = []
     for unit in units:
         for checked in check_pair(unit.zh, unit.en, matcher):
@@ -147,14 +155,21 @@ def _latin(lines: list[str]) -> bool:
 
 
 def align(
-    source: str, target: str, source_name: str, target_name: str, by: str = "lines"
+    source: str,
+    target: str,
+    source_name: str,
+    target_name: str,
+    by: str = "lines",
+    misses: Callable[[str, str], int] | None = None,
 ) -> list[Unit]:
     """The aligned units, `by` "lines" or "paragraphs"; raises ReaderError when the counts
-    differ, naming where the files drift apart."""
+    differ, naming where the files drift apart (`misses(zh, en)`, the glossary terms of `zh`
+    that `en` does not render, helps find the place)."""
     split = _lines if by == "lines" else _paragraphs
     zh, en = split(source), split(target)
     if len(zh) != len(en):
-        message = f"{len(en)} {by} against {len(zh)} in {source_name}; {_drift(zh, en, by)}"
+        drift = _drift(zh, en, by, misses or (lambda z, e: 0))
+        message = f"{len(en)} {by} against {len(zh)} in {source_name}; {drift}"
         paragraphs = len(_paragraphs(source))
         if by == "lines" and paragraphs == len(_paragraphs(target)) > 1:
             message += f" (both have {paragraphs} paragraphs: --align paragraphs pairs them)"
@@ -162,7 +177,12 @@ def align(
     return [Unit(z[0], e[0], z[1], e[1]) for z, e in zip(zh, en, strict=True)]
 
 
-def _drift(zh: list[tuple[int, str]], en: list[tuple[int, str]], by: str) -> str:
+def _drift(
+    zh: list[tuple[int, str]],
+    en: list[tuple[int, str]],
+    by: str,
+    misses: Callable[[str, str], int],
+) -> str:
     """Where the units first stop matching. The shorter file is taken to lack (or the longer
     to add) its surplus of units in one place: the place where the pairs' length ratios stay
     closest to the typical one (the median ratio of the pairs as they stand; the sum of
@@ -184,7 +204,7 @@ def _drift(zh: list[tuple[int, str]], en: list[tuple[int, str]], by: str) -> str
         # counterpart weighs as much as a pair of twice or half the typical length
         numbers = Counter(_NUMBER.findall(z))
         numbers.subtract(_NUMBER.findall(e))
-        unmatched = sum(abs(n) for n in numbers.values())
+        unmatched = sum(abs(n) for n in numbers.values()) + misses(z, e)
         return abs(ratio(z, e) - typical) + math.log(2) * unmatched
 
     before = [0.0]  # cost of the pairs in front of a gap at k
