@@ -216,6 +216,17 @@ def check_check(
         assert [r["line"] for r in records] == list(range(1, len(lines()) + 1))
         wrong = [(r["zh"], english[r["line"] - 1]) for r in records if r["status"] != status]
         assert not wrong, (status, wrong[:5])
+    # a line left out: refused, at that line (each line's term says where it belongs), or at
+    # the first of the lines before it with the same English (the other scripts of its form)
+    english = [line.english for line in lines()]
+    for k in (0, len(lines()) // 2, len(lines()) - 2):
+        translation.write_text("".join(f"{en}\n" for en in english[:k] + english[k + 1 :]))
+        code, out, err = run(capsys, *args)
+        first = k
+        while first and english[first - 1] == english[k]:
+            first -= 1
+        assert (code, out) == (2, "") and f"near line {first + 1} of the source" in err, (k, err)
+    translation.write_text("Nothing to see.\n" * len(lines()), encoding="utf-8")
     code, out, _ = run(capsys, *args)  # the report, on the last of them
     assert out.splitlines()[0] == f"aligned by lines: {len(lines())} pairs"
     assert out.splitlines()[-1].endswith(
