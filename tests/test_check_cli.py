@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.cli import main
 
@@ -145,6 +147,30 @@ def test_the_drift_is_found_where_a_line_went_missing(capsys, tmp_path) -> None:
             distances.append(abs(int(found.group(1) or found.group(2)) - 1 - k))
     assert len(distances) == 44
     assert sum(d == 0 for d in distances) >= 28 and sum(d <= 1 for d in distances) >= 40
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", "  ", "加强联防联控。", "复工复产", "2020年", "第三句。"])),
+    st.lists(st.sampled_from(["", "Joint prevention and control.", "2020", "x", "resume work"])),
+    st.sampled_from(["lines", "paragraphs"]),
+)
+def test_any_two_files_align_or_are_refused_in_one_line(
+    zh: list[str], en: list[str], by: str
+) -> None:
+    from reader.commands.check import align
+    from reader.errors import ReaderError
+
+    source, target = "\n".join(zh), "\n".join(en)
+    try:
+        units = align(source, target, "zh.txt", "en.txt", by, lambda z, e: len(z) % 2)
+    except ReaderError as error:
+        text = error.render()
+        assert "\n" not in text.strip() and f" {by} against " in text
+        for line in map(int, re.findall(r"line (\d+)", text)):
+            assert 1 <= line <= max(len(zh), len(en))
+        return
+    assert all(u.zh.strip() and u.en.strip() for u in units)
 
 
 def test_help_names_the_alignments(capsys) -> None:  # type: ignore[no-untyped-def]
