@@ -110,6 +110,8 @@ ENGLISH = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_
 @example("Xi Jinping at its core", "", "")
 @example("İstanbul", "", "")
 @example("ß-rule", "", "")
+@example("0 -", "", "")  # a space beside an edge hyphen: its pattern wanted "0-"
+@example("- 0", "", "")
 def test_a_rendering_written_verbatim_is_applied(rendering: str, before: str, after: str) -> None:
     english = f"{before} {rendering} {after}"
     entry = Entry("疫情", rendering)

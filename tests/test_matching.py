@@ -95,6 +95,15 @@ def test_shadowed_and_nested_report_hidden_shorter_terms() -> None:
     ]
 
 
+def test_a_shorter_form_of_the_same_entry_is_not_shadowed() -> None:
+    # the whole shipped glossary reported 下半旗 "inside 下半旗" (its variant 下半旗志哀) and 66
+    # more entries as hidden by themselves (tests/test_whole_glossary.py)
+    matcher = TermMatcher([Entry("下半旗", "half-mast", ["下半旗志哀"]), *NESTED])
+    assert matcher.shadowed(paragraph_from_text("下半旗志哀")) == []
+    shadows = matcher.shadowed(paragraph_from_text("联防联控机制"))
+    assert {s.short.zh for s in shadows} == {"联防", "联防联控"}
+
+
 def brute_force(terms: list[str], text: str) -> list[tuple[int, int]]:
     """The selection rule by definition: among all sets of non-overlapping occurrences, the
     most characters covered, then the fewest terms, then the rightmost (compared from the

@@ -235,11 +235,12 @@ class TermMatcher:
         for _, start, end in select(candidates):
             long_entry = self._owners[_index_of(candidates, start, end)]
             for i, s, e in candidates:
-                if start <= s and e <= end and e - s < end - start:
+                # a shorter form of the same entry (下半旗 in its variant 下半旗志哀) is the
+                # term itself, not a term that never shows on its own
+                owner = self._owners[i]
+                if start <= s and e <= end and e - s < end - start and owner is not long_entry:
                     o_start, o_end = paragraph.original_span(s, e)
-                    shadows.append(
-                        Shadow(self._owners[i], long_entry, paragraph.id, o_start, o_end)
-                    )
+                    shadows.append(Shadow(owner, long_entry, paragraph.id, o_start, o_end))
         return shadows
 
 

@@ -331,7 +331,11 @@ def form_pattern(form: str, inflect: bool = True) -> re.Pattern[str]:
             )
             # a hyphen between words: "zero COVID" is fine; at an edge or doubled it is itself
             # (a bare "[\s-]*" would match the empty string anywhere: "-" applied everywhere)
-            body.append(rf"[\s{_HY}]*" if between else f"[{_HY}]")
+            # (with spaces either side inside the form, as in "0 -", "- 0" or "a - -": the
+            # form's own spacing, which re.findall drops)
+            spaced = index and not body[-1].endswith(r"\s*")  # one \s* between two hyphens
+            inside = (r"\s*" if spaced else "", r"\s*" if index < len(parts) - 1 else "")
+            body.append(rf"[\s{_HY}]*" if between else f"{inside[0]}[{_HY}]{inside[1]}")
             continue
         if index and parts[index - 1] not in _HYPHENS:
             word_before = re.match(r"\w", parts[index - 1]) is not None
