@@ -213,14 +213,15 @@ def test_wrapped_reply_is_accepted_whole(llm_proxy: ScriptedProxy, template: str
 
 
 @pytest.mark.slow
-def test_untranslated_single_sentence_is_flagged_by_the_guard(llm_proxy: ScriptedProxy) -> None:
+def test_untranslated_single_sentence_becomes_the_flagged_gloss(llm_proxy: ScriptedProxy) -> None:
     from reader.documents.loading import load_text
     from reader.translation.pipeline import Translator
 
     llm_proxy.script = lambda request: "\n".join(f"[{n}] {t}" for n, t in request.items)
     doc = load_text("国务院召开常务会议，研究部署经济工作。")
     (result,) = Translator(engine_for(llm_proxy), None, None).translate(doc).values()
-    assert any("untranslated" in flag for flag in result.flags)
+    assert any("not English (the server's reply is mostly Chinese)" in f for f in result.flags)
+    assert not re.search(r"[\u4e00-\u9fff]", result.text)
 
 
 GLOSSARY = "zh,en\n国务院,State Council\n常务会议,executive meeting\n李强,Li Qiang\n"
