@@ -1,6 +1,7 @@
 """`reader config`: where the settings live and what is set, with where each value came from.
 
-The API key is shown only as "set" or "not set": never its value, not even in part.
+The API key is shown only as "set" or "not set": never its value, not even in part; the base
+URL without its user name, password or secret query values (`reader.urls.shown`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def _base_url(url: str | None) -> str:
+    from reader import urls
+
+    if not url:
+        return "not set"
+    bad = urls.problem(url)
+    return urls.shown(url) + (f" ({bad})" if bad else "")
+
+
 def run(args: argparse.Namespace) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader.config import ENV, config_path, load_llm_config
@@ -37,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"config file: {path}{exists}")
     print("llm engine (--engine llm; `auto` never uses it):")
     rows = [
-        ("base_url", config.base_url or "not set"),
+        ("base_url", _base_url(config.base_url)),
         (
             "model",
             config.model

@@ -35,6 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reader import urls
+from reader.config import setting_origin
 from reader.errors import ReaderError
 from reader.han import han_count
 from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE
@@ -95,8 +97,17 @@ class LLMEngine:
     ) -> None:
         if not config.base_url:
             raise ReaderError("--engine llm", "no server configured; see `reader config`")
-        self.base_url = normalise_base_url(config.base_url)
-        self.url = self.base_url + "/chat/completions"
+        bad = urls.problem(config.base_url)
+        if bad:
+            where = setting_origin(config, "base_url")
+            raise ReaderError(where, f"{urls.shown(config.base_url)} is {bad}")
+        # requests go to the URL as given (user:password becomes Basic auth, the query string
+        # stays); what is shown, stored or put in a message is `urls.shown` of it
+        base = urls.normalise_base(config.base_url)
+        self._chat_url = urls.endpoint(base, "chat/completions")
+        self._models_url = urls.endpoint(base, "models")
+        self.base_url = urls.shown(base)
+        self.url = urls.shown(self._chat_url)
         self.model = config.model or ""
         self._api_key = config.api_key
         self.concurrency = config.concurrency
@@ -128,9 +139,11 @@ class LLMEngine:
             return self.model
         import httpx
 
-        url = self.base_url + "/models"
+        url = urls.shown(self._models_url)
         try:
-            response = self._client_for_thread().get(url, timeout=min(self.timeout, 10.0))
+            response = self._client_for_thread().get(
+                self._models_url, timeout=min(self.timeout, 10.0)
+            )
         except httpx.HTTPError as error:
             raise ReaderError(url, f"cannot reach the server ({type(error).__name__})") from None
         if response.status_code != 200:
@@ -329,7 +342,7 @@ class LLMEngine:
             delay *= 0.5 + random.random()  # jitter: two clients throttled together drift apart
             try:
                 self.requests += 1
-                response = client.post(self.url, json=body)
+                response = client.post(self._chat_url, json=body)
             except httpx.TimeoutException:
                 problem = f"no answer within {self.timeout:g} s"
             except httpx.TransportError as error:
@@ -371,17 +384,6 @@ def _http_message(response: httpx.Response) -> str:
 
 
 # --- pure helpers (tested directly) -------------------------------------------------------------
-
-
-def normalise_base_url(url: str) -> str:
-    """`http://host:8080` → `http://host:8080/v1`; a full `/chat/completions` URL is cut back."""
-    from urllib.parse import urlsplit
-
-    url = url.strip().rstrip("/")
-    url = re.sub(r"/chat/completions$", "", url)
-    if not urlsplit(url).path:
-        url += "/v1"
-    return url
 
 
 def retry_after(value: str | None) -> float | None:
