@@ -191,9 +191,7 @@ def test_remove_by_name_default_and_unknown(
     assert not installed_tiny_model.path.exists()
     assert models.find_zh_en() is None
     capsys.readouterr()
-    assert (
-        cli_error(capsys, "model", "remove") == "reader: model remove: no zh→en model is installed"
-    )
+    assert cli_error(capsys, "model", "remove") == "reader: model remove: no model is installed"
     assert cli_error(capsys, "model", "remove", "nothing-here").startswith(
         "reader: nothing-here: no such installed model"
     )
@@ -303,3 +301,24 @@ def test_unusable_installed_model_falls_back_to_gloss_or_fails_in_one_line(
     assert error.value.render().startswith(
         f"reader: {installed_tiny_model.path}: the installed model does not load (Unsupported"
     )
+
+
+def test_4_remove_without_a_name_refuses_when_several_are_installed(
+    installed_tiny_model: models.InstalledModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    other = installed_tiny_model.path.with_name("translate-zh_en-0_2")
+    shutil.copytree(installed_tiny_model.path, other)
+    meta = json.loads((other / "metadata.json").read_text(encoding="utf-8"))
+    (other / "metadata.json").write_text(json.dumps({**meta, "package_version": "0.2"}))
+    assert len(models.installed_packages()) == 2
+    capsys.readouterr()
+    line = cli_error(capsys, "model", "remove")
+    # the two share a name: their folders, which `remove` takes, tell them apart
+    assert line == f"reader: model remove: 2 models are installed; name one: {TOP}, {other.name}"
+    assert installed_tiny_model.path.is_dir() and other.is_dir()  # nothing was removed
+    # named by its folder, one goes; then the only one left may go unnamed
+    assert main(["model", "remove", other.name]) == 0
+    assert main(["model", "remove"]) == 0
+    assert models.installed_packages() == []

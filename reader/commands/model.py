@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
 from reader.errors import ReaderError
@@ -54,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "name",
         nargs="?",
         metavar="NAME",
-        help="name, folder or path from `reader model list` (default: the zh→en Argos model)",
+        help="name, folder or path from `reader model list` (may be left out only when one "
+        "model is installed)",
     )
     remove.set_defaults(func=run_remove)
 
@@ -160,10 +162,18 @@ def run_remove(args: argparse.Namespace) -> int:
 
     name = args.name
     if name is None:
-        found = models.find_zh_en()
-        if found is None:
-            raise ReaderError("model remove", "no zh→en model is installed")
-        name = str(found.path)
+        # removing is not undone: only the one model there is goes without being named
+        everything = installed.all_models()
+        if not everything:
+            raise ReaderError("model remove", "no model is installed")
+        if len(everything) > 1:
+            counts = Counter(m.name for m in everything)
+            # two Argos packages may share a name: then their folder tells them apart
+            names = ", ".join(m.name if counts[m.name] == 1 else m.path.name for m in everything)
+            raise ReaderError(
+                "model remove", f"{len(everything)} models are installed; name one: {names}"
+            )
+        name = str(everything[0].path)
     own = [m for m in installed.all_models() if m.kind != "argos"]
     match = [m for m in own if name in (m.name, str(m.path))]
     if match:
