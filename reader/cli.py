@@ -14,15 +14,16 @@ COMMANDS = ("read", "export", "translate", "terms", "check", "glossary", "model"
 
 def build_parser() -> argparse.ArgumentParser:
     from reader.commands import check, config, export, glossary, model, read, terms, translate
+    from reader.commands.common import Parser, Subcommand
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="reader",
         description="Read Chinese documents beside an English translation, with a glossary.",
         epilog="`reader FILE` is short for `reader read FILE`. "
         "Run `reader COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Subcommand)
     for module in (read, export, translate, terms, check, glossary, model, config):
         module.register(sub)
     return parser

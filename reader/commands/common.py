@@ -3,6 +3,33 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from typing import NoReturn
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its error message fitted to the width as every other line is."""
+
+    def error(self, message: str) -> NoReturn:
+        import sys
+
+        self.print_usage(sys.stderr)
+        lines = wrap(f"{self.prog}: error: {message}", output_width(), "  ", cut_words=False)
+        self.exit(2, "\n".join(lines) + "\n")
+
+
+class Subcommand(Parser):
+    """A command's parser: an option it does not know is its error, shown with its own usage
+    (argparse leaves a subparser's leftovers to the top-level parser, whose usage says only
+    `reader [-h] [--version] COMMAND ...`)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
 
 
 def add_document_args(parser: argparse.ArgumentParser) -> None:
@@ -103,9 +130,10 @@ def truncate(text: str, width: int) -> str:
     return "".join(out).rstrip() + "…" if width > 0 else ""
 
 
-def wrap(text: str, width: int | None, indent: str = "") -> list[str]:
+def wrap(text: str, width: int | None, indent: str = "", *, cut_words: bool = True) -> list[str]:
     """`text` broken at spaces into lines of at most `width` cells (continuations start with
-    `indent`); a word wider than a line is broken between characters (Chinese has no spaces)."""
+    `indent`); a word wider than a line is broken between characters (Chinese has no spaces),
+    or with `cut_words=False` kept whole on a line of its own (a path, a URL)."""
     if width is None or display_width(text) <= width:
         return [text]
     from rich.cells import chop_cells
@@ -120,7 +148,7 @@ def wrap(text: str, width: int | None, indent: str = "") -> list[str]:
         else:
             lines.append(line)
             line = indent + word
-        while display_width(line) > width:  # a word wider than a line
+        while cut_words and display_width(line) > width:  # a word wider than a line
             head = chop_cells(line, width)[0]
             if not head.strip():
                 break

@@ -229,12 +229,16 @@ class TermMatcher:
 
     def shadowed(self, paragraph: Paragraph) -> list[Shadow]:
         """Shorter terms hidden inside the longer terms found in `paragraph`
-        (联防联控 inside 联防联控机制), for a report of terms that never show on their own."""
+        (联防联控 inside 联防联控机制), for a report of terms that never show on their own;
+        never a term inside itself (a variant inside the entry's longer form)."""
         shadows = []
         candidates = self.candidates(paragraph.simplified)
         for _, start, end in select(candidates):
             long_entry = self._owners[_index_of(candidates, start, end)]
             for i, s, e in candidates:
+                # a shorter form of the same entry (冬奥 in 冬奥会) is that term, not a shadow
+                if self._owners[i] is long_entry:
+                    continue
                 if start <= s and e <= end and e - s < end - start:
                     o_start, o_end = paragraph.original_span(s, e)
                     shadows.append(
