@@ -364,3 +364,4 @@ def test_7_other_load_errors_end_at_a_sentence_or_a_word() -> None:
     cut = models.load_error_summary("x" * 5 + " word" * 60)
     assert cut.endswith("word…") and len(cut) <= models.MAX_CAUSE
     assert models.load_error_summary("short\nsecond line") == "short"
+    assert len(models.load_error_summary("x" * 300)) == models.MAX_CAUSE

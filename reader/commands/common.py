@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 
 class Parser(argparse.ArgumentParser):
@@ -133,7 +133,8 @@ def truncate(text: str, width: int) -> str:
 def wrap(text: str, width: int | None, indent: str = "", *, cut_words: bool = True) -> list[str]:
     """`text` broken at spaces into lines of at most `width` cells (continuations start with
     `indent`); a word wider than a line is broken between characters (Chinese has no spaces),
-    or with `cut_words=False` kept whole on a line of its own (a path, a URL)."""
+    or with `cut_words=False` kept whole on a line of its own (a path, a URL), and a quoted
+    command (`reader model install --file PATH`) kept on one line when it fits one."""
     if width is None or display_width(text) <= width:
         return [text]
     from rich.cells import chop_cells
@@ -142,7 +143,8 @@ def wrap(text: str, width: int | None, indent: str = "", *, cut_words: bool = Tr
     lines: list[str] = []
     line = text[: len(text) - len(body)]  # the first line keeps its own indent
     fresh = True  # no word on `line` yet
-    for word in body.split(" "):
+    words = body.split(" ") if cut_words else _quoted_units(body.split(" "), width - len(indent))
+    for word in words:
         if fresh or display_width(f"{line} {word}") <= width:
             line, fresh = (line + word if fresh else f"{line} {word}"), False
         else:
@@ -156,6 +158,46 @@ def wrap(text: str, width: int | None, indent: str = "", *, cut_words: bool = Tr
             line = indent + line[len(head) :]
     lines.append(line)
     return lines
+
+
+def _quoted_units(words: list[str], room: int) -> list[str]:
+    """`words` with each `…` span joined into one, if it fits `room` cells."""
+    units: list[str] = []
+    span: list[str] = []
+    inside = False
+    for word in words:
+        span.append(word)
+        if word.count("`") % 2:
+            inside = not inside
+        if not inside:
+            joined = " ".join(span)
+            units.extend([joined] if display_width(joined) <= room else span)
+            span = []
+    return units + span
+
+
+def say(line: str, stream: TextIO | None = None) -> None:
+    """Print a message (`reader: …`) fitted to the width: a longer one goes on at the next
+    lines, indented two spaces, broken at spaces only (a path or URL is never cut)."""
+    import sys
+
+    print(*wrap(line, output_width(), "  ", cut_words=False), sep="\n", file=stream or sys.stderr)
+
+
+def show(line: str) -> None:
+    """`say` on stdout: a report's line (an install, a path) fitted to the width."""
+    import sys
+
+    say(line, sys.stdout)
+
+
+def error_lines(where: str, message: str, width: int | None) -> list[str]:
+    """`reader: WHERE: MESSAGE` on one line when it fits `width`; else WHERE alone on the first
+    line (a path is never cut) and the cause below it, indented, broken at spaces."""
+    line = f"reader: {where}: {message}"
+    if width is None or display_width(line) <= width:
+        return [line]
+    return [f"reader: {where}:", *wrap(f"  {message}", width, "  ", cut_words=False)]
 
 
 def table(

@@ -22,6 +22,7 @@ from reader.commands.common import (
     add_max_size_arg,
     add_wide_arg,
     output_width,
+    say,
     table,
 )
 from reader.errors import ReaderError
@@ -192,7 +193,7 @@ def open_glossary(args: argparse.Namespace, *, create: bool = False, warn: bool 
     glossary = Glossary.load(path, missing_ok=create)
     if warn:
         for problem in glossary.problems:
-            print(f"warning: {problem}", file=sys.stderr)
+            say(f"warning: {problem}")
     return glossary
 
 
@@ -205,7 +206,7 @@ def editing(args: argparse.Namespace, *, create: bool = False) -> Iterator[Gloss
         glossary = open_glossary(args, create=create, warn=False)
         glossary.check_savable()  # one line now, not a warning and then an error
         for problem in glossary.problems:
-            print(f"warning: {problem}", file=sys.stderr)
+            say(f"warning: {problem}")
         yield glossary
 
 

@@ -6,7 +6,8 @@ Guarantees:
   happen and the bar stays at the bottom.
 - Not on a terminal (a log file, CI): one plain line every `interval` seconds (5 by default),
   so logs of long batch runs show life; nothing at all for runs shorter than that.
-- `warn` always prints at once, one line each; stdout is never written.
+- `warn` always prints at once, one message each (fitted to the width when not on a
+  terminal); stdout is never written.
 """
 
 from __future__ import annotations
@@ -109,8 +110,11 @@ class Progress:
         """Print one warning line now (above the bar on a terminal)."""
         if self._bar is not None:
             self._bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
-        else:
-            print(line, file=self.stream, flush=True)
+        else:  # a log or a pipe: fitted to 80 columns, the rest indented below
+            from reader.commands.common import output_width, wrap
+
+            lines = wrap(line, output_width(), "  ", cut_words=False)
+            print(*lines, sep="\n", file=self.stream, flush=True)
 
     def done(self) -> None:
         if self._bar is not None:

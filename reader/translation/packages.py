@@ -313,7 +313,8 @@ def load_error_summary(message: str) -> str:
     cut = first.rfind(". ", 0, MAX_CAUSE)
     if cut > 0:
         return first[: cut + 1]
-    return first[: first.rfind(" ", 0, MAX_CAUSE - 1)].rstrip(",;:") + "…"
+    space = first.rfind(" ", 0, MAX_CAUSE - 1)
+    return first[: space if space > 0 else MAX_CAUSE - 1].rstrip(",;:") + "…"
 
 
 def remove(name_or_path: str | Path) -> InstalledModel:

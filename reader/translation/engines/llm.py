@@ -379,8 +379,33 @@ def _http_message(response: httpx.Response) -> str:
     status = response.status_code
     detail = hints.get(status)
     if detail is None:
-        detail = " ".join(response.text.split())[:160] or response.reason_phrase
+        detail = body_detail(response.text) or response.reason_phrase
     return f"HTTP {status} {response.reason_phrase}: {detail}"
+
+
+MAX_DETAIL = 200  # characters of a server's error text: its message, not a page of JSON
+
+
+def body_detail(text: str) -> str:
+    """What an error body says: the message of OpenAI's `{"error": {"message": …}}` (or
+    `{"error": "…"}`, `{"detail": …}`, `{"message": …}`), else the text; on one line, cut at
+    a word with … past `MAX_DETAIL` characters."""
+    import json
+
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        data = text
+    for key in ("error", "message", "detail"):
+        if isinstance(data, dict) and key in data:
+            data = data[key]
+    if isinstance(data, dict) and "message" in data:
+        data = data["message"]
+    message = " ".join(str(data if isinstance(data, str) else text).split())
+    if len(message) <= MAX_DETAIL:
+        return message
+    cut = message.rfind(" ", 0, MAX_DETAIL)
+    return message[: cut if cut > 0 else MAX_DETAIL - 1].rstrip(",;:") + "…"
 
 
 # --- pure helpers (tested directly) -------------------------------------------------------------
