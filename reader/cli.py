@@ -14,15 +14,16 @@ COMMANDS = ("read", "export", "translate", "terms", "check", "glossary", "model"
 
 def build_parser() -> argparse.ArgumentParser:
     from reader.commands import check, config, export, glossary, model, read, terms, translate
+    from reader.commands.common import Parser, Subcommand
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="reader",
         description="Read Chinese documents beside an English translation, with a glossary.",
         epilog="`reader FILE` is short for `reader read FILE`. "
         "Run `reader COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Subcommand)
     for module in (read, export, translate, terms, check, glossary, model, config):
         module.register(sub)
     return parser
@@ -41,7 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except ReaderError as error:
-        print(error.render(), file=sys.stderr)
+        from reader.commands.common import error_lines, output_width
+
+        where = f"{error.where}:{error.line}" if error.line is not None else error.where
+        print(*error_lines(where, error.message, output_width()), sep="\n", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         local = sys.modules.get("reader.translation.engines.llama_local")  # loaded if it ran
@@ -51,9 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as error:  # a bug: one line and a log file, never a bare traceback
+        from reader.commands.common import say
         from reader.crash import report
 
-        print(report(f"`reader {args.command}`", error), file=sys.stderr)
+        say(report(f"`reader {args.command}`", error))
         return 2
 
 

@@ -65,6 +65,19 @@ def apply_flags(args: argparse.Namespace) -> None:
             _flags[name] = value
 
 
+def setting_origin(config: LLMConfig, name: str) -> str:
+    """Where a setting was given, as the user would write it: `--llm-url`,
+    `READER_LLM_BASE_URL`, `PATH: llm.base_url`; for an error's first words."""
+    source = config.sources.get(name, "")
+    if source == "command line":
+        return {"base_url": "--llm-url", "model": "--llm-model"}.get(name, name)
+    if source.startswith("environment "):
+        return source.removeprefix("environment ")
+    if source.startswith("config file "):
+        return f"{source.removeprefix('config file ')}: llm.{name}"
+    return f"llm.{name}"
+
+
 def chosen_model() -> str | None:
     """The installed model `--model NAME` asked for on this command line, if any."""
     return _flags.get("installed")

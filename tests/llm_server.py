@@ -184,6 +184,7 @@ class Request:
     body: dict[str, Any]
     at: float  # time.monotonic() on arrival
     headers: dict[str, str]
+    path: str = ""  # as requested, with its query string
 
     @property
     def user(self) -> str:
@@ -277,7 +278,7 @@ class ScriptedProxy:
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length", 0))
         body = json.loads(handler.rfile.read(length))
-        request = Request(body, time.monotonic(), dict(handler.headers))
+        request = Request(body, time.monotonic(), dict(handler.headers), handler.path)
         with self._lock:
             self.requests.append(request)
             self.in_flight += 1

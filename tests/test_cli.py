@@ -168,3 +168,31 @@ def test_reader_on_a_bad_path_is_one_line_before_any_ui(
     assert capsys.readouterr().err.strip().endswith("missing.txt: no such file")
     assert main([str(tmp_path)]) == 2
     assert "is a directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["read", "x.txt"],
+        ["export", "x.txt"],
+        ["translate", "x.txt"],
+        ["terms", "x.txt"],
+        ["check", "a.txt", "b.txt"],
+        ["config"],
+        ["glossary", "list"],
+        ["glossary", "convert"],
+        ["model", "list"],
+        ["model", "remove"],
+    ],
+    ids=" ".join,
+)
+def test_7_an_unknown_option_shows_the_subcommands_usage(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([*argv, "--bogus"])
+    assert caught.value.code == 2
+    command = " ".join(a for a in argv if not a.endswith(".txt"))
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: reader {command} [-h]"), err
+    assert f"reader {command}: error: unrecognized arguments: --bogus\n" in err

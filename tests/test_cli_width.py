@@ -132,3 +132,190 @@ def test_table_shrinks_the_other_columns_first() -> None:
     out = table(["ZH", "EN", "NOTE"], rows, width=64, keep=("ZH", "EN"))
     assert all(display_width(line) <= 64 for line in out.splitlines())
     assert "joint prevention and control mechanism" in out and "xxxxxxx…" in out
+
+
+# --- piped, as a user's `reader … | less` or a log sees it (issue 25, item 8) --------------------
+
+
+def piped(cwd: Path, *argv: str) -> tuple[int, str]:
+    """Run `reader ARGV` in a subprocess with stdout and stderr piped and no $COLUMNS: what
+    `reader … 2>&1 | less` shows. Returns the exit code and stdout + stderr (only stderr for
+    `translate`: its stdout is the translation, the user's text, never rewrapped)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    if argv[0] == "translate":
+        return done.returncode, done.stderr
+    return done.returncode, done.stdout + done.stderr
+
+
+def unbreakable(line: str) -> bool:
+    """A line that is one path or URL (`reader: PATH:` included): printed whole, however long,
+    as the test's deep temp folders make them."""
+    return " " not in line.strip().removeprefix("reader: ").rstrip(":")
+
+
+class _ErrorServer:
+    """An OpenAI-compatible server that answers every request with HTTP 400 and a long JSON
+    error, as llama-server does for a prompt over its context size."""
+
+    MESSAGE = (
+        "the request exceeds the available context size, try increasing it; the prompt has "
+        "5213 tokens and the context holds 4096 tokens per slot (n_ctx_slot), so either "
+        "shorten the input or restart the server with a larger --ctx-size value"
+    )
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        body = json.dumps(
+            {"error": {"code": 400, "message": self.MESSAGE, "type": "exceed_context_size_error"}}
+        ).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(400)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _fake_gguf(path: Path) -> Path:
+    # magic and version 3: enough to be recorded by reference (it is never loaded here)
+    path.write_bytes(b"GGUF" + (3).to_bytes(4, "little") + bytes(64))
+    return path
+
+
+@pytest.mark.slow
+def test_8_every_common_output_fits_80_columns_piped(
+    tmp_path: Path, hermetic: Path, tiny_argos_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import zipfile
+
+    from reader.config import config_path
+    from tests.layout_models import build_nllb, build_separate
+    from tests.test_models import _newer_binary
+    from tests.tiny_model import TINY_FOLDER
+
+    monkeypatch.delenv("COLUMNS")
+    # the first 16 lines of a seed: every kind of report, in a few seconds of translating
+    lines = [line for line in seed("000").read_text("utf-8").splitlines() if line.strip()][:16]
+    (tmp_path / "news.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("nothing here\n" * len(lines), encoding="utf-8")
+    shutil.copy(GLOSSARY, tmp_path / "glossary.csv")
+    outputs: dict[str, tuple[int, str]] = {}
+
+    def run_all(label: str, *commands: list[str]) -> None:
+        for argv in commands:
+            outputs[f"{label}: reader {' '.join(argv)}"] = piped(tmp_path, *argv)
+
+    # no model installed: the gloss notice, the empty list, the refusals
+    run_all(
+        "no model",
+        ["model", "list"],
+        ["model", "remove"],
+        ["translate", "news.txt"],
+        ["export", "news.txt", "-o", "news.html"],
+        ["terms", "news.txt"],
+        ["check", "news.txt", "en.txt"],
+        ["glossary", "list"],
+        ["glossary", "check"],
+        ["glossary", "suggest", "news.txt"],
+        ["glossary", "list", "--bogus"],
+        ["config"],
+        ["translate", "news.txt", "--engine", "argos"],
+        ["translate", "news.txt", "--engine", "llm"],
+    )
+    # every kind of model, with the long names real ones have
+    layouts = tmp_path / "layouts"
+    for folder in (build_separate(layouts), build_nllb(layouts)):
+        folder.rename(layouts / f"{folder.name}-int8-ct2-converted-2025-06-long-name")
+    cut = tmp_path / "cut.argosmodel"
+    cut.write_bytes(tiny_argos_archive.read_bytes()[:5000])
+    newer = tmp_path / "newer.argosmodel"
+    with zipfile.ZipFile(tiny_argos_archive) as source, zipfile.ZipFile(newer, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            out.writestr(name, _newer_binary(data) if name.endswith("model/model.bin") else data)
+    gguf = _fake_gguf(tmp_path / "Hunyuan-MT-Chimera-7B-instruct-Q4_K_M-imatrix.gguf")
+    run_all(
+        "installing",
+        ["model", "install", "--file", str(tiny_argos_archive)],
+        *(["model", "install", "--file", f"layouts/{p.name}"] for p in sorted(layouts.iterdir())),
+        ["model", "install", "--file", gguf.name],
+        ["model", "install", "--file", cut.name],
+        ["model", "install", "--file", str(newer)],
+    )
+    installs = {k: v for k, v in outputs.items() if k.startswith("installing")}
+    assert [code for code, _ in installs.values()] == [0, 0, 0, 0, 2, 2], installs
+    assert (
+        "newer CTranslate2" in installs[f"installing: reader model install --file {newer.name}"][1]
+    )
+    run_all(
+        "four models",
+        ["model", "list"],
+        ["model", "remove"],
+        ["translate", "news.txt", "--model", "nope"],
+    )
+    assert "nllb-200-tiny-ct2" in outputs["four models: reader model list"][1]
+    # a damaged model in use: the fallback notice
+    (hermetic / "argos-packages" / TINY_FOLDER / "model" / "model.bin").write_bytes(b"\0" * 64)
+    run_all("damaged", ["translate", "news.txt", "--model", "translate-zh_en"])
+    # a configured server with credentials, and its long error
+    server = _ErrorServer()
+    try:
+        path = config_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        url = server.url.replace("http://", "http://reader-user:correct-horse-battery@")
+        path.write_text(
+            f'[llm]\nbase_url = "{url}?api_key=sk-0123456789abcdef0123456789"\n'
+            'model = "qwen2.5-14b-instruct-q4_k_m-very-long-model-name"\ntimeout = 60\n',
+            encoding="utf-8",
+        )
+        run_all("llm", ["config"], ["translate", "news.txt", "--engine", "llm"])
+    finally:
+        server.close()
+    llm_error = outputs["llm: reader translate news.txt --engine llm"][1]
+    assert "HTTP 400 Bad Request: the request exceeds the available context size" in llm_error
+    assert '{"' not in llm_error  # the server's message, not its JSON
+
+    import os
+
+    if os.environ.get("READER_DUMP_WIDTH"):  # to read every output: READER_DUMP_WIDTH=FILE
+        dump = "".join(f"=== {k} -> {c}\n{o}\n" for k, (c, o) in outputs.items())
+        Path(os.environ["READER_DUMP_WIDTH"]).write_text(dump, encoding="utf-8")
+    for label, (code, out) in outputs.items():
+        assert code in (0, 1, 2), (label, out)
+        assert out.strip(), label
+        lines = out.splitlines()
+        wide = [x for x in lines if display_width(x) > 80 and not unbreakable(x)]
+        assert not wide, f"{label}:\n" + "\n".join(wide)
+        for line in lines:
+            assert not line.startswith("reader: reader:"), label

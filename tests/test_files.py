@@ -211,10 +211,41 @@ def test_4_convert_then_edit(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 0, err
     assert "GB" in out.upper()
     assert path.read_text(encoding="utf-8") == GBK.decode("gbk")
-    assert Path(str(path) + "~").read_bytes() == GBK
+    original = tmp_path / "glossary.csv.gb18030~"
+    assert f"the original is kept as {original.name}" in out
+    assert original.read_bytes() == GBK
     code, _, err = run(capsys, "glossary", "add", "四早", "x", "--glossary", str(path))
     assert code == 0, err
-    assert Path(str(path) + "~").read_bytes() == GBK  # not overwritten by a second save
+    assert original.read_bytes() == GBK  # a save writes glossary.csv~, never this one
+
+
+def test_4_a_second_convert_keeps_the_gbk_original(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs (two processes: the `~` of a save is made once per process) never leave the
+    user without their GBK bytes; FILE is a positional argument, as the message says."""
+    path = tmp_path / "glossary.csv"
+    path.write_bytes(GBK)
+    code, _, err = run(capsys, "glossary", "add", "四早", "x", "--glossary", str(path))
+    assert code == 2 and f"`reader glossary convert {path}`" in err
+    for run_number in range(2):
+        monkeypatch.setattr("reader.atomic._backed_up", set())  # a fresh process
+        code, out, err = run(capsys, "glossary", "convert", str(path))
+        assert code == 0, err
+        if run_number:
+            assert "already UTF-8; nothing to convert, nothing written" in err
+        monkeypatch.setattr("reader.atomic._backed_up", set())
+        term = f"四早{run_number}"
+        code, _, err = run(capsys, "glossary", "add", term, "x", "--glossary", str(path))
+        assert code == 0, err
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.name.endswith("~"))
+    assert kept == ["glossary.csv.gb18030~", "glossary.csv~"]
+    assert (tmp_path / "glossary.csv.gb18030~").read_bytes() == GBK
+    # a second GBK file converted at the same path gets a name of its own
+    path.write_bytes(GBK.replace("外防输入".encode("gbk"), "内防反弹".encode("gbk")))
+    code, out, _ = run(capsys, "glossary", "convert", str(path))
+    assert code == 0 and "kept as glossary.csv.gb18030.2~" in out
+    assert (tmp_path / "glossary.csv.gb18030~").read_bytes() == GBK
 
 
 def test_4_undecodable_bytes_refuse_conversion(

@@ -21,11 +21,11 @@ from reader.translation.engines.llm import (
     BadReply,
     LLMEngine,
     clean_reply,
-    normalise_base_url,
     parse_reply,
     retry_after,
     single_reply,
 )
+from reader.urls import normalise_base as normalise_base_url
 from tests.conftest import seed
 from tests.llm_server import Fault, Request, ScriptedProxy, fake_english, good_reply
 

@@ -104,6 +104,22 @@ def test_a_shorter_form_of_the_same_entry_is_not_shadowed() -> None:
     assert {s.short.zh for s in shadows} == {"联防", "联防联控"}
 
 
+def test_7_no_shipped_term_is_shadowed_by_itself() -> None:
+    """冬奥会 has the variant 冬奥: `reader terms` said "冬奥会 inside 冬奥会"."""
+    from reader.glossary.file import Glossary
+    from tests.conftest import ROOT
+
+    entries = Glossary.load(ROOT / "glossary.csv").entries
+    matcher = TermMatcher(entries)
+    with_variants = [e for e in entries if e.variants]
+    assert any(e.zh == "冬奥会" for e in with_variants)
+    for entry in with_variants:
+        for form in (entry.zh, *entry.variants):
+            for shadow in matcher.shadowed(paragraph_from_text(f"今年{form}开幕")):
+                assert shadow.short is not shadow.long, (form, shadow)
+                assert shadow.short.zh != shadow.long.zh, (form, shadow)
+
+
 def brute_force(terms: list[str], text: str) -> list[tuple[int, int]]:
     """The selection rule by definition: among all sets of non-overlapping occurrences, the
     most characters covered, then the fewest terms, then the rightmost (compared from the

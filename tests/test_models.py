@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -191,9 +192,7 @@ def test_remove_by_name_default_and_unknown(
     assert not installed_tiny_model.path.exists()
     assert models.find_zh_en() is None
     capsys.readouterr()
-    assert (
-        cli_error(capsys, "model", "remove") == "reader: model remove: no zh→en model is installed"
-    )
+    assert cli_error(capsys, "model", "remove") == "reader: model remove: no model is installed"
     assert cli_error(capsys, "model", "remove", "nothing-here").startswith(
         "reader: nothing-here: no such installed model"
     )
@@ -253,7 +252,7 @@ def _newer_binary(model_bin: bytes) -> bytes:
     ("damage", "reason"),
     [
         ("truncated", "the model does not load ("),
-        ("newer", "the model does not load (Unsupported model binary version"),
+        ("newer", "the model does not load (it was made by a newer CTranslate2: model format v999"),
     ],
 )
 def test_unusable_model_is_not_installed(
@@ -281,7 +280,10 @@ def test_bad_crc_in_a_model_archive_is_one_line(
     bad = tmp_path / "crc.argosmodel"
     bad.write_bytes(corrupt_member(tiny_argos_archive.read_bytes(), f"{TOP}/model/model.bin"))
     line = cli_error(capsys, "model", "install", "--file", str(bad))
-    assert line == f"reader: {bad}: damaged zip archive: a member fails its CRC check"
+    assert line == (
+        f"reader: {bad}: damaged or incomplete download; download it again "
+        "(a member fails its CRC check)"
+    )
     assert list(paths.argos_packages_dir().iterdir()) == []
 
 
@@ -296,10 +298,70 @@ def test_unusable_installed_model_falls_back_to_gloss_or_fails_in_one_line(
     assert engine.name == "gloss"
     assert message.startswith(
         "engine: gloss (warning: the installed model translate-zh_en 0.1 does not load: "
-        "Unsupported model binary version"
+        "it was made by a newer CTranslate2"
     )
     with pytest.raises(ReaderError) as error:
         select_engine("argos")
     assert error.value.render().startswith(
-        f"reader: {installed_tiny_model.path}: the installed model does not load (Unsupported"
+        f"reader: {installed_tiny_model.path}: the installed model does not load (it was made"
     )
+
+
+def test_4_remove_without_a_name_refuses_when_several_are_installed(
+    installed_tiny_model: models.InstalledModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    other = installed_tiny_model.path.with_name("translate-zh_en-0_2")
+    shutil.copytree(installed_tiny_model.path, other)
+    meta = json.loads((other / "metadata.json").read_text(encoding="utf-8"))
+    (other / "metadata.json").write_text(json.dumps({**meta, "package_version": "0.2"}))
+    assert len(models.installed_packages()) == 2
+    capsys.readouterr()
+    line = cli_error(capsys, "model", "remove")
+    # the two share a name: their folders, which `remove` takes, tell them apart
+    assert line == f"reader: model remove: 2 models are installed; name one: {TOP}, {other.name}"
+    assert installed_tiny_model.path.is_dir() and other.is_dir()  # nothing was removed
+    # named by its folder, one goes; then the only one left may go unnamed
+    assert main(["model", "remove", other.name]) == 0
+    assert main(["model", "remove"]) == 0
+    assert models.installed_packages() == []
+
+
+@pytest.mark.parametrize("suffix", [".argosmodel", ".zip"])
+def test_7_a_download_cut_short_says_so(
+    suffix: str, tiny_argos_archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tiny_argos_archive.read_bytes()
+    for cut in (len(data) // 2, len(data) - 30):  # the central directory gone, or half of it
+        bad = tmp_path / f"cut{suffix}"
+        bad.write_bytes(data[:cut])
+        line = cli_error(capsys, "model", "install", "--file", str(bad))
+        assert line == f"reader: {bad}: damaged or incomplete download; download it again"
+    assert list(paths.argos_packages_dir().iterdir()) == []
+
+
+def test_7_the_newer_ctranslate2_refusal_is_whole(tiny_argos_archive: Path, tmp_path: Path) -> None:
+    import ctranslate2
+
+    files = members(tiny_argos_archive)
+    name = f"{TOP}/model/model.bin"
+    files[name] = _newer_binary(files[name])
+    bad = write_zip(tmp_path / "newer.argosmodel", files)
+    with pytest.raises(ReaderError) as caught:
+        models.install_from_file(bad)
+    assert re.fullmatch(
+        r"the model does not load \(it was made by a newer CTranslate2: model format v999, and "
+        rf"CTranslate2 {re.escape(ctranslate2.__version__)} reads v\d+ or older; upgrade "
+        r"ctranslate2 or use a model converted for this version\); nothing was installed",
+        caught.value.message,
+    )
+
+
+def test_7_other_load_errors_end_at_a_sentence_or_a_word() -> None:
+    long = "First sentence is here. " + "word " * 60
+    assert models.load_error_summary(long) == "First sentence is here."
+    cut = models.load_error_summary("x" * 5 + " word" * 60)
+    assert cut.endswith("word…") and len(cut) <= models.MAX_CAUSE
+    assert models.load_error_summary("short\nsecond line") == "short"
+    assert len(models.load_error_summary("x" * 300)) == models.MAX_CAUSE

@@ -3,6 +3,33 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its error message fitted to the width as every other line is."""
+
+    def error(self, message: str) -> NoReturn:
+        import sys
+
+        self.print_usage(sys.stderr)
+        lines = wrap(f"{self.prog}: error: {message}", output_width(), "  ", cut_words=False)
+        self.exit(2, "\n".join(lines) + "\n")
+
+
+class Subcommand(Parser):
+    """A command's parser: an option it does not know is its error, shown with its own usage
+    (argparse leaves a subparser's leftovers to the top-level parser, whose usage says only
+    `reader [-h] [--version] COMMAND ...`)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
 
 
 def add_document_args(parser: argparse.ArgumentParser) -> None:
@@ -103,9 +130,11 @@ def truncate(text: str, width: int) -> str:
     return "".join(out).rstrip() + "…" if width > 0 else ""
 
 
-def wrap(text: str, width: int | None, indent: str = "") -> list[str]:
+def wrap(text: str, width: int | None, indent: str = "", *, cut_words: bool = True) -> list[str]:
     """`text` broken at spaces into lines of at most `width` cells (continuations start with
-    `indent`); a word wider than a line is broken between characters (Chinese has no spaces)."""
+    `indent`); a word wider than a line is broken between characters (Chinese has no spaces),
+    or with `cut_words=False` kept whole on a line of its own (a path, a URL), and a quoted
+    command (`reader model install --file PATH`) kept on one line when it fits one."""
     if width is None or display_width(text) <= width:
         return [text]
     from rich.cells import chop_cells
@@ -114,13 +143,14 @@ def wrap(text: str, width: int | None, indent: str = "") -> list[str]:
     lines: list[str] = []
     line = text[: len(text) - len(body)]  # the first line keeps its own indent
     fresh = True  # no word on `line` yet
-    for word in body.split(" "):
+    words = body.split(" ") if cut_words else _quoted_units(body.split(" "), width - len(indent))
+    for word in words:
         if fresh or display_width(f"{line} {word}") <= width:
             line, fresh = (line + word if fresh else f"{line} {word}"), False
         else:
             lines.append(line)
             line = indent + word
-        while display_width(line) > width:  # a word wider than a line
+        while cut_words and display_width(line) > width:  # a word wider than a line
             head = chop_cells(line, width)[0]
             if not head.strip():
                 break
@@ -128,6 +158,46 @@ def wrap(text: str, width: int | None, indent: str = "") -> list[str]:
             line = indent + line[len(head) :]
     lines.append(line)
     return lines
+
+
+def _quoted_units(words: list[str], room: int) -> list[str]:
+    """`words` with each `…` span joined into one, if it fits `room` cells."""
+    units: list[str] = []
+    span: list[str] = []
+    inside = False
+    for word in words:
+        span.append(word)
+        if word.count("`") % 2:
+            inside = not inside
+        if not inside:
+            joined = " ".join(span)
+            units.extend([joined] if display_width(joined) <= room else span)
+            span = []
+    return units + span
+
+
+def say(line: str, stream: TextIO | None = None) -> None:
+    """Print a message (`reader: …`) fitted to the width: a longer one goes on at the next
+    lines, indented two spaces, broken at spaces only (a path or URL is never cut)."""
+    import sys
+
+    print(*wrap(line, output_width(), "  ", cut_words=False), sep="\n", file=stream or sys.stderr)
+
+
+def show(line: str) -> None:
+    """`say` on stdout: a report's line (an install, a path) fitted to the width."""
+    import sys
+
+    say(line, sys.stdout)
+
+
+def error_lines(where: str, message: str, width: int | None) -> list[str]:
+    """`reader: WHERE: MESSAGE` on one line when it fits `width`; else WHERE alone on the first
+    line (a path is never cut) and the cause below it, indented, broken at spaces."""
+    line = f"reader: {where}: {message}"
+    if width is None or display_width(line) <= width:
+        return [line]
+    return [f"reader: {where}:", *wrap(f"  {message}", width, "  ", cut_words=False)]
 
 
 def table(

@@ -1,6 +1,7 @@
 """`reader config`: where the settings live and what is set, with where each value came from.
 
-The API key is shown only as "set" or "not set": never its value, not even in part.
+The API key is shown only as "set" or "not set": never its value, not even in part; the base
+URL without its user name, password or secret query values (`reader.urls.shown`).
 """
 
 from __future__ import annotations
@@ -27,17 +28,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def _base_url(url: str | None) -> str:
+    from reader import urls
+
+    if not url:
+        return "not set"
+    bad = urls.problem(url)
+    return urls.shown(url) + (f" ({bad})" if bad else "")
+
+
 def run(args: argparse.Namespace) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
+    from reader.commands.common import output_width, show, wrap
     from reader.config import ENV, config_path, load_llm_config
 
     path = config_path()
     config = load_llm_config(path)
     exists = "" if path.exists() else " (does not exist yet)"
-    print(f"config file: {path}{exists}")
+    show(f"config file: {path}{exists}")
     print("llm engine (--engine llm; `auto` never uses it):")
     rows = [
-        ("base_url", config.base_url or "not set"),
+        ("base_url", _base_url(config.base_url)),
         (
             "model",
             config.model
@@ -50,11 +61,16 @@ def run(args: argparse.Namespace) -> int:
         ("batch_chars", str(config.batch_chars)),
     ]
     width = max(len(name) for name, _ in rows)
+    fit = output_width()
     for name, value in rows:
         source = config.sources.get(name, "")
+        if source.startswith("config file"):
+            source = "config file"  # its path is on the first line: 110 columns with it
         env = f" [{ENV[name]}]" if name in ENV and not source else ""
-        print(f"  {name:<{width}}  {value}" + (f"  ({source})" if source else env))
+        line = f"  {name:<{width}}  {value}" + (f"  ({source})" if source else env)
+        print(*wrap(line, fit, " " * (width + 4), cut_words=False), sep="\n")
     if not config.configured:
-        print("\nNothing is sent over the network until a base URL is set. Example config file:")
+        print("\nNothing is sent over the network until a base URL is set.")
+        print("Example config file:")
         print(EXAMPLE)
     return 0

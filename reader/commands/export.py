@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from reader.atomic import check_output
-from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
+from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg, say
 
 FORMATS = ("md", "html", "epub", "tmx")  # reader.exports.FORMATS, kept light to import
 
@@ -90,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.output:
         check_output(out, inputs=[args.file])
     session = open_session(
-        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
+        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary, say=say
     )
-    print(f"reader: {session.engine_message}", file=sys.stderr)
+    say(f"reader: {session.engine_message}")
     session.translator.guard = not args.no_guard
     session.translator.order = "length"  # no screen to serve first: pad batches least
     number = {p.id: n for n, p in enumerate(session.doc.paragraphs, 1)}

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.atomic import check_output, write_text_atomic
@@ -21,6 +22,7 @@ from reader.commands.common import (
     add_max_size_arg,
     add_wide_arg,
     output_width,
+    say,
     table,
 )
 from reader.errors import ReaderError
@@ -119,9 +121,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = sub.add_parser(
         "convert",
         help="rewrite the glossary as UTF-8 (e.g. a GBK file saved by Excel)",
-        description="Rewrite the glossary as UTF-8, keeping the original as FILE~. The "
-        "encoding is detected (GBK/GB18030, Big5, UTF-16) unless --encoding is given; bytes "
-        "that do not decode exactly are refused, never replaced.",
+        description="Rewrite the glossary as UTF-8, keeping the original bytes as "
+        "FILE.ENCODING~ (e.g. glossary.csv.gb18030~), a name no later save or conversion "
+        "overwrites. The encoding is detected (GBK/GB18030, Big5, UTF-16) unless --encoding "
+        "is given; bytes that do not decode exactly are refused, never replaced. A file that "
+        "is UTF-8 already is left as it is.",
+    )
+    p.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="the glossary to convert (default: the one in use; see `reader glossary path`)",
     )
     p.add_argument("--encoding", metavar="NAME", help="the encoding the file is in")
     add_glossary_arg(p)
@@ -183,7 +193,7 @@ def open_glossary(args: argparse.Namespace, *, create: bool = False, warn: bool 
     glossary = Glossary.load(path, missing_ok=create)
     if warn:
         for problem in glossary.problems:
-            print(f"warning: {problem}", file=sys.stderr)
+            say(f"warning: {problem}")
     return glossary
 
 
@@ -196,7 +206,7 @@ def editing(args: argparse.Namespace, *, create: bool = False) -> Iterator[Gloss
         glossary = open_glossary(args, create=create, warn=False)
         glossary.check_savable()  # one line now, not a warning and then an error
         for problem in glossary.problems:
-            print(f"warning: {problem}", file=sys.stderr)
+            say(f"warning: {problem}")
         yield glossary
 
 
@@ -350,12 +360,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    path, _reason = resolve_glossary(args.glossary)
-    found = convert(path, args.encoding)
-    if found == "utf-8":
-        print(f"{path} is already UTF-8; rewritten unchanged", file=sys.stderr)
+    if args.file and args.glossary and Path(args.file) != Path(args.glossary):
+        raise ReaderError(args.file, f"two glossaries given (FILE and --glossary {args.glossary})")
+    path, _reason = resolve_glossary(args.file or args.glossary)
+    found, original = convert(path, args.encoding)
+    if original is None:
+        print(f"{path} is already UTF-8; nothing to convert, nothing written", file=sys.stderr)
     else:
-        print(f"converted {path} from {found} to UTF-8 (original kept as {path.name}~)")
+        print(f"converted {path} from {found} to UTF-8; the original is kept as {original.name}")
     return 0
 
 

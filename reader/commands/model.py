@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
 from reader.errors import ReaderError
@@ -54,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "name",
         nargs="?",
         metavar="NAME",
-        help="name, folder or path from `reader model list` (default: the zh→en Argos model)",
+        help="name, folder or path from `reader model list` (may be left out only when one "
+        "model is installed)",
     )
     remove.set_defaults(func=run_remove)
 
@@ -69,14 +71,14 @@ def _size(n: int) -> str:
 def run_list(args: argparse.Namespace) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
     from reader import paths
-    from reader.commands.common import output_width, table
+    from reader.commands.common import output_width, show, table
     from reader.translation import installed
     from reader.translation import packages as models
 
     everything = installed.all_models()
     # a path is never cut: each on its own line, the table fits the width
-    print(f"Argos packages: {paths.argos_packages_dir()}")
-    print(f"Other models:   {installed.models_dir()}")
+    show(f"Argos packages: {paths.argos_packages_dir()}")
+    show(f"Other models:   {installed.models_dir()}")
     print("Installed:")
     if not everything:
         print("  none — run `reader model install` or `reader model install --file PATH`")
@@ -101,7 +103,7 @@ def run_list(args: argparse.Namespace) -> int:
     available = models.available_packages()
     if available:
         zh_en = [a for a in available if a.from_code == "zh" and a.to_code == "en"]
-        print(f"Available in the cached index ({models.index_path()}):")
+        show(f"Available in the cached index ({models.index_path()}):")
         for a in zh_en or available:
             print(f"  {a.name}  {a.from_code}→{a.to_code}  {a.version or '?'}")
     return 0
@@ -123,30 +125,31 @@ def _is_argos_zip(path: Path) -> bool:
 
 def run_install(args: argparse.Namespace) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
+    from reader.commands.common import show
     from reader.translation import installed
     from reader.translation import packages as models
 
     if not args.file:
         print("Downloading the zh→en model from the Argos package index…")
         model = models.install_from_index()
-        print(f"Installed {model.name} {model.version} (zh→en, argos) in {model.path}")
+        show(f"Installed {model.name} {model.version} (zh→en, argos) in {model.path}")
         return 0
     path = Path(args.file)
     if path.suffix.lower() == ".gguf" or (path.is_file() and installed.gguf_problem(path) is None):
         info = installed.install_gguf(path, copy=args.copy)
         how = "copied into" if args.copy else "by reference, from"
-        print(f"Installed {info.name} (gguf, {_size(info.size)}) {how} {info.path}")
-        print("Use it with --engine llm (no server needed; it needs `pip install 'reader[llama]'`)")
+        show(f"Installed {info.name} (gguf, {_size(info.size)}) {how} {info.path}")
+        show("Use it with --engine llm (no server needed; it needs `pip install 'reader[llama]'`)")
         return 0
     if _is_argos_zip(path):
         model = models.install_from_file(path)
-        print(
+        show(
             f"Installed {model.name} {model.version} ({model.from_code}→{model.to_code}, "
             f"argos) in {model.path}"
         )
         return 0
     info = installed.install_ct2(path, name=args.name)
-    print(
+    show(
         f"Installed {info.name} (ctranslate2, {info.layout}, {info.languages}, "
         f"{_size(info.size)}) in {info.path}"
     )
@@ -155,21 +158,30 @@ def run_install(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
+    from reader.commands.common import show
     from reader.translation import installed
     from reader.translation import packages as models
 
     name = args.name
     if name is None:
-        found = models.find_zh_en()
-        if found is None:
-            raise ReaderError("model remove", "no zh→en model is installed")
-        name = str(found.path)
+        # removing is not undone: only the one model there is goes without being named
+        everything = installed.all_models()
+        if not everything:
+            raise ReaderError("model remove", "no model is installed")
+        if len(everything) > 1:
+            counts = Counter(m.name for m in everything)
+            # two Argos packages may share a name: then their folder tells them apart
+            names = ", ".join(m.name if counts[m.name] == 1 else m.path.name for m in everything)
+            raise ReaderError(
+                "model remove", f"{len(everything)} models are installed; name one: {names}"
+            )
+        name = str(everything[0].path)
     own = [m for m in installed.all_models() if m.kind != "argos"]
     match = [m for m in own if name in (m.name, str(m.path))]
     if match:
         installed.remove_model(match[0])
-        print(f"Removed {match[0].name} ({match[0].kind})")
+        show(f"Removed {match[0].name} ({match[0].kind})")
         return 0
     model = models.remove(name)
-    print(f"Removed {model.name} {model.version} ({model.path})")
+    show(f"Removed {model.name} {model.version} ({model.path})")
     return 0

@@ -6,7 +6,8 @@ Guarantees:
   happen and the bar stays at the bottom.
 - Not on a terminal (a log file, CI): one plain line every `interval` seconds (5 by default),
   so logs of long batch runs show life; nothing at all for runs shorter than that.
-- `warn` always prints at once, one line each; stdout is never written.
+- `warn` always prints at once, one message each (fitted to the width when not on a
+  terminal); stdout is never written.
 - The rate and ETA come from the last `WINDOW` seconds of work, and say nothing until there is
   such a window (at least `MIN_SAMPLES` finished units over `MIN_SPAN` seconds): counted from
   the start, a model's load time and the first slow batch made a 90-second job's ETA 2:54:23.
@@ -168,8 +169,11 @@ class Progress:
         """Print one warning line now (above the bar on a terminal)."""
         if self._bar is not None:
             self._bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
-        else:
-            print(line, file=self.stream, flush=True)
+        else:  # a log or a pipe: fitted to 80 columns, the rest indented below
+            from reader.commands.common import output_width, wrap
+
+            lines = wrap(line, output_width(), "  ", cut_words=False)
+            print(*lines, sep="\n", file=self.stream, flush=True)
 
     def done(self) -> None:
         if self._bar is not None:

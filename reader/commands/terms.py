@@ -14,6 +14,7 @@ from reader.commands.common import (
     add_glossary_arg,
     add_wide_arg,
     output_width,
+    say,
     table,
     wrap,
 )
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     # the engine is only constructed here; its model loads on the first translation, which
     # --no-translate never asks for
     session = open_session(
-        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
+        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary, say=say
     )
     doc = session.doc
     matcher = TermMatcher(session.glossary.entries)
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         from reader.commands.progress import Progress
 
-        print(f"reader: {session.engine_message}", file=sys.stderr)
+        say(f"reader: {session.engine_message}")
         with Progress(len(doc.paragraphs), "translating", memory=True) as progress:
             translations = session.translator.translate(
                 doc, on_paragraph=lambda _: progress.advance()

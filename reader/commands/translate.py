@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
+from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg, say
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
     from reader.translation.session import open_session
 
     session = open_session(
-        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary
+        args.file, encoding=args.encoding, engine=args.engine, glossary=args.glossary, say=say
     )
-    print(f"reader: {session.engine_message}", file=sys.stderr)
+    say(f"reader: {session.engine_message}")
     translator = session.translator
     if args.protect:
         translator.protect = args.protect

@@ -653,19 +653,43 @@ def _not_utf8(encoding: str, path: Path | None, *, saving: bool = False) -> str:
     return f"{what}; read-only until converted: {fix}"
 
 
-def convert(path: Path, encoding: str | None = None) -> str:
-    """Rewrite the glossary at `path` as UTF-8 (keeping `path~`); returns the encoding it had.
-    Refuses bytes that do not decode exactly, so nothing is replaced by U+FFFD."""
+def convert(path: Path, encoding: str | None = None) -> tuple[str, Path | None]:
+    """Rewrite the glossary at `path` as UTF-8; return the encoding it had and where its
+    original bytes were kept (None when it was UTF-8 already: then nothing is written).
+
+    The original goes to `original_copy_path` (`glossary.csv.gb18030~`), a name no later save
+    writes: `glossary.csv~` is replaced by each run's first save, so a second `convert` or an
+    edit would overwrite the only copy of the user's GBK file. Bytes that do not decode exactly
+    are refused, so nothing is replaced by U+FFFD."""
     with locked(path):
         data = _read(path, missing_ok=False)
         assert data is not None
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:  # converting UTF-8 "from GBK" would garble it; and there is nothing to do
+            return "utf-8", None
         text, found = _decode(data, encoding)
         if "undecodable" in found:
             raise ReaderError(
                 path, f"does not decode exactly as {found.split()[0]}; give --encoding NAME"
             )
-        write_text_atomic(path, text, backup=True)
-    return found
+        original = original_copy_path(path, found)
+        write_bytes_atomic(original, data)  # first: the original is safe before it is replaced
+        write_text_atomic(path, text)
+    return found, original
+
+
+def original_copy_path(path: Path, encoding: str) -> Path:
+    """A free name for the original of a converted file: `NAME.ENCODING~`, else
+    `NAME.ENCODING.2~`, `.3~`… (an earlier conversion's copy is never replaced)."""
+    stem = f"{path.name}.{encoding.split()[0].lower()}"
+    candidate, n = path.with_name(stem + "~"), 1
+    while candidate.exists() or candidate.is_symlink():
+        n += 1
+        candidate = path.with_name(f"{stem}.{n}~")
+    return candidate
 
 
 _local_locks: dict[str, threading.RLock] = {}

@@ -229,7 +229,8 @@ class TermMatcher:
 
     def shadowed(self, paragraph: Paragraph) -> list[Shadow]:
         """Shorter terms hidden inside the longer terms found in `paragraph`
-        (联防联控 inside 联防联控机制), for a report of terms that never show on their own."""
+        (联防联控 inside 联防联控机制), for a report of terms that never show on their own;
+        never a term inside itself (a variant inside the entry's longer form)."""
         shadows = []
         candidates = self.candidates(paragraph.simplified)
         for _, start, end in select(candidates):

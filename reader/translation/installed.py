@@ -34,12 +34,14 @@ from reader.documents.archives import bomb_reason
 from reader.errors import ReaderError
 from reader.translation.engines.layouts import ARGOS, M2M, NLLB, SEPARATE, SHARED, Layout
 from reader.translation.packages import (
+    INCOMPLETE,
     MAX_UNPACKED_BYTES,
     InstalledModel,
     _is_symlink,
     _member_escapes,
     find_zh_en,
     installed_packages,
+    starts_like_a_zip,
 )
 
 RECORD = "reader-model.json"
@@ -267,6 +269,8 @@ def _model_folder(root: Path, origin: str | Path) -> Path:
 
 def _unpack(path: Path, into: Path) -> None:
     name = path.name.lower()
+    if not zipfile.is_zipfile(path) and starts_like_a_zip(path):
+        raise ReaderError(path, INCOMPLETE)
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
@@ -281,7 +285,7 @@ def _unpack(path: Path, into: Path) -> None:
                     raise ReaderError(path, "unsafe archive: unpacks to more than 4 GiB")
                 archive.extractall(into)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError):
-            raise ReaderError(path, "damaged zip archive: a member cannot be read") from None
+            raise ReaderError(path, f"{INCOMPLETE} (a member cannot be read)") from None
         return
     if name.endswith((".tar.gz", ".tgz", ".tar")):
         try:
@@ -293,7 +297,7 @@ def _unpack(path: Path, into: Path) -> None:
         except tarfile.FilterError as error:
             raise ReaderError(path, f"unsafe archive: {error}") from None
         except (tarfile.TarError, OSError, EOFError):
-            raise ReaderError(path, "damaged tar archive: a member cannot be read") from None
+            raise ReaderError(path, f"{INCOMPLETE} (a tar member cannot be read)") from None
         return
     raise ReaderError(
         path, "not a model: expected a folder, .zip, .tar.gz, .argosmodel or .gguf file"

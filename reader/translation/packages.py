@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -42,6 +43,8 @@ FROM_CODE = "zh"
 TO_CODE = "en"
 # A real zh→en package is ~100 MB unpacked; anything past this is not a model, it is a zip bomb.
 MAX_UNPACKED_BYTES = 4 * 1024**3
+ZIP_MAGIC = b"PK\x03\x04"
+INCOMPLETE = "damaged or incomplete download; download it again"
 OFFLINE_HINT = (
     "download translate-zh_en-*.argosmodel on a connected machine and run "
     "`reader model install --file FILE`"
@@ -166,6 +169,8 @@ def validate_archive(path: str | Path) -> tuple[str, dict[str, Any]]:
     if not path.is_file():
         raise ReaderError(path, "no such file")
     if not zipfile.is_zipfile(path):
+        if starts_like_a_zip(path):
+            raise ReaderError(path, INCOMPLETE)
         raise ReaderError(path, "not an Argos model: an .argosmodel file is a zip archive")
     try:
         with zipfile.ZipFile(path) as archive:
@@ -212,11 +217,21 @@ def validate_archive(path: str | Path) -> tuple[str, dict[str, Any]]:
             if f"{top}/sentencepiece.model" not in names:
                 raise ReaderError(path, f"not an Argos model: {top}/sentencepiece.model is missing")
     except zipfile.BadZipFile as error:
-        raise ReaderError(path, f"damaged zip archive: {error}") from None
+        raise ReaderError(path, f"{INCOMPLETE} ({error})") from None
     except (zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError):
         # a corrupt deflate stream, a truncated member, an unknown compression, encryption
-        raise ReaderError(path, "damaged zip archive: a member cannot be read") from None
+        raise ReaderError(path, f"{INCOMPLETE} (a member cannot be read)") from None
     return top, metadata
+
+
+def starts_like_a_zip(path: Path) -> bool:
+    """Whether `path` begins as a zip does (a local file header): a zip whose end, with its
+    central directory, is missing is a download cut short, not some other kind of file."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == ZIP_MAGIC
+    except OSError:
+        return False
 
 
 def _dirs_of(names: set[str]) -> set[str]:
@@ -247,7 +262,7 @@ def install_from_file(path: str | Path) -> InstalledModel:
             shutil.rmtree(target)
         os.replace(staging / top, target)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
-        raise ReaderError(path, "damaged zip archive: a member fails its CRC check") from None
+        raise ReaderError(path, f"{INCOMPLETE} (a member fails its CRC check)") from None
     except OSError as error:
         raise ReaderError(path, f"cannot install into {root}: {error.strerror or error}") from None
     finally:
@@ -272,9 +287,34 @@ def load_failure(
     except (RuntimeError, OSError, ValueError, TypeError, IndexError) as error:
         # CTranslate2: "Unsupported model binary version", "…is not a valid model file";
         # SentencePiece: "Internal: … could not parse ModelProto"
-        lines = str(error).strip().splitlines() or [type(error).__name__]
-        return lines[0][:160]
+        return load_error_summary(str(error)) or type(error).__name__
     return None
+
+
+_NEWER = re.compile(r"binary version (v\d+) or below, but the model has binary version (v\d+)")
+MAX_CAUSE = 160  # characters of a library's error kept: its first sentences, never half of one
+
+
+def load_error_summary(message: str) -> str:
+    """A library's load error as a whole phrase: CTranslate2's 300-character refusal of a
+    newer model said in reader's words, anything else cut at a sentence end."""
+    newer = _NEWER.search(message)
+    if newer:
+        import ctranslate2  # loaded already: it just raised this
+
+        return (
+            f"it was made by a newer CTranslate2: model format {newer[2]}, and CTranslate2 "
+            f"{ctranslate2.__version__} reads {newer[1]} or older; upgrade ctranslate2 or use "
+            "a model converted for this version"
+        )
+    first = (message.strip().splitlines() or [""])[0].strip()
+    if len(first) <= MAX_CAUSE:
+        return first
+    cut = first.rfind(". ", 0, MAX_CAUSE)
+    if cut > 0:
+        return first[: cut + 1]
+    space = first.rfind(" ", 0, MAX_CAUSE - 1)
+    return first[: space if space > 0 else MAX_CAUSE - 1].rstrip(",;:") + "…"
 
 
 def remove(name_or_path: str | Path) -> InstalledModel:

@@ -7,6 +7,7 @@ memory mean the same thing everywhere.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,12 +22,19 @@ if TYPE_CHECKING:
     from reader.translation.pipeline import Translator
 
 
-def open_glossary(explicit: str | None, *, warn: bool = True) -> Glossary:
-    """Resolve and load the glossary; its problems are warned about, the good rows used."""
+def _print(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def open_glossary(
+    explicit: str | None, *, warn: bool = True, say: Callable[[str], None] = _print
+) -> Glossary:
+    """Resolve and load the glossary; its problems are warned about (each line given to
+    `say`: the CLI fits it to the width), the good rows used."""
     glossary = Glossary.load(resolve_glossary_path(explicit))
     if warn:
         for problem in glossary.problems:
-            print(f"reader: warning: {problem}", file=sys.stderr)
+            say(f"reader: warning: {problem}")
     return glossary
 
 
@@ -43,14 +51,21 @@ class Session:
         return f"{engine.name} ({engine.model_id})"
 
 
-def open_session(file: str, *, encoding: str | None, engine: str, glossary: str | None) -> Session:
+def open_session(
+    file: str,
+    *,
+    encoding: str | None,
+    engine: str,
+    glossary: str | None,
+    say: Callable[[str], None] = _print,
+) -> Session:
     doc = load_document(file, encoding=encoding)
     for warning in doc.warnings:
-        print(f"reader: {file}: warning: {warning}", file=sys.stderr)
-    gloss = open_glossary(glossary)
+        say(f"reader: {file}: warning: {warning}")
+    gloss = open_glossary(glossary, say=say)
     chosen, message = select_engine(engine)
     if hasattr(chosen, "notice"):  # an LLM's retries: "retrying (2/5)…", not 16 s of silence
         chosen.notice = lambda line: print(f"reader: {line}", file=sys.stderr, flush=True)
     # warnings (a damaged or full cache) are printed as they happen, not at the end
-    memory = TranslationMemory(on_warning=lambda w: print(f"reader: warning: {w}", file=sys.stderr))
+    memory = TranslationMemory(on_warning=lambda w: say(f"reader: warning: {w}"))
     return Session(doc, gloss, Translator(chosen, gloss, memory), message)

@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from reader import urls
+from reader.config import setting_origin
 from reader.errors import ReaderError
 from reader.han import han_count
 from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE, degenerate_reason
@@ -125,8 +127,17 @@ class LLMEngine:
     ) -> None:
         if not config.base_url:
             raise ReaderError("--engine llm", "no server configured; see `reader config`")
-        self.base_url = normalise_base_url(config.base_url)
-        self.url = self.base_url + "/chat/completions"
+        bad = urls.problem(config.base_url)
+        if bad:
+            where = setting_origin(config, "base_url")
+            raise ReaderError(where, f"{urls.shown(config.base_url)} is {bad}")
+        # requests go to the URL as given (user:password becomes Basic auth, the query string
+        # stays); what is shown, stored or put in a message is `urls.shown` of it
+        base = urls.normalise_base(config.base_url)
+        self._chat_url = urls.endpoint(base, "chat/completions")
+        self._models_url = urls.endpoint(base, "models")
+        self.base_url = urls.shown(base)
+        self.url = urls.shown(self._chat_url)
         self.model = config.model or ""
         self._api_key = config.api_key
         self.concurrency = config.concurrency
@@ -162,9 +173,11 @@ class LLMEngine:
             return self.model
         import httpx
 
-        url = self.base_url + "/models"
+        url = urls.shown(self._models_url)
         try:
-            response = self._client_for_thread().get(url, timeout=min(self.timeout, 10.0))
+            response = self._client_for_thread().get(
+                self._models_url, timeout=min(self.timeout, 10.0)
+            )
         except httpx.HTTPError as error:
             raise ReaderError(url, f"cannot reach the server ({type(error).__name__})") from None
         if response.status_code != 200:
@@ -416,7 +429,7 @@ class LLMEngine:
             delay *= 0.5 + random.random()  # jitter: two clients throttled together drift apart
             try:
                 self.requests += 1
-                response = client.post(self.url, json=body)
+                response = client.post(self._chat_url, json=body)
             except httpx.TimeoutException:
                 problem = f"no answer within {self.timeout:g} s"
             except httpx.TransportError as error:
@@ -459,7 +472,7 @@ def _http_message(response: httpx.Response) -> str:
     status = response.status_code
     detail = hints.get(status)
     if detail is None:
-        detail = " ".join(response.text.split())[:160] or response.reason_phrase
+        detail = body_detail(response.text) or response.reason_phrase
     return f"HTTP {status} {response.reason_phrase}: {detail}"
 
 
@@ -472,18 +485,32 @@ def _context_of(response: httpx.Response) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
+MAX_DETAIL = 200  # characters of a server's error text: its message, not a page of JSON
+
+
+def body_detail(text: str) -> str:
+    """What an error body says: the message of OpenAI's `{"error": {"message": …}}` (or
+    `{"error": "…"}`, `{"detail": …}`, `{"message": …}`), else the text; on one line, cut at
+    a word with … past `MAX_DETAIL` characters."""
+    import json
+
+    try:
+        data: Any = json.loads(text)
+    except ValueError:
+        data = text
+    for key in ("error", "message", "detail"):
+        if isinstance(data, dict) and key in data:
+            data = data[key]
+    if isinstance(data, dict) and "message" in data:
+        data = data["message"]
+    message = " ".join(str(data if isinstance(data, str) else text).split())
+    if len(message) <= MAX_DETAIL:
+        return message
+    cut = message.rfind(" ", 0, MAX_DETAIL)
+    return message[: cut if cut > 0 else MAX_DETAIL - 1].rstrip(",;:") + "…"
+
+
 # --- pure helpers (tested directly) -------------------------------------------------------------
-
-
-def normalise_base_url(url: str) -> str:
-    """`http://host:8080` → `http://host:8080/v1`; a full `/chat/completions` URL is cut back."""
-    from urllib.parse import urlsplit
-
-    url = url.strip().rstrip("/")
-    url = re.sub(r"/chat/completions$", "", url)
-    if not urlsplit(url).path:
-        url += "/v1"
-    return url
 
 
 def retry_after(value: str | None) -> float | None:

@@ -22,8 +22,8 @@ from reader.translation.engines.llm import LLMEngine
 from reader.translation.packages import load_failure
 
 INSTALL_HINT = (
-    "install one with `reader model install` (or `reader model install --file X.argosmodel`, "
-    "a CTranslate2 model folder or archive, or a .gguf file)"
+    "install one with `reader model install`, or offline with `reader model install --file "
+    "PATH` (an .argosmodel, a CTranslate2 model folder or archive, or a .gguf file)"
 )
 CT2_NAMES = ("argos", "ctranslate2")
 
