@@ -46,3 +46,14 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr("reader.config._flags", {})  # --llm-url of an earlier in-process run
     return home
+
+
+def one_message(err: str) -> str:
+    """The one message a failed command printed on stderr: `reader: …` and the indented lines
+    that go on with it when it is wider than the terminal (80 columns piped), joined back into
+    one line. Fails on a traceback, a second message or an unindented continuation."""
+    assert "Traceback" not in err, err
+    first, *rest = err.rstrip("\n").split("\n")
+    assert first.startswith("reader: "), err
+    assert all(line.startswith("  ") and line.strip() for line in rest), err
+    return " ".join([first, *(line.strip() for line in rest)])

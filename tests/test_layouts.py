@@ -15,7 +15,7 @@ import pytest
 from reader.cli import main
 from reader.han import has_han
 from reader.translation import installed
-from tests.conftest import seed
+from tests.conftest import one_message, seed
 from tests.layout_models import NLLB_TOKENS, OPUS, QUICKMT, archive, build_nllb, build_separate
 
 
@@ -36,11 +36,7 @@ def install(capsys: pytest.CaptureFixture[str], path: Path, *extra: str) -> str:
 
 def one_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     assert main(list(argv)) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
+    return one_message(capsys.readouterr().err)
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from reader.translation.engines.llm import (
     single_reply,
 )
 from reader.urls import normalise_base as normalise_base_url
-from tests.conftest import seed
+from tests.conftest import one_message, seed
 from tests.llm_server import Fault, Request, ScriptedProxy, fake_english, good_reply
 
 KEY = "sk-test-very-secret-0123456789"
@@ -126,7 +126,7 @@ def test_bad_config_is_one_line(hermetic: Path, capsys: pytest.CaptureFixture[st
     path = _write_config(hermetic, "[llm\nbase_url = 1")
     assert main(["config"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"reader: {path}: not valid TOML") and err.count("\n") == 1
+    assert one_message(err).startswith(f"reader: {path}: not valid TOML")
 
 
 def test_auto_never_picks_llm(hermetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:

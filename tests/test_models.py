@@ -14,6 +14,7 @@ from reader import paths
 from reader.cli import main
 from reader.errors import ReaderError
 from reader.translation import packages as models
+from tests.conftest import one_message
 from tests.tiny_model import TINY_FOLDER, metadata
 
 TOP = TINY_FOLDER
@@ -36,13 +37,10 @@ def write_zip(path: Path, files: dict[str, bytes], symlinks: tuple[str, ...] = (
 
 
 def cli_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    """Run the CLI, expect exit code 2 and one error line without a traceback; return it."""
+    """Run the CLI, expect exit code 2 and one error message without a traceback; return it
+    on one line (a long one is printed on indented lines below its first)."""
     assert main(list(argv)) == 2
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
+    return one_message(capsys.readouterr().err)
 
 
 # --- install from a file ------------------------------------------------------------------------
