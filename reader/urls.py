@@ -67,3 +67,11 @@ def endpoint(base: str, path: str) -> str:
     """The URL of `path` under `base`'s path, with `base`'s query string."""
     parts = urlsplit(base)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + path.lstrip("/")))
+
+
+def root_endpoint(base: str, path: str) -> str:
+    """The URL of `path` at the server's root, beside `base`'s `/v1` (llama.cpp's `/props`),
+    with `base`'s query string."""
+    parts = urlsplit(base)
+    root = re.sub(r"/v1$", "", parts.path.rstrip("/"))
+    return urlunsplit(parts._replace(path=root + "/" + path.lstrip("/")))

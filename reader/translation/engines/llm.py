@@ -136,6 +136,7 @@ class LLMEngine:
         base = urls.normalise_base(config.base_url)
         self._chat_url = urls.endpoint(base, "chat/completions")
         self._models_url = urls.endpoint(base, "models")
+        self._props_url = urls.root_endpoint(base, "props")  # llama.cpp's, for its context
         self.base_url = urls.shown(base)
         self.url = urls.shown(self._chat_url)
         self.model = config.model or ""
@@ -278,9 +279,10 @@ class LLMEngine:
         `default_generation_settings.n_ctx` is per slot); other servers have no such page."""
         import httpx
 
-        url = self.base_url.removesuffix("/v1") + "/props"
         try:
-            response = self._client_for_thread().get(url, timeout=min(self.timeout, 5.0))
+            response = self._client_for_thread().get(
+                self._props_url, timeout=min(self.timeout, 5.0)
+            )
             n_ctx = int(response.json()["default_generation_settings"]["n_ctx"])
         except (httpx.HTTPError, ValueError, KeyError, TypeError):
             return
