@@ -1,0 +1,100 @@
+"""Post-edits of an earlier version of a paragraph, found again after the document changed.
+
+A post-edit is keyed by its paragraph's exact source text (`reader.translation.memory`): when
+one word of the paragraph is corrected, the key no longer matches and the edit would silently
+stop showing. `earlier_edits` finds it again so the reader can offer it.
+
+Guarantees:
+- Only the same document's post-edits are candidates (the memory's index by document), and only
+  those whose source is no longer any paragraph of the document (an edit still in use is never
+  offered elsewhere) and whose source text is known; at most `MAX_CANDIDATES`, the most recent.
+- A paragraph is offered an earlier edit when it has no post-edit of its own (in any document)
+  and its text is near-identical to the edit's source: difflib ratio >= `MIN_RATIO` (0.8; one
+  changed word of four characters in a 40-character paragraph scores 0.9).
+- Cost is bounded by the document's size, not by its paragraphs × the candidates: a paragraph is
+  compared (difflib) only with candidates whose length is compatible with the ratio (shorter /
+  longer >= 2/3) and that share at least half their distinct character pairs with it, found
+  through one index of the candidates' pairs.
+- Each earlier edit goes to at most one paragraph (the most similar) and each paragraph gets at
+  most one. Nothing is written: accepting one (`Translator.set_post_edit` for the new text) is
+  the caller's; the earlier edit stays stored, listed as orphaned by `reader postedits list`.
+- Exports never use an earlier edit: only `Translator.translate` output (exact post-edits).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from reader.documents.document import Document
+from reader.han import has_han
+from reader.translation.memory import PostEdit, TranslationMemory, source_hash
+
+MIN_RATIO = 0.8
+MAX_CANDIDATES = 200  # orphaned edits of one document considered, the most recent first
+# a ratio r needs 2*min/(a+b) >= r, i.e. shorter/longer >= r/(2-r): 2/3 for 0.8
+MIN_LENGTH_SHARE = MIN_RATIO / (2 - MIN_RATIO)
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierEdit:
+    """An earlier version's post-edit, offered for a paragraph whose text changed."""
+
+    paragraph_id: str
+    edit: PostEdit
+    ratio: float  # difflib's, of the paragraph text against the edit's source
+
+
+def orphaned_edits(memory: TranslationMemory, doc_key: str, doc: Document) -> list[PostEdit]:
+    """The document's post-edits whose source is no longer a paragraph of it."""
+    present = {source_hash(p.text) for p in doc.paragraphs}
+    return [e for e in memory.post_edits(doc_key) if e.source_hash not in present]
+
+
+def earlier_edits(memory: TranslationMemory, doc_key: str, doc: Document) -> dict[str, EarlierEdit]:
+    """Paragraph id -> the earlier edit offered for it (see the module docstring)."""
+    candidates = [e for e in orphaned_edits(memory, doc_key, doc) if e.source][:MAX_CANDIDATES]
+    if not candidates:
+        return {}
+    pair_index: dict[str, list[int]] = {}
+    needed: list[int] = []
+    for k, edit in enumerate(candidates):
+        pairs = _pairs(edit.source)
+        needed.append(max(1, len(pairs) // 2))
+        for pair in pairs:
+            pair_index.setdefault(pair, []).append(k)
+    scored: list[tuple[float, int, int]] = []
+    for i, paragraph in enumerate(doc.paragraphs):
+        text = paragraph.text
+        if not has_han(text):
+            continue
+        shared: Counter[int] = Counter()
+        for pair in _pairs(text):
+            shared.update(pair_index.get(pair, ()))
+        for k, count in shared.items():
+            source = candidates[k].source
+            if count < needed[k] or not _lengths_allow(len(text), len(source)):
+                continue
+            matcher = SequenceMatcher(None, text, source, autojunk=False)
+            if matcher.quick_ratio() >= MIN_RATIO and (ratio := matcher.ratio()) >= MIN_RATIO:
+                scored.append((ratio, i, k))
+    offers: dict[str, EarlierEdit] = {}
+    used: set[int] = set()
+    for ratio, i, k in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        paragraph = doc.paragraphs[i]
+        if k in used or paragraph.id in offers:
+            continue
+        if memory.post_edit(paragraph.id, paragraph.text, doc_key) is not None:
+            continue  # this text has a post-edit of its own (perhaps in another document)
+        used.add(k)
+        offers[paragraph.id] = EarlierEdit(paragraph.id, candidates[k], round(ratio, 3))
+    return offers
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def _lengths_allow(a: int, b: int) -> bool:
+    return min(a, b) >= MIN_LENGTH_SHARE * max(a, b)
