@@ -19,6 +19,9 @@ Guarantees:
   most one. Nothing is written: accepting one (`Translator.set_post_edit` for the new text) is
   the caller's; the earlier edit stays stored, listed as orphaned by `reader postedits list`.
 - Exports never use an earlier edit: only `Translator.translate` output (exact post-edits).
+- `survey(memory)` tells, for every post-edit, whether its source is still a paragraph of a
+  known document (every document that has a post-edit, read again from disk) or orphaned; a
+  document that cannot be read is named in a warning, never skipped silently.
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Literal
 
 from reader.documents.document import Document
+from reader.errors import ReaderError
 from reader.han import has_han
 from reader.translation.memory import PostEdit, TranslationMemory, source_hash
 
@@ -90,6 +95,45 @@ def earlier_edits(memory: TranslationMemory, doc_key: str, doc: Document) -> dic
         used.add(k)
         offers[paragraph.id] = EarlierEdit(paragraph.id, candidates[k], round(ratio, 3))
     return offers
+
+
+EditState = Literal["in use", "orphaned", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class EditStatus:
+    edit: PostEdit
+    state: EditState  # unknown: an edit of stdin text that no known document holds
+    where: str = ""  # in use: the document holding its source (its own first)
+
+
+def survey(memory: TranslationMemory) -> tuple[list[EditStatus], list[str]]:
+    """Every post-edit with its state, the most recent first; and a warning per known document
+    that could not be read (its edits count as orphaned unless another document has them)."""
+    from reader.documents.loading import load_document  # the format parsers: ~100 ms
+
+    edits = memory.post_edits()
+    holders: dict[str, list[str]] = {}  # source hash -> documents that have it
+    warnings: list[str] = []
+    for doc_key in dict.fromkeys(e.doc_key for e in edits):
+        if doc_key == "-":
+            continue
+        try:
+            doc = load_document(doc_key)
+        except ReaderError as error:
+            warnings.append(f"{error.message}: its post-edits cannot be checked ({doc_key})")
+            continue
+        for digest in {source_hash(p.text) for p in doc.paragraphs}:
+            holders.setdefault(digest, []).append(doc_key)
+    statuses: list[EditStatus] = []
+    for edit in edits:
+        docs = holders.get(edit.source_hash, [])
+        if docs:
+            where = edit.doc_key if edit.doc_key in docs else docs[0]
+            statuses.append(EditStatus(edit, "in use", where))
+        else:
+            statuses.append(EditStatus(edit, "unknown" if edit.doc_key == "-" else "orphaned"))
+    return statuses, warnings
 
 
 def _pairs(text: str) -> set[str]:
