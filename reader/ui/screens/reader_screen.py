@@ -33,6 +33,7 @@ from reader.ui.jobs import Segments, find_terms, load
 from reader.ui.keys import BINDINGS
 from reader.ui.messages import (
     DocumentLoaded,
+    EarlierEditsFound,
     EngineReady,
     LoadFailed,
     ParagraphsTranslated,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from reader.documents.document import Document
     from reader.glossary.edit import TermEdit
     from reader.glossary.matching import TermHit
+    from reader.translation.earlier_edits import EarlierEdit
     from reader.ui.app import ReaderApp
     from reader.ui.services import Services
 
@@ -92,6 +94,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self._reorder_timer: Timer | None = None
         self._panel_timer: Timer | None = None
         self._pinyin_asked: set[str] = set()
+        self.earlier: dict[str, EarlierEdit] = {}  # paragraph id -> offered earlier post-edit
 
     # -- composition ---------------------------------------------------------------------
 
@@ -181,10 +184,47 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         # holds the GIL the frame needs
         self.call_after_refresh(self.find_terms_in_background, self.doc)
         self.call_after_refresh(self.start_translation)
+        self.call_after_refresh(self.find_earlier_edits, self.doc)
 
     @work(thread=True, exclusive=True, group="terms", exit_on_error=False, description="find terms")
     def find_terms_in_background(self, doc: Document) -> None:
         self.post_message(find_terms(doc, self.services))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="earlier-edits",
+        exit_on_error=False,
+        description="find earlier post-edits",
+    )
+    def find_earlier_edits(self, doc: Document) -> None:
+        """Post-edits whose paragraph was corrected since (one word changed): offered, never
+        applied unasked (bounded: reader.translation.earlier_edits)."""
+        from reader.translation.earlier_edits import earlier_edits
+        from reader.translation.pipeline import document_key
+
+        translator, _ = self.services.open_translator()
+        if translator.memory is None:
+            return
+        try:
+            offers = earlier_edits(translator.memory, document_key(doc), doc)
+        except ReaderError as error:  # the post-edits file is locked or unreadable: say so
+            self.app.call_from_thread(self.notify, error.render(), severity="error", timeout=15)
+            return
+        if offers:
+            self.post_message(EarlierEditsFound(doc, offers))
+
+    def on_earlier_edits_found(self, message: EarlierEditsFound) -> None:
+        if message.doc is not self.doc:
+            return  # another document was opened meanwhile
+        self.earlier = dict(message.offers)
+        self.view.set_offers({pid: offer.edit.english for pid, offer in self.earlier.items()})
+        count = len(self.earlier)
+        self.notify(
+            f"{count} changed paragraph{'s have' if count > 1 else ' has'} a post-edit of an "
+            "earlier version (marked ✎?): A on the paragraph accepts it",
+            timeout=10,
+        )
 
     def on_terms_found(self, message: TermsFound) -> None:
         if message.doc is not self.doc:

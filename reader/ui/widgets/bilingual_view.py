@@ -21,6 +21,9 @@ Guarantees:
   tone-marked pinyin above each line of the Chinese, each word's reading at its word's column
   (`reader.documents.ruby`); readings arrive from a worker (`set_readings`), the row is laid
   out again then;
+- a paragraph offered the post-edit of an earlier version of its text (`set_offers`: its source
+  was corrected) shows that English under its own, marked "✎? … press A to accept", in the
+  muted human style; it is not the paragraph's translation (search, sentences, exports ignore it);
 - colours with transparency (the cursor row's background, muted text) are blended over the
   colour below before drawing, so no terminal ever shows them solid (the cursor row was
   #E0E0E0 on #FFFFFF).
@@ -67,6 +70,7 @@ SEPARATOR = " │ "
 ZH_SHARE = 0.45
 ZH_SHARE_RANGE = (0.25, 0.7)
 PinyinMode = Literal["off", "sentence", "all"]
+OFFER_LABEL = "✎? post-edit of an earlier version of this text: A accepts, p edits"
 
 
 @dataclass(slots=True)
@@ -79,6 +83,8 @@ class RowLayout:
     stacked: bool
     # zh line index of a pinyin row -> its ruby line (drawn on that row and the next one)
     ruby: dict[int, RubyLine] = field(default_factory=dict)
+    offer: str = ""  # an earlier version's post-edit offered here, with its label
+    offer_lines: list[tuple[int, int]] = field(default_factory=list)
 
 
 class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -99,6 +105,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         "bilingual--heading",
         "bilingual--pending",
         "bilingual--human",
+        "bilingual--offer",
         "bilingual--separator",
         "bilingual--pinyin",
     }
@@ -115,6 +122,8 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self.paragraphs: list[Paragraph] = []
         self.translations: dict[str, ParagraphTranslation] = {}
+        # paragraph id -> the English of an earlier version's post-edit, offered (A accepts)
+        self.offers: dict[str, str] = {}
         self.spans = TermSpans({})
         self.cursor = 0  # paragraph index
         self.char = 0  # character offset in Paragraph.text
@@ -149,6 +158,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self.paragraphs = list(paragraphs)
         self.spans = TermSpans(hits)
         self.translations = {}
+        self.offers = {}
         self.original_is_traditional = traditional
         self._index = {p.id: i for i, p in enumerate(self.paragraphs)}
         self._row_version = [0] * len(self.paragraphs)
@@ -173,6 +183,14 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             self._row_version[i] += 1
             changed.append(i)
         self.english_version += 1
+        self._rows_changed(changed)
+
+    def set_offers(self, offers: dict[str, str]) -> None:
+        """Show these earlier versions' post-edits under their paragraphs (replacing any)."""
+        changed = [self._index[pid] for pid in {*self.offers, *offers} if pid in self._index]
+        self.offers = dict(offers)
+        for i in changed:
+            self._row_version[i] += 1
         self._rows_changed(changed)
 
     def set_hits(self, hits: dict[str, list[TermHit]]) -> None:
@@ -595,11 +613,18 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             zh_lines, ruby = self._ruby_lines(p, zh, ruby_range, zw)
         en_lines = wrap(en, ew)
+        offer, offer_lines = "", []
+        if p.id in self.offers:
+            offer = f"{OFFER_LABEL}\n{self.offers[p.id]}"
+            offer_lines = wrap(offer, ew)
+        en_height = len(en_lines) + len(offer_lines)
         if self.stacked:
-            height = len(zh_lines) + len(en_lines) + 1
+            height = len(zh_lines) + en_height + 1
         else:
-            height = max(len(zh_lines), len(en_lines)) + 1
-        layout = RowLayout(zh, zh_lines, en, en_lines, height, self.stacked, ruby)
+            height = max(len(zh_lines), en_height) + 1
+        layout = RowLayout(
+            zh, zh_lines, en, en_lines, height, self.stacked, ruby, offer, offer_lines
+        )
         self._layouts[key] = layout
         return layout
 
@@ -701,6 +726,10 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         en_text = self._en_text(layout, tr, sentence)
         zh_strips = _divide(zh_text, layout.zh_lines, zw, self.app.console)
         en_strips = _divide(en_text, layout.en_lines, ew, self.app.console)
+        if layout.offer:
+            offer = Text(layout.offer, style=self._style("offer"))
+            offer.stylize(self._style("human"), 0, 2)  # the ✎? mark, as bright as ✎
+            en_strips += _divide(offer, layout.offer_lines, ew, self.app.console)
         if layout.ruby:
             lit = self._shown_span(p, sentence.zh_start, sentence.zh_end) if sentence else None
             for n, line in layout.ruby.items():
