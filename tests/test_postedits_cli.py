@@ -90,3 +90,19 @@ def test_help(capsys: pytest.CaptureFixture[str], sub: str) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["postedits", sub, "--help"])
     assert exit_info.value.code == 0 and "post-edit" in capsys.readouterr().out
+
+
+def test_export_does_not_use_an_earlier_edit_and_says_so(
+    capsys: pytest.CaptureFixture[str], edited: Path, tmp_path: Path
+) -> None:
+    out_md = tmp_path / "news.md"
+    code, _, err = run(capsys, "export", str(edited), "--engine", "gloss", "-o", str(out_md))
+    assert code == 0
+    written = out_md.read_text(encoding="utf-8")
+    assert "Keep at it." in written and "Beijing met today." not in written
+    lines = err.splitlines()
+    note = [line for line in lines if line.startswith("  ")]  # its continuation lines
+    assert "1 changed paragraph has a post-edit of an earlier version, not exported" in " ".join(
+        line.strip() for line in note
+    )
+    assert all(len(line) <= 80 for line in note), note

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from reader.atomic import check_output
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
+
+if TYPE_CHECKING:
+    from reader.documents.document import Document
+    from reader.translation.memory import TranslationMemory
 
 FORMATS = ("md", "html", "epub", "tmx")  # reader.exports.FORMATS, kept light to import
 
@@ -118,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.file}:{dropped.line}: dropped ({dropped.reason}): {dropped.text}",
                 file=sys.stderr,
             )
+    _say_earlier_edits(session.translator.memory, session.doc, args.file)
     if out == "-":
         if fmt == "epub":
             sys.stdout.flush()
@@ -128,3 +134,22 @@ def run(args: argparse.Namespace) -> int:
     path = write_export(data, out)
     print(f"reader: wrote {path} ({fmt})", file=sys.stderr)
     return 0
+
+
+def _say_earlier_edits(memory: TranslationMemory | None, doc: Document, file: str) -> None:
+    """Post-edits of paragraphs corrected since are not exported (they belong to another
+    text); say so, so none is lost unnoticed."""
+    from reader.commands.common import output_width, wrap
+    from reader.translation.earlier_edits import earlier_edits
+    from reader.translation.pipeline import document_key
+
+    if memory is None:
+        return
+    count = len(earlier_edits(memory, document_key(doc), doc))
+    if count:
+        text = (
+            f"reader: {file}: {count} changed paragraph{'s have' if count > 1 else ' has'} a "
+            "post-edit of an earlier version, not exported: accept it in the reader (A); "
+            "see `reader postedits list`"
+        )
+        print("\n".join(wrap(text, output_width(), "  ")), file=sys.stderr)
