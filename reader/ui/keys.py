@@ -85,6 +85,6 @@ LEGEND = (
     ("forbidden", "a forbidden rendering is in the English"),
     ("found", "a glossary term, not yet checked (paragraph not translated)"),
     ("✎", "English you wrote yourself (p); it always wins over the machine"),
-    ("✎?", "your post-edit of an earlier version of a changed paragraph: A accepts it"),
+    ("✎?", "your post-edit of an earlier version of a changed text (A accepts)"),
     ("…", "not translated yet"),
 )

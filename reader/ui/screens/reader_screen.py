@@ -400,6 +400,30 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         if panel.display:
             self._cursor_moved(None)
 
+    # -- dialogs over the text -----------------------------------------------------------------
+
+    def on_screen_suspend(self) -> None:
+        # a dialog came up: once it is laid out, the cursor paragraph goes above it
+        self.app.call_after_refresh(self._make_room)
+
+    def on_screen_resume(self) -> None:
+        self.view.make_room(None)
+
+    def _make_room(self, tries: int = 10) -> None:
+        """Scroll the cursor paragraph (or its sentence) into the rows above a dialog docked at
+        the bottom (app.tcss: every dialog but help), so the text it acts on stays in sight."""
+        screen = self.app.screen
+        if screen is self or screen.styles.align_vertical != "bottom":
+            return
+        boxes = screen.query(".dialog")
+        box = boxes.first() if boxes else None
+        if box is None or box.region.height == 0:  # not laid out yet
+            if tries:
+                self.app.call_after_refresh(self._make_room, tries - 1)
+            return
+        view = self.view.region
+        self.view.make_room(box.region.y - view.y, view.bottom - box.region.y)
+
     # -- position, open, quit -----------------------------------------------------------------
 
     def save_position(self) -> None:

@@ -147,6 +147,9 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._pairs: LRUCache[tuple[int, int], list[SentencePair]] = LRUCache(64)
         self.pinyin: PinyinMode = "off"
+        # lines a docked dialog covers at the bottom: blank lines added below the document, so
+        # that even its last paragraph can scroll up above the dialog (`make_room`)
+        self.covered = 0
         # paragraph id -> its words as (start, end) in Paragraph.text and reading
         self.readings: dict[str, list[tuple[int, int, str]]] = {}
 
@@ -455,22 +458,47 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         """Show the cursor paragraph; of one taller than the view, its cursor sentence."""
         if not self.paragraphs or self._layout_width <= 0:
             return
+        top, height = self._cursor_region(self.scrollable_content_region.height)
+        self.scroll_to_region(
+            Region(0, top, 1, max(1, height)), animate=False, force=True, immediate=True
+        )
+
+    def _cursor_region(self, rows: int) -> tuple[int, int]:
+        """First document line and height of what to keep in view in `rows` lines: the cursor
+        paragraph; if taller, its cursor sentence (Chinese and English); if taller still (stacked,
+        a tall paragraph's English is far below its Chinese), that sentence's Chinese."""
         self._lay_out_exactly([self.cursor])
         top = self._offsets[self.cursor]
         height = self._heights[self.cursor] - 1
         sentence = self.sentence
-        view_height = self.scrollable_content_region.height
-        if height > view_height and sentence is not None:
-            # the pair if it fits (stacked, a tall paragraph's English is far below its
-            # Chinese: then the Chinese sentence, its English a few `j` further down)
+        if height > rows and sentence is not None:
             zh_first, zh_last, en_first, en_last = self._sentence_lines(self.cursor, sentence)
             first, last = min(zh_first, en_first), max(zh_last, en_last)
-            if last - first + 1 > view_height:
+            if last - first + 1 > rows:
                 first, last = zh_first, zh_last
             top, height = top + first, last - first + 1
-        self.scroll_to_region(
-            Region(0, top, 1, max(1, height)), animate=False, force=True, immediate=True
-        )
+        return top, height
+
+    def make_room(self, rows: int | None, covered: int = 0) -> None:
+        """A dialog covers the view below its top `rows` lines (`covered` lines of it): scroll
+        so that the cursor paragraph, or its sentence, is in those `rows`. None: it closed."""
+        if rows is None:
+            if self.covered:
+                self.covered = 0
+                self.virtual_size = Size(self._layout_width, self._offsets[-1])
+            return
+        if not self.paragraphs or self._layout_width <= 0:
+            return
+        self.covered = max(0, covered)
+        self._ensure_offsets()
+        self.virtual_size = Size(self._layout_width, self._offsets[-1] + self.covered)
+        rows = max(1, rows)
+        top, height = self._cursor_region(rows)
+        view_top = round(self.scroll_y)
+        if view_top <= top and top + min(height, rows) <= view_top + rows:
+            return  # already in sight
+        above = 1 if height < rows else 0  # a line of the paragraph before, for context
+        self.scroll_to(y=max(0, top - above), animate=False, immediate=True, force=True)
 
     def visible_range(self) -> tuple[int, int]:
         """First and last paragraph index on screen (inclusive)."""
@@ -526,7 +554,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._exact = bytearray(n)
         self._offsets = [0, *accumulate(self._heights)]
         self._strips.clear()
-        self.virtual_size = Size(self._layout_width, self._offsets[-1])
+        self.virtual_size = Size(self._layout_width, self._offsets[-1] + self.covered)
         self.refresh()
 
     def _estimate(self, i: int) -> int:
@@ -579,7 +607,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         for i, h in changes.items():
             self._heights[i] = h
         self._offsets = [0, *accumulate(self._heights)]
-        self.virtual_size = Size(self._layout_width, self._offsets[-1])
+        self.virtual_size = Size(self._layout_width, self._offsets[-1] + self.covered)
         if anchor < len(self._heights) and any(i < anchor for i in changes):
             within = min(within, self._heights[anchor] - 1)
             self.set_scroll(None, max(0, self._offsets[anchor] + within))
