@@ -77,7 +77,7 @@ async def test_dialogs_leave_the_paragraph_in_sight(
     app = make_app(tmp_path)
     async with app.run_test(size=size) as pilot:
         await wait_translated(pilot)
-        view = app.reader.view
+        view, reader = app.reader.view, app.reader
         for index in (3, len(view.paragraphs) - 1):  # a tall paragraph, then the last one
             view.move_to(index)
             if key == "E":  # on a glossary term
@@ -87,7 +87,6 @@ async def test_dialogs_leave_the_paragraph_in_sight(
                     continue
                 view.move_to(index, hit.start)
             await pilot.pause()
-            reader = app.screen
             await pilot.press(key)
             await wait_until(pilot, lambda: app.screen is not reader)
             await wait_until(pilot, lambda: app.screen.query_one(".dialog").region.height > 0)

@@ -23,7 +23,7 @@ from reader.ui.keys import LEGEND
 # below this, two columns leave ~20 cells per description and wrap nearly every one, so the
 # list gets no shorter: one column, which scrolls
 TWO_COLUMNS_FROM = 120
-CHROME = 5  # rows of the dialog that are not the list: 2 of border, the title and its margin, the hint
+CHROME = 5  # rows of the dialog besides the list: 2 of border, title and its margin, hint
 
 
 def _keys(binding: Binding) -> str:
