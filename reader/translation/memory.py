@@ -409,11 +409,14 @@ class TranslationMemory:
             if row is None:
                 return None
             if not row[1]:
-                with conn:
-                    conn.execute(
-                        "UPDATE post_edit SET source = ? WHERE source_hash = ? AND source = ''",
-                        (source_text, digest),
-                    )
+                try:
+                    with conn:
+                        conn.execute(
+                            "UPDATE post_edit SET source = ? WHERE source_hash = ? AND source = ''",
+                            (source_text, digest),
+                        )
+                except sqlite3.OperationalError:
+                    pass  # a nicety (locked, disk full): filled in on a later read
             return str(row[0])
 
         return self._run_edits(run, "cannot read your post-edits")

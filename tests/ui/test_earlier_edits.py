@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input
+
 from reader.documents.loading import load_document
 from reader.translation.memory import TranslationMemory
 from reader.translation.pipeline import document_key
 from reader.ui.app import ReaderApp
+from reader.ui.screens.export_dialog import ExportDialog
 from reader.ui.screens.post_edit import PostEditDialog
 from reader.ui.widgets.bilingual_view import OFFER_LABEL
 from tests.conftest import seed
@@ -52,6 +55,19 @@ async def test_offered_marked_and_accepted_with_a(tmp_path: Path) -> None:
         shown = row_text(app, 1)
         assert OFFER_LABEL.split(":")[0] in shown and "(my words)" in shown
         assert "A accepts" in shown
+
+        # an export now leaves it out, and says so
+        out = tmp_path / "out.md"
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#path", Input).value = str(out)
+        await pilot.press("enter")
+        await wait_until(pilot, out.exists)
+        assert "(my words)" not in out.read_text(encoding="utf-8")
+        await wait_until(
+            pilot, lambda: any("not accepted" in n.message for n in app._notifications)
+        )
 
         await pilot.press("A")  # on paragraph 0: nothing offered there, and said so
         assert not view.translations[pid].human and screen.earlier

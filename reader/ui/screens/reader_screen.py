@@ -203,7 +203,10 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         from reader.translation.earlier_edits import earlier_edits
         from reader.translation.pipeline import document_key
 
-        translator, _ = self.services.open_translator()
+        try:
+            translator, _ = self.services.open_translator()
+        except ReaderError:
+            return  # no engine: the translation run says why
         if translator.memory is None:
             return
         try:

@@ -320,6 +320,8 @@ class ReadingActions(ReaderParts):
             self.log.warning(f"could not remember the export choice: {error}")
         missing = len(self.doc.paragraphs) - len(translations)
         note = f" ({missing} paragraphs not translated yet)" if missing else ""
+        if self.earlier:  # not exported unasked: say so
+            note += f" ({len(self.earlier)} earlier post-edits ✎? not accepted, not exported)"
         self.app.call_from_thread(self.notify, f"exported to {path}{note}")
 
     def action_help(self) -> None:
