@@ -106,3 +106,12 @@ def test_export_does_not_use_an_earlier_edit_and_says_so(
         line.strip() for line in note
     )
     assert all(len(line) <= 80 for line in note), note
+
+
+def test_translate_does_not_use_it_either_and_says_so(
+    capsys: pytest.CaptureFixture[str], edited: Path
+) -> None:
+    code, out, err = run(capsys, "translate", str(edited), "--engine", "gloss")
+    assert code == 0 and "Keep at it." in out and "Beijing met today." not in out
+    said = " ".join(line.strip() for line in err.splitlines())
+    assert "1 changed paragraph has a post-edit of an earlier version, not used" in said

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from reader.atomic import check_output
 from reader.commands.common import add_document_args, add_engine_args, add_glossary_arg
-
-if TYPE_CHECKING:
-    from reader.documents.document import Document
-    from reader.translation.memory import TranslationMemory
 
 FORMATS = ("md", "html", "epub", "tmx")  # reader.exports.FORMATS, kept light to import
 
@@ -82,6 +77,7 @@ def _format_of_output(output: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
+    from reader.commands.postedits import say_earlier_edits
     from reader.commands.progress import Progress
     from reader.exports import default_output_path, render_export, write_export
     from reader.exports.common import ExportInfo
@@ -123,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.file}:{dropped.line}: dropped ({dropped.reason}): {dropped.text}",
                 file=sys.stderr,
             )
-    _say_earlier_edits(session.translator.memory, session.doc, args.file)
+    say_earlier_edits(session.translator.memory, session.doc, args.file, "exported")
     if out == "-":
         if fmt == "epub":
             sys.stdout.flush()
@@ -134,22 +130,3 @@ def run(args: argparse.Namespace) -> int:
     path = write_export(data, out)
     print(f"reader: wrote {path} ({fmt})", file=sys.stderr)
     return 0
-
-
-def _say_earlier_edits(memory: TranslationMemory | None, doc: Document, file: str) -> None:
-    """Post-edits of paragraphs corrected since are not exported (they belong to another
-    text); say so, so none is lost unnoticed."""
-    from reader.commands.common import output_width, wrap
-    from reader.translation.earlier_edits import earlier_edits
-    from reader.translation.pipeline import document_key
-
-    if memory is None:
-        return
-    count = len(earlier_edits(memory, document_key(doc), doc))
-    if count:
-        text = (
-            f"reader: {file}: {count} changed paragraph{'s have' if count > 1 else ' has'} a "
-            "post-edit of an earlier version, not exported: accept it in the reader (A); "
-            "see `reader postedits list`"
-        )
-        print("\n".join(wrap(text, output_width(), "  ")), file=sys.stderr)

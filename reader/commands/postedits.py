@@ -13,7 +13,9 @@ from reader.commands.common import add_wide_arg, output_width, table, wrap
 from reader.errors import ReaderError
 
 if TYPE_CHECKING:
+    from reader.documents.document import Document
     from reader.translation.earlier_edits import EditStatus
+    from reader.translation.memory import TranslationMemory
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -144,3 +146,23 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"{name}:")
         print("\n".join(wrap("  " + text, width, "  ")))
     return 0
+
+
+def say_earlier_edits(
+    memory: TranslationMemory | None, doc: Document, file: str, what: str
+) -> None:
+    """For `export` and `translate`: post-edits of paragraphs corrected since are not used (they
+    were written for another text); say how many, so none is left unnoticed."""
+    from reader.translation.earlier_edits import earlier_edits
+    from reader.translation.pipeline import document_key
+
+    if memory is None:
+        return
+    count = len(earlier_edits(memory, document_key(doc), doc))
+    if count:
+        text = (
+            f"reader: {file}: {count} changed paragraph{'s have' if count > 1 else ' has'} a "
+            f"post-edit of an earlier version, not {what}: accept it in the reader (A); "
+            "see `reader postedits list`"
+        )
+        print("\n".join(wrap(text, output_width(), "  ")), file=sys.stderr)
