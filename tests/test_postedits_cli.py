@@ -115,3 +115,20 @@ def test_translate_does_not_use_it_either_and_says_so(
     assert code == 0 and "Keep at it." in out and "Beijing met today." not in out
     said = " ".join(line.strip() for line in err.splitlines())
     assert "1 changed paragraph has a post-edit of an earlier version, not used" in said
+
+
+def test_an_accepted_earlier_edit_is_carried_not_orphaned(
+    capsys: pytest.CaptureFixture[str], edited: Path
+) -> None:
+    doc = load_document(str(edited))
+    changed = doc.paragraphs[0]
+    memory = TranslationMemory()
+    memory.set_post_edit(document_key(doc), changed.id, changed.text, "Beijing met today.")
+    memory.close()
+    code, out, err = run(capsys, "postedits", "list")
+    states = [line.split()[1] for line in out.splitlines()[1:]]
+    assert code == 0 and sorted(states) == ["carried", "in", "in"]  # "in use" twice
+    assert "orphaned" not in out + err
+    carried = next(line.split()[0] for line in out.splitlines() if "carried" in line)
+    _, out, _ = run(capsys, "postedits", "show", carried)
+    assert "state:     carried (accepted for the corrected paragraph: " in out

@@ -33,10 +33,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = commands.add_parser(
         "list",
-        help="every post-edit: id, state (in use / orphaned), date, document, text",
+        help="every post-edit: id, state (in use, orphaned, carried), date, document, text",
         description="Every post-edit, the most recent first, with its state: in use (a "
-        "known document has its paragraph), orphaned (none has), unknown (text read from "
-        "stdin). Every document that has a post-edit is read again to tell.",
+        "known document has its paragraph), orphaned (none has), carried (orphaned, but "
+        "accepted for the corrected paragraph with A), unknown (text read from stdin). Every "
+        "document that has a post-edit is read again to tell.",
     )
     p.add_argument("--orphaned", action="store_true", help="only the orphaned ones")
     add_wide_arg(p)
@@ -130,6 +131,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         state += f" (its paragraph is in {status.where})"
     elif state == "orphaned":
         state += " (no known document has this paragraph's text)"
+    elif state == "carried":
+        state += f" (accepted for the corrected paragraph: {status.where})"
     fields = [
         ("id", edit.id),
         ("document", "stdin" if edit.doc_key == "-" else edit.doc_key),

@@ -22,8 +22,9 @@ Guarantees:
   the caller's; the earlier edit stays stored, listed as orphaned by `reader postedits list`.
 - Exports never use an earlier edit: only `Translator.translate` output (exact post-edits).
 - `survey(memory)` tells, for every post-edit, whether its source is still a paragraph of a
-  known document (every document that has a post-edit, read again from disk) or orphaned; a
-  document that cannot be read is named in a warning, never skipped silently.
+  known document (every document that has a post-edit, read again from disk), or orphaned, or
+  carried (orphaned, its English accepted for the corrected text); a document that cannot be
+  read is named in a warning, never skipped silently.
 """
 
 from __future__ import annotations
@@ -106,14 +107,16 @@ def earlier_edits(memory: TranslationMemory, doc_key: str, doc: Document) -> dic
     return offers
 
 
-EditState = Literal["in use", "orphaned", "unknown"]
+EditState = Literal["in use", "carried", "orphaned", "unknown"]
 
 
 @dataclass(frozen=True, slots=True)
 class EditStatus:
     edit: PostEdit
-    state: EditState  # unknown: an edit of stdin text that no known document holds
-    where: str = ""  # in use: the document holding its source (its own first)
+    # carried: orphaned, but accepted for the new text (an edit in use, same document and
+    # English); unknown: an edit of stdin text that no known document holds
+    state: EditState
+    where: str = ""  # in use: the document holding its source (its own first); carried: the id
 
 
 def survey(memory: TranslationMemory) -> tuple[list[EditStatus], list[str]]:
@@ -134,12 +137,18 @@ def survey(memory: TranslationMemory) -> tuple[list[EditStatus], list[str]]:
             continue
         for digest in {source_hash(p.text) for p in doc.paragraphs}:
             holders.setdefault(digest, []).append(doc_key)
+    in_use = {
+        (e.doc_key, e.english): e.id for e in edits if holders.get(e.source_hash)
+    }  # what an accepted earlier edit became
     statuses: list[EditStatus] = []
     for edit in edits:
         docs = holders.get(edit.source_hash, [])
+        carrier = in_use.get((edit.doc_key, edit.english))
         if docs:
             where = edit.doc_key if edit.doc_key in docs else docs[0]
             statuses.append(EditStatus(edit, "in use", where))
+        elif carrier is not None:
+            statuses.append(EditStatus(edit, "carried", carrier))
         else:
             statuses.append(EditStatus(edit, "unknown" if edit.doc_key == "-" else "orphaned"))
     return statuses, warnings
