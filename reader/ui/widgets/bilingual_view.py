@@ -22,7 +22,7 @@ Guarantees:
   (`reader.documents.ruby`); readings arrive from a worker (`set_readings`), the row is laid
   out again then;
 - a paragraph offered the post-edit of an earlier version of its text (`set_offers`: its source
-  was corrected) shows that English under its own, marked "✎? … press A to accept", in the
+  was corrected) shows that English under its own, marked "✎? … A accepts, p edits", in the
   muted human style; it is not the paragraph's translation (search, sentences, exports ignore it);
 - colours with transparency (the cursor row's background, muted text) are blended over the
   colour below before drawing, so no terminal ever shows them solid (the cursor row was
