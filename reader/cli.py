@@ -9,11 +9,31 @@ from collections.abc import Sequence
 from reader import __version__
 from reader.errors import ReaderError
 
-COMMANDS = ("read", "export", "translate", "terms", "check", "glossary", "model", "config")
+COMMANDS = (
+    "read",
+    "export",
+    "translate",
+    "terms",
+    "check",
+    "glossary",
+    "postedits",
+    "model",
+    "config",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from reader.commands import check, config, export, glossary, model, read, terms, translate
+    from reader.commands import (
+        check,
+        config,
+        export,
+        glossary,
+        model,
+        postedits,
+        read,
+        terms,
+        translate,
+    )
     from reader.commands.common import Parser, Subcommand
 
     parser = Parser(
@@ -24,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Subcommand)
-    for module in (read, export, translate, terms, check, glossary, model, config):
+    for module in (read, export, translate, terms, check, glossary, postedits, model, config):
         module.register(sub)
     return parser
 

@@ -93,7 +93,7 @@ def test_config_fits(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 GLOSSARY_SUBCOMMANDS = ["list", "add", "edit", "remove", "check", "import", "export"]
-GLOSSARY_SUBCOMMANDS += ["convert", "path", "suggest"]
+GLOSSARY_SUBCOMMANDS += ["convert", "path", "suggest", "show"]
 
 
 @pytest.mark.parametrize(
@@ -103,6 +103,7 @@ GLOSSARY_SUBCOMMANDS += ["convert", "path", "suggest"]
         *([c] for c in COMMANDS),
         *(["glossary", s] for s in GLOSSARY_SUBCOMMANDS),
         *(["model", s] for s in ("list", "install", "remove")),
+        *(["postedits", s] for s in ("list", "show")),
     ],
     ids=lambda argv: " ".join(argv) or "reader",
 )

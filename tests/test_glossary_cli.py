@@ -16,7 +16,8 @@ BODY = (
     "應檢盡檢,test all who should be tested,,,,,slogan,,\n"
 )
 SUBCOMMANDS = [
-    *("list", "add", "edit", "remove", "check", "import", "export", "convert", "path", "suggest")
+    *("list", "add", "edit", "remove", "check", "import", "export", "convert", "path", "suggest"),
+    "show",
 ]
 
 
@@ -227,3 +228,56 @@ def test_suggest_add_asks_for_each_candidate(
     assert code == 0 and "added 1 entries" in out
     added = [e for e in Glossary.load(gpath).entries if e.zh in ("外防输入", "四早")]
     assert [e.en for e in added] == ["guarding against imported cases"]
+
+
+def test_show_prints_every_column_its_line_and_the_documents_using_it(
+    capsys: pytest.CaptureFixture[str], gpath: Path, tmp_path: Path
+) -> None:
+    from reader.documents.loading import load_document
+    from reader.documents.positions import Position, document_key, save_position
+    from reader.translation import pipeline
+    from reader.translation.memory import TranslationMemory
+
+    gpath.write_text(
+        HEADER.rstrip("\n") + ",exclude,source\n"
+        "# a comment\n"
+        "联防联控,joint prevention and control,聯防,joint efforts|joint control,"
+        "joint defense,see the white paper,policy,3,,联防联控机制之外,SCIO\n",
+        encoding="utf-8",
+    )
+    opened, edited, elsewhere = (tmp_path / n for n in ("opened.txt", "edited.txt", "no.txt"))
+    opened.write_text("国务院联防联控机制。\n\n联防联控，聯防。\n", encoding="utf-8")
+    edited.write_text("要坚持联防联控。\n", encoding="utf-8")
+    elsewhere.write_text("今天天气很好。\n", encoding="utf-8")
+    save_position(document_key(opened, opened.read_bytes()), Position("p", 0))
+    save_position(document_key(elsewhere, elsewhere.read_bytes()), Position("p", 0))
+    doc = load_document(str(edited))
+    memory = TranslationMemory()
+    memory.set_post_edit(pipeline.document_key(doc), doc.paragraphs[0].id, "要坚持联防联控。", "x")
+    memory.close()
+
+    code, out, err = run(capsys, "glossary", "show", "聯防聯控", "--glossary", str(gpath))
+    assert code == 0 and err == ""
+    fields = dict(line.split(":", 1) for line in out.splitlines() if not line.startswith(" "))
+    fields = {k: v.strip() for k, v in fields.items()}
+    assert fields["zh"] == "联防联控" and fields["en"] == "joint prevention and control"
+    assert fields["variants"] == "聯防" and fields["accept"] == "joint efforts|joint control"
+    assert fields["forbidden"] == "joint defense" and fields["exclude"] == "联防联控机制之外"
+    assert fields["note"] == "see the white paper" and fields["category"] == "policy"
+    assert fields["priority"] == "3" and fields["dnt"] == "no" and fields["source"] == "SCIO"
+    joined = " ".join(out.split())  # paths are printed whole, the rest may wrap
+    assert f"{gpath.resolve()}, line 3 (chosen by: --glossary)" in joined
+    assert f"{opened.resolve()} (3× in 2 paragraphs)" in joined  # 联防联控 twice, 聯防 once
+    assert f"{edited.resolve()} (1× in 1 paragraph)" in joined
+    assert str(elsewhere.resolve()) not in out
+
+    # found by a variant too; the other documents gone: said, not skipped
+    opened.unlink()
+    code, out, err = run(capsys, "glossary", "show", "聯防", "--glossary", str(gpath))
+    assert code == 0 and "zh:" in out and str(opened.resolve()) in err
+    assert err.startswith("warning: ")
+
+
+def test_show_unknown_term_is_one_line(capsys: pytest.CaptureFixture[str], gpath: Path) -> None:
+    code, out, err = run(capsys, "glossary", "show", "没有", "--glossary", str(gpath))
+    assert (code, out) == (2, "") and err == f"reader: {gpath}: 没有 is not in the glossary\n"

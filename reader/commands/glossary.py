@@ -1,4 +1,5 @@
-"""`reader glossary …`: list, add, edit, remove, check, import, export, convert, path, suggest.
+"""`reader glossary …`: list, show, add, edit, remove, check, import, export, convert, path,
+suggest.
 
 Every subcommand takes `--glossary PATH`. A glossary with bad rows still loads: its problems
 are printed to stderr as warnings and the good rows are used. Edits hold the glossary lock from
@@ -21,12 +22,15 @@ from reader.commands.common import (
     add_glossary_arg,
     add_max_size_arg,
     add_wide_arg,
+    display_width,
     output_width,
     say,
     table,
+    wrap,
 )
 from reader.errors import ReaderError
 from reader.glossary.file import (
+    LIST_COLUMNS,
     Entry,
     Glossary,
     check,
@@ -58,6 +62,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_wide_arg(p)
     add_glossary_arg(p)
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser(
+        "show",
+        help="one entry whole: every column, its file and line, the documents that use it",
+        description="Show one entry: every column (lists separated by |, as in the CSV and "
+        "the --accept/--forbidden/--variants options), the glossary file and line it comes "
+        "from and why that file is used, and the documents the reader knows (opened in it "
+        "or post-edited) that mention the term, with how often.",
+    )
+    p.add_argument("zh", metavar="TERM", help="the term (either script, or one of its variants)")
+    add_glossary_arg(p)
+    p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("add", help="add an entry")
     p.add_argument("zh", metavar="ZH", help="the Chinese term (either script)")
@@ -250,6 +266,65 @@ def cmd_list(args: argparse.Namespace) -> int:
     headers = ["ZH", "EN", "VARIANTS", "CATEGORY", "PRI", "DNT", "NOTE"]
     print(table(headers, rows, width=output_width(args.wide), keep=("ZH", "EN")))
     return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
+    from reader.translation.memory import TranslationMemory
+    from reader.translation.usage import known_documents, term_uses
+
+    path, reason = resolve_glossary(args.glossary)
+    glossary = open_glossary(args)
+    entry = glossary.find(args.zh, variants=True)
+    if entry is None:
+        raise ReaderError(glossary.path, f"{args.zh.strip()} is not in the glossary")
+    width = output_width()
+    shown: list[tuple[str, str]] = [
+        ("zh", entry.zh),
+        ("en", entry.en),
+        *((name, "|".join(getattr(entry, name))) for name in LIST_COLUMNS),
+        ("note", entry.note),
+        ("category", entry.category),
+        ("priority", str(entry.priority)),
+        ("dnt", "yes (kept in Chinese)" if entry.dnt else "no"),
+        *entry.extra.items(),
+    ]
+    label = max(len("documents: "), *(len(name) + 2 for name, _ in shown))
+    for name, value in shown:
+        print("\n".join(wrap(f"{name + ':':<{label}}{value}", width, " " * label)).rstrip())
+    line = f", line {entry.line}" if entry.line else ""
+    _path_line("file:", f"{path.resolve()}{line}", f"(chosen by: {reason})", label, width)
+    memory = TranslationMemory(on_warning=lambda text: print(f"warning: {text}", file=sys.stderr))
+    try:
+        paths = known_documents(memory)
+    finally:
+        memory.close()
+    uses, warnings = term_uses(entry, paths)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not uses:
+        known = (
+            f"none of the {len(paths)} documents the reader knows mentions it"
+            if len(paths) != 1
+            else "the one document the reader knows does not mention it"
+        )
+        if not paths:
+            known = "none known yet (documents opened in the reader or post-edited)"
+        print(f"{'documents:':<{label}}{known}")
+    for n, use in enumerate(uses):
+        count = f"{use.mentions}× in {use.paragraphs} paragraph{'s' if use.paragraphs > 1 else ''}"
+        _path_line("documents:" if n == 0 else "", use.path, f"({count})", label, width)
+    return 0
+
+
+def _path_line(name: str, path: str, rest: str, label: int, width: int | None) -> None:
+    """`name: path rest`, the path whole however long (it is copied), `rest` wrapped after it."""
+    line = f"{name:<{label}}{path}"
+    if width is None or display_width(f"{line} {rest}") <= width:
+        print(f"{line} {rest}")
+        return
+    print(line)
+    print("\n".join(wrap(" " * label + rest, width, " " * label)))
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
+    from reader.commands.postedits import say_earlier_edits
     from reader.commands.progress import Progress
     from reader.translation.alignment import sentence_records
     from reader.translation.pipeline import ParagraphTranslation
@@ -89,4 +90,5 @@ def run(args: argparse.Namespace) -> int:
     work = sum(len(p.text) for p in doc.paragraphs)
     with Progress(len(order), "translating", work=work, memory=True) as progress:
         translator.translate(doc, on_paragraph=on_paragraph)
+    say_earlier_edits(translator.memory, doc, args.file, "used")
     return 0

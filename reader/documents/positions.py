@@ -73,3 +73,14 @@ def save_position(key: str, position: Position) -> None:
         newest = sorted(entries.items(), key=lambda kv: kv[1].get("time", 0), reverse=True)
         entries = dict(newest[:MAX_ENTRIES])
     write_text_atomic(_file(), json.dumps(entries, ensure_ascii=False, indent=1))
+
+
+def remembered_documents() -> list[str]:
+    """The path of every document with a remembered position, the most recently read first."""
+    entries = _read_all()
+    newest = sorted(
+        entries.items(),
+        key=lambda kv: kv[1].get("time", 0) if isinstance(kv[1], dict) else 0,
+        reverse=True,
+    )
+    return list(dict.fromkeys(key.rsplit("#", 1)[0] for key, _ in newest))

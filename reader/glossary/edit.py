@@ -41,9 +41,20 @@ class TermEdit:
     base: Entry | None = None  # the entry as the user saw it when the edit began
 
 
+LIST_SEPARATOR = "|"  # as in glossary.csv and the CLI's --accept/--forbidden/--variants
+
+
 def split_field(value: str) -> list[str]:
-    """A form field listing renderings, separated by ";" (easier to type) or "|", as a list."""
-    return split_list(value.replace(";", "|"))
+    """A form field listing renderings, separated by "|" as everywhere else, as a list."""
+    return split_list(value)
+
+
+def list_field_problem(value: str) -> str | None:
+    """Why a list field cannot be saved as typed, or None: a ";" (which the add-term dialog
+    once took as the separator) would silently make one rendering of "a; b"."""
+    if ";" in value:
+        return f"separate renderings with {LIST_SEPARATOR} (as in glossary.csv and the CLI), not ;"
+    return None
 
 
 def refusal(glossary: Glossary, zh: str, original: str | None) -> str | None:

@@ -55,10 +55,14 @@ CREATE TABLE IF NOT EXISTS post_edit (
     paragraph_id TEXT NOT NULL,
     english TEXT NOT NULL,
     updated REAL NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (doc_key, source_hash)
 );
 CREATE INDEX IF NOT EXISTS post_edit_source ON post_edit (source_hash);
 """
+# the columns of a post-edit before the source text was kept (files written before 0.x): a
+# row of an old file carries these five, and its `source` stays '' until the paragraph is seen
+EDIT_COLUMNS_V1 = ("doc_key", "source_hash", "paragraph_id", "english", "updated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,25 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class PostEdit:
+    """One stored post-edit, as `reader postedits` shows it."""
+
+    doc_key: str  # the document's absolute path, "-" for stdin
+    source_hash: str
+    paragraph_id: str
+    english: str
+    updated: float  # seconds since the epoch
+    source: str  # the paragraph's text; "" for an edit saved before it was kept (until seen)
+
+    @property
+    def id(self) -> str:
+        """Short and stable (it survives editing the English): 8 hex digits of the key, as
+        `reader postedits show` takes it (a unique prefix will do)."""
+        raw = f"{self.doc_key}\x1f{self.source_hash}".encode()
+        return hashlib.sha256(raw).hexdigest()[:8]
+
+
 class _Store:
     """One SQLite file: opens it, tells corruption from a passing failure, salvages and moves
     aside a corrupt file. Not thread-safe on its own: `TranslationMemory` holds the lock."""
@@ -126,6 +149,8 @@ class _Store:
             # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(self.schema)
+            if self.table == "post_edit":
+                _add_source_column(conn)
             conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()
         except BaseException:
             conn.close()
@@ -151,11 +176,8 @@ class _Store:
                 part.replace(Path(str(aside) + suffix))
         self.conn = self._connect()
         if self.salvaged:
-            marks = ",".join("?" * len(self.salvaged[0]))
             with self.conn:
-                self.conn.executemany(
-                    f"INSERT OR IGNORE INTO {self.table} VALUES ({marks})", self.salvaged
-                )
+                _insert(self.conn, self.table, self.salvaged)
         self.salvaged = extra  # old post-edits found in a damaged cache, for the caller
         self.warn(
             f"{self.path} was damaged ({error}); moved it to {aside.name}, kept "
@@ -179,6 +201,26 @@ def _salvage(path: Path, table: str) -> list[tuple[Any, ...]]:
     finally:
         conn.close()
     return rows
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert salvaged or migrated rows, keeping the rows already there: a post-edit row of an
+    older file has five columns (no source text), a newer one six."""
+    for width in sorted({len(row) for row in rows}):
+        same = [row for row in rows if len(row) == width]
+        names = ""
+        if table == "post_edit":
+            names = "(" + ", ".join((*EDIT_COLUMNS_V1, "source")[:width]) + ")"
+        marks = ",".join("?" * width)
+        conn.executemany(f"INSERT OR IGNORE INTO {table} {names} VALUES ({marks})", same)
+
+
+def _add_source_column(conn: sqlite3.Connection) -> None:
+    """Upgrade a post-edits file written before the source text was kept."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(post_edit)")}
+    if "source" not in columns:
+        with conn:
+            conn.execute("ALTER TABLE post_edit ADD COLUMN source TEXT NOT NULL DEFAULT ''")
 
 
 def _count(conn: sqlite3.Connection, table: str) -> int:
@@ -263,9 +305,7 @@ class TranslationMemory:
             assert edits is not None
             try:
                 with edits:  # the data file's own edits are newer: they win
-                    edits.executemany(
-                        "INSERT OR IGNORE INTO post_edit VALUES (?, ?, ?, ?, ?)", rows
-                    )
+                    _insert(edits, "post_edit", rows)
             except sqlite3.OperationalError as error:
                 raise ReaderError(
                     self.edits_path, f"cannot save your post-edits: {_why(error)}"
@@ -331,12 +371,14 @@ class TranslationMemory:
     def set_post_edit(
         self, doc_key: str, paragraph_id: str, source_text: str, english: str
     ) -> None:
-        """Record the user's own English for a paragraph; it wins over any machine output."""
-        row = (doc_key, source_hash(source_text), paragraph_id, english, time.time())
+        """Record the user's own English for a paragraph; it wins over any machine output.
+        The source text is kept with it, so the edit can be offered again when one word of the
+        paragraph changes (`reader.translation.earlier_edits`) and listed whole."""
+        row = (doc_key, source_hash(source_text), paragraph_id, english, time.time(), source_text)
 
         def run(conn: sqlite3.Connection) -> None:
             with conn:
-                conn.execute("INSERT OR REPLACE INTO post_edit VALUES (?, ?, ?, ?, ?)", row)
+                conn.execute("INSERT OR REPLACE INTO post_edit VALUES (?, ?, ?, ?, ?, ?)", row)
 
         self._run_edits(run, "cannot save your post-edit")
 
@@ -346,24 +388,50 @@ class TranslationMemory:
         """The user's English for this paragraph text, or None.
 
         Looks in the same document first, then for the same paragraph text edited elsewhere
-        (same id first, most recent first): a paragraph the user fixed once stays fixed.
+        (same id first, most recent first): a paragraph the user fixed once stays fixed. An
+        edit saved before the source text was kept gets it now (its paragraph is in view).
         """
         digest = source_hash(source_text)
 
         def run(conn: sqlite3.Connection) -> str | None:
+            row = None
             if doc_key is not None:
                 row = conn.execute(
-                    "SELECT english FROM post_edit WHERE doc_key = ? AND source_hash = ?",
+                    "SELECT english, source FROM post_edit WHERE doc_key = ? AND source_hash = ?",
                     (doc_key, digest),
                 ).fetchone()
-                if row:
-                    return str(row[0])
-            row = conn.execute(
-                "SELECT english FROM post_edit WHERE source_hash = ? "
-                "ORDER BY paragraph_id = ? DESC, updated DESC LIMIT 1",
-                (digest, paragraph_id),
-            ).fetchone()
-            return str(row[0]) if row else None
+            if row is None:
+                row = conn.execute(
+                    "SELECT english, source FROM post_edit WHERE source_hash = ? "
+                    "ORDER BY paragraph_id = ? DESC, updated DESC LIMIT 1",
+                    (digest, paragraph_id),
+                ).fetchone()
+            if row is None:
+                return None
+            if not row[1]:
+                try:
+                    with conn:
+                        conn.execute(
+                            "UPDATE post_edit SET source = ? WHERE source_hash = ? AND source = ''",
+                            (source_text, digest),
+                        )
+                except sqlite3.OperationalError:
+                    pass  # a nicety (locked, disk full): filled in on a later read
+            return str(row[0])
+
+        return self._run_edits(run, "cannot read your post-edits")
+
+    def post_edits(self, doc_key: str | None = None) -> list[PostEdit]:
+        """Every post-edit (of one document with `doc_key`), the most recent first."""
+        where, args = ("WHERE doc_key = ?", (doc_key,)) if doc_key is not None else ("", ())
+
+        def run(conn: sqlite3.Connection) -> list[PostEdit]:
+            rows = conn.execute(
+                "SELECT doc_key, source_hash, paragraph_id, english, updated, source "
+                f"FROM post_edit {where} ORDER BY updated DESC, doc_key, source_hash",
+                args,
+            )
+            return [PostEdit(*row) for row in rows]
 
         return self._run_edits(run, "cannot read your post-edits")
 

@@ -58,6 +58,12 @@ BINDINGS: list[BindingType] = [
     Binding("ctrl+f", "search_glossary", "Search the whole glossary", show=False),
     Binding("ctrl+s", "merge_glossary", "Merge unsaved glossary edits", show=False),
     Binding("p", "post_edit", "Rewrite this paragraph's English (marked ✎)", show=False),
+    Binding(
+        "A",
+        "accept_earlier_edit",
+        "Accept the post-edit of this text's earlier version (marked ✎?)",
+        show=False,
+    ),
     Binding("t", "toggle_script", "Show Traditional/Simplified", show=False),
     Binding("s", "toggle_glossary_panel", "Terms panel", show=False),
     Binding("d", "toggle_dictionary", "Dictionary panel", show=False),
@@ -79,5 +85,6 @@ LEGEND = (
     ("forbidden", "a forbidden rendering is in the English"),
     ("found", "a glossary term, not yet checked (paragraph not translated)"),
     ("✎", "English you wrote yourself (p); it always wins over the machine"),
+    ("✎?", "your post-edit of an earlier version of a changed text (A accepts)"),
     ("…", "not translated yet"),
 )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from reader.dictionary import DictEntry
     from reader.documents.document import Document
     from reader.glossary.matching import TermHit
+    from reader.translation.earlier_edits import EarlierEdit
     from reader.translation.pipeline import ParagraphTranslation
 
 
@@ -35,6 +36,14 @@ class TermsFound(Message):
 
     doc: Document
     hits: dict[str, list[TermHit]]
+
+
+@dataclass
+class EarlierEditsFound(Message):
+    """Post-edits of earlier versions of the document's changed paragraphs, to offer."""
+
+    doc: Document
+    offers: dict[str, EarlierEdit]  # paragraph id -> the earlier version's post-edit
 
 
 @dataclass

@@ -11,10 +11,13 @@ from reader.ui.app import ReaderApp
 from tests.conftest import ROOT, seed
 
 
-def make_app(tmp_path: Path, prefix: str = "001", engine: str = "gloss") -> ReaderApp:
+def make_app(
+    tmp_path: Path, prefix: str = "001", engine: str = "gloss", document: Path | None = None
+) -> ReaderApp:
+    """The reader on seed `prefix` (or on `document`) with a copy of the shipped glossary."""
     glossary = tmp_path / "glossary.csv"
     shutil.copy(ROOT / "glossary.csv", glossary)
-    return ReaderApp(str(seed(prefix)), engine=engine, glossary=str(glossary))
+    return ReaderApp(str(document or seed(prefix)), engine=engine, glossary=str(glossary))
 
 
 async def wait_until(pilot: Pilot, condition, timeout: float = 30.0) -> None:

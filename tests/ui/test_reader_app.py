@@ -350,3 +350,35 @@ async def test_help_lists_every_key(tmp_path: Path) -> None:
         } <= descriptions
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_term_dialog_lists_use_the_csv_separator(tmp_path: Path) -> None:
+    """`|` separates renderings in the dialog as in glossary.csv and the CLI; a `;` is refused
+    with the reason (it once split there, and would now make one rendering of "a; b")."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        view = app.reader.view
+        view.move_to(1, view.paragraphs[1].text.index("調度"))
+        await pilot.press("v", "l", "a")
+        dialog = app.screen
+        assert isinstance(dialog, TermDialog)
+        assert "separate with |" in str(dialog.query_one(".title").render())
+        dialog.query_one("#en").value = "coordinate"
+        dialog.query_one("#accept").value = "dispatch; schedule"
+        await pilot.press("ctrl+s")
+        assert app.screen is dialog
+        assert "separate renderings with |" in str(dialog.query_one("#error").render())
+        assert app.screen.focused is dialog.query_one("#accept")
+        dialog.query_one("#accept").value = "dispatch | schedule"
+        await pilot.press("ctrl+s")
+        await wait_translated(pilot)
+        with (tmp_path / "glossary.csv").open(encoding="utf-8-sig", newline="") as f:
+            rows = [r for r in csv.reader(f) if r and not r[0].startswith("#")]
+        row = dict(zip(rows[0], next(r for r in rows if r[0] == "調度"), strict=False))
+        assert row["accept"] == "dispatch|schedule"
+        entry = app.services.open_glossary().find("調度")
+        assert entry is not None
+        app.push_screen(TermDialog(entry, refuse=app.reader._refuse))
+        await pilot.pause()
+        assert app.screen.query_one("#accept").value == "dispatch|schedule"

@@ -1,6 +1,7 @@
 """SVG snapshots of the reader on seed 001 with the gloss engine (deterministic): the main
 screen at 80×24, 100×30 and 160×48 in the dark theme and at 100×30 in the light one, a tall
-paragraph, the term dialog at 80×24 and the help screen. Kept few: each costs seconds.
+paragraph, the term dialog at 80×24 (docked at the bottom, the paragraph above it) and the help
+screen at 80×24 and 140×40. Kept few: each costs seconds.
 
 Regenerate after an intended change with `pytest tests/ui --snapshot-update`, then look at them.
 """
@@ -49,19 +50,31 @@ def test_tall_paragraph_light(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+async def open_dialog(pilot: Pilot, key: str) -> None:
+    """`key` pressed once the text is settled, without the gloss notice: whether its toast is
+    drawn on the reader or on the dialog depended on timing."""
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.press(key)
+    await wait_until(pilot, lambda: pilot.app.screen.query(".dialog").first().region.height > 0)
+    await pilot.pause()
+    await pilot.pause()
+
+
 def test_term_dialog_80x24(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await open_dialog(pilot, "a")
 
     assert snap_compare(make_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_help_screen(snap_compare, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [(80, 24), (140, 40)])
+def test_help_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """80×24: one column, its last line saying how much is below; 140×40: two, all of it."""
+
     async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("question_mark")
+        await open_dialog(pilot, "question_mark")
+        await wait_until(pilot, lambda: pilot.app.screen.body.virtual_size.height > 0)
         await pilot.pause()
 
-    assert snap_compare(make_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=run_before)

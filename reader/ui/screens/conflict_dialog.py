@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from reader.glossary.edit import TermEdit
+from reader.glossary.edit import LIST_SEPARATOR, TermEdit
 from reader.glossary.file import Entry
 
 Choice = Literal["mine", "theirs"]
@@ -20,9 +20,9 @@ Choice = Literal["mine", "theirs"]
 def describe(zh: str, en: str, accept: list[str], forbidden: list[str], note: str) -> Text:
     text = Text.assemble((zh, "bold"), " → ", en)
     if accept:
-        text.append(f"\n  also: {'; '.join(accept)}")
+        text.append(f"\n  also: {LIST_SEPARATOR.join(accept)}")
     if forbidden:
-        text.append(f"\n  forbidden: {'; '.join(forbidden)}")
+        text.append(f"\n  forbidden: {LIST_SEPARATOR.join(forbidden)}")
     if note:
         text.append(f"\n  note: {note}")
     return text

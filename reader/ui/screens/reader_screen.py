@@ -33,6 +33,7 @@ from reader.ui.jobs import Segments, find_terms, load
 from reader.ui.keys import BINDINGS
 from reader.ui.messages import (
     DocumentLoaded,
+    EarlierEditsFound,
     EngineReady,
     LoadFailed,
     ParagraphsTranslated,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from reader.documents.document import Document
     from reader.glossary.edit import TermEdit
     from reader.glossary.matching import TermHit
+    from reader.translation.earlier_edits import EarlierEdit
     from reader.ui.app import ReaderApp
     from reader.ui.services import Services
 
@@ -92,6 +94,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self._reorder_timer: Timer | None = None
         self._panel_timer: Timer | None = None
         self._pinyin_asked: set[str] = set()
+        self.earlier: dict[str, EarlierEdit] = {}  # paragraph id -> offered earlier post-edit
 
     # -- composition ---------------------------------------------------------------------
 
@@ -181,10 +184,50 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         # holds the GIL the frame needs
         self.call_after_refresh(self.find_terms_in_background, self.doc)
         self.call_after_refresh(self.start_translation)
+        self.call_after_refresh(self.find_earlier_edits, self.doc)
 
     @work(thread=True, exclusive=True, group="terms", exit_on_error=False, description="find terms")
     def find_terms_in_background(self, doc: Document) -> None:
         self.post_message(find_terms(doc, self.services))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="earlier-edits",
+        exit_on_error=False,
+        description="find earlier post-edits",
+    )
+    def find_earlier_edits(self, doc: Document) -> None:
+        """Post-edits whose paragraph was corrected since (one word changed): offered, never
+        applied unasked (bounded: reader.translation.earlier_edits)."""
+        from reader.translation.earlier_edits import earlier_edits
+        from reader.translation.pipeline import document_key
+
+        try:
+            translator, _ = self.services.open_translator()
+        except ReaderError:
+            return  # no engine: the translation run says why
+        if translator.memory is None:
+            return
+        try:
+            offers = earlier_edits(translator.memory, document_key(doc), doc)
+        except ReaderError as error:  # the post-edits file is locked or unreadable: say so
+            self.app.call_from_thread(self.notify, error.render(), severity="error", timeout=15)
+            return
+        if offers:
+            self.post_message(EarlierEditsFound(doc, offers))
+
+    def on_earlier_edits_found(self, message: EarlierEditsFound) -> None:
+        if message.doc is not self.doc:
+            return  # another document was opened meanwhile
+        self.earlier = dict(message.offers)
+        self.view.set_offers({pid: offer.edit.english for pid, offer in self.earlier.items()})
+        count = len(self.earlier)
+        self.notify(
+            f"{count} changed paragraph{'s have' if count > 1 else ' has'} a post-edit of an "
+            "earlier version (marked ✎?): A on the paragraph accepts it",
+            timeout=10,
+        )
 
     def on_terms_found(self, message: TermsFound) -> None:
         if message.doc is not self.doc:
@@ -359,6 +402,30 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         panel.display = not panel.display
         if panel.display:
             self._cursor_moved(None)
+
+    # -- dialogs over the text -----------------------------------------------------------------
+
+    def on_screen_suspend(self) -> None:
+        # a dialog came up: once it is laid out, the cursor paragraph goes above it
+        self.app.call_after_refresh(self._make_room)
+
+    def on_screen_resume(self) -> None:
+        self.view.make_room(None)
+
+    def _make_room(self, tries: int = 10) -> None:
+        """Scroll the cursor paragraph (or its sentence) into the rows above a dialog docked at
+        the bottom (app.tcss: every dialog but help), so the text it acts on stays in sight."""
+        screen = self.app.screen
+        if screen is self or screen.styles.align_vertical != "bottom":
+            return
+        boxes = screen.query(".dialog")
+        box = boxes.first() if boxes else None
+        if box is None or box.region.height == 0:  # not laid out yet
+            if tries:
+                self.app.call_after_refresh(self._make_room, tries - 1)
+            return
+        view = self.view.region
+        self.view.make_room(box.region.y - view.y, view.bottom - box.region.y)
 
     # -- position, open, quit -----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from reader.ui.screens.parts import ReaderParts
 
 if TYPE_CHECKING:
     from reader.documents.document import Paragraph
+    from reader.translation.earlier_edits import EarlierEdit
     from reader.translation.pipeline import ParagraphTranslation
     from reader.ui.screens.export_dialog import ExportRequest
 
@@ -31,6 +32,7 @@ class ReadingActions(ReaderParts):
     """Needs the screen's `doc`, `view`, `services`, `engine_name` and `_show_status`."""
 
     engine_name: str
+    earlier: dict[str, EarlierEdit]  # paragraph id -> an earlier version's post-edit, offered
     search_query: Query | None
     _search_matches: list[tuple[int, int]] | None  # every match of search_query; None: counting
     _search_counted: tuple[Query, int] | None  # the query and English version of that count
@@ -95,16 +97,36 @@ class ReadingActions(ReaderParts):
         if p is None:
             return
         tr = self.view.translations.get(p.id)
+        offer = self.earlier.get(p.id)  # start from the earlier version's edit, if offered
+        english = offer.edit.english if offer is not None else tr.text if tr else ""
 
         def edited(english: str | None) -> None:
             if english is not None:
                 self.store_post_edit(p.id, english)
 
-        self.app.push_screen(PostEditDialog(p.text, tr.text if tr else ""), edited)
+        self.app.push_screen(PostEditDialog(p.text, english), edited)
+
+    def action_accept_earlier_edit(self) -> None:
+        p = self.view.current
+        offer = self.earlier.get(p.id) if p is not None else None
+        if p is None or offer is None:
+            count = len(self.earlier)
+            where = f" ({count} elsewhere, marked ✎?)" if count else ""
+            self.notify(f"no post-edit of an earlier version on this paragraph{where}")
+            return
+        self.store_post_edit(p.id, offer.edit.english, accepted=True)
+
+    def _saved(self, paragraph_id: str, accepted: bool) -> None:
+        """A post-edit was stored: the paragraph has its own now, no offer any more."""
+        if self.earlier.pop(paragraph_id, None) is not None:
+            self.view.set_offers({pid: o.edit.english for pid, o in self.earlier.items()})
+        if accepted:
+            self.notify("accepted your earlier post-edit for the new text (p edits it)")
 
     # a `description`, as every worker here: see ReaderScreen.load_in_background
     @work(thread=True, group="post-edit", exit_on_error=False, description="post-edit")
-    def store_post_edit(self, paragraph_id: str, english: str) -> None:
+    def store_post_edit(self, paragraph_id: str, english: str, accepted: bool = False) -> None:
+        """Store the user's English; an offered earlier edit stays offered if it fails."""
         assert self.doc is not None
         translator, _ = self.services.open_translator()
         try:
@@ -113,6 +135,7 @@ class ReadingActions(ReaderParts):
             message = f"{error.render()}\nYour edit was NOT saved."
             self.app.call_from_thread(self.notify, message, severity="error", timeout=30)
             return
+        self.app.call_from_thread(self._saved, paragraph_id, accepted)
         # the human text wins; translating again re-checks its terms at no model cost
         result = translator.translate(self.doc, [paragraph_id])
         self.post_message(ParagraphsTranslated(0, list(result.values()), 0, 0))
@@ -297,6 +320,8 @@ class ReadingActions(ReaderParts):
             self.log.warning(f"could not remember the export choice: {error}")
         missing = len(self.doc.paragraphs) - len(translations)
         note = f" ({missing} paragraphs not translated yet)" if missing else ""
+        if self.earlier:  # not exported unasked: say so
+            note += f" ({len(self.earlier)} earlier post-edits ✎? not accepted, not exported)"
         self.app.call_from_thread(self.notify, f"exported to {path}{note}")
 
     def action_help(self) -> None:

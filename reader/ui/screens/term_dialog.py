@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from reader.glossary.edit import TermEdit, split_field
+from reader.glossary.edit import LIST_SEPARATOR, TermEdit, list_field_problem, split_field
 from reader.glossary.file import Entry
 
 __all__ = ["TermDialog", "TermEdit"]
@@ -51,13 +51,13 @@ class TermDialog(ModalScreen[TermEdit | None]):
         values = {
             "zh": self.initial_zh,
             "en": self.initial_en,
-            "accept": "; ".join(entry.accept) if entry else "",
-            "forbidden": "; ".join(entry.forbidden) if entry else "",
+            "accept": LIST_SEPARATOR.join(entry.accept) if entry else "",
+            "forbidden": LIST_SEPARATOR.join(entry.forbidden) if entry else "",
             "note": entry.note if entry else "",
         }
         title = "Edit glossary term" if entry else "Add glossary term"
         with Vertical(id="term-dialog", classes="dialog"):
-            yield Label(f"{title} (lists: separate with ;)", classes="title")
+            yield Label(f"{title} (lists: separate with {LIST_SEPARATOR})", classes="title")
             for name, label in FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label)
@@ -85,9 +85,13 @@ class TermDialog(ModalScreen[TermEdit | None]):
             problem = "the English rendering is required"
         else:
             problem = self.refuse(zh, original)
+        field = "#zh" if not zh or (problem and "already" in problem) else "#en"
+        for name in ("accept", "forbidden"):
+            if not problem and (problem := list_field_problem(self._value(name))):
+                field = f"#{name}"
         if problem:
             self.query_one("#error", Label).update(problem)
-            self.query_one("#zh" if not zh or "already" in problem else "#en", Input).focus()
+            self.query_one(field, Input).focus()
             return
         self.dismiss(
             TermEdit(

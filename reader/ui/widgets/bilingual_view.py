@@ -21,6 +21,9 @@ Guarantees:
   tone-marked pinyin above each line of the Chinese, each word's reading at its word's column
   (`reader.documents.ruby`); readings arrive from a worker (`set_readings`), the row is laid
   out again then;
+- a paragraph offered the post-edit of an earlier version of its text (`set_offers`: its source
+  was corrected) shows that English under its own, marked "✎? … A accepts, p edits", in the
+  muted human style; it is not the paragraph's translation (search, sentences, exports ignore it);
 - colours with transparency (the cursor row's background, muted text) are blended over the
   colour below before drawing, so no terminal ever shows them solid (the cursor row was
   #E0E0E0 on #FFFFFF).
@@ -67,6 +70,7 @@ SEPARATOR = " │ "
 ZH_SHARE = 0.45
 ZH_SHARE_RANGE = (0.25, 0.7)
 PinyinMode = Literal["off", "sentence", "all"]
+OFFER_LABEL = "✎? post-edit of an earlier version of this text: A accepts, p edits"
 
 
 @dataclass(slots=True)
@@ -79,6 +83,8 @@ class RowLayout:
     stacked: bool
     # zh line index of a pinyin row -> its ruby line (drawn on that row and the next one)
     ruby: dict[int, RubyLine] = field(default_factory=dict)
+    offer: str = ""  # an earlier version's post-edit offered here, with its label
+    offer_lines: list[tuple[int, int]] = field(default_factory=list)
 
 
 class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -99,6 +105,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         "bilingual--heading",
         "bilingual--pending",
         "bilingual--human",
+        "bilingual--offer",
         "bilingual--separator",
         "bilingual--pinyin",
     }
@@ -115,6 +122,8 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self.paragraphs: list[Paragraph] = []
         self.translations: dict[str, ParagraphTranslation] = {}
+        # paragraph id -> the English of an earlier version's post-edit, offered (A accepts)
+        self.offers: dict[str, str] = {}
         self.spans = TermSpans({})
         self.cursor = 0  # paragraph index
         self.char = 0  # character offset in Paragraph.text
@@ -138,6 +147,9 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._pairs: LRUCache[tuple[int, int], list[SentencePair]] = LRUCache(64)
         self.pinyin: PinyinMode = "off"
+        # lines a docked dialog covers at the bottom: blank lines added below the document, so
+        # that even its last paragraph can scroll up above the dialog (`make_room`)
+        self.covered = 0
         # paragraph id -> its words as (start, end) in Paragraph.text and reading
         self.readings: dict[str, list[tuple[int, int, str]]] = {}
 
@@ -149,6 +161,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self.paragraphs = list(paragraphs)
         self.spans = TermSpans(hits)
         self.translations = {}
+        self.offers = {}
         self.original_is_traditional = traditional
         self._index = {p.id: i for i, p in enumerate(self.paragraphs)}
         self._row_version = [0] * len(self.paragraphs)
@@ -173,6 +186,14 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             self._row_version[i] += 1
             changed.append(i)
         self.english_version += 1
+        self._rows_changed(changed)
+
+    def set_offers(self, offers: dict[str, str]) -> None:
+        """Show these earlier versions' post-edits under their paragraphs (replacing any)."""
+        changed = [self._index[pid] for pid in {*self.offers, *offers} if pid in self._index]
+        self.offers = dict(offers)
+        for i in changed:
+            self._row_version[i] += 1
         self._rows_changed(changed)
 
     def set_hits(self, hits: dict[str, list[TermHit]]) -> None:
@@ -437,22 +458,47 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         """Show the cursor paragraph; of one taller than the view, its cursor sentence."""
         if not self.paragraphs or self._layout_width <= 0:
             return
+        top, height = self._cursor_region(self.scrollable_content_region.height)
+        self.scroll_to_region(
+            Region(0, top, 1, max(1, height)), animate=False, force=True, immediate=True
+        )
+
+    def _cursor_region(self, rows: int) -> tuple[int, int]:
+        """First document line and height of what to keep in view in `rows` lines: the cursor
+        paragraph; if taller, its cursor sentence (Chinese and English); if taller still (stacked,
+        a tall paragraph's English is far below its Chinese), that sentence's Chinese."""
         self._lay_out_exactly([self.cursor])
         top = self._offsets[self.cursor]
         height = self._heights[self.cursor] - 1
         sentence = self.sentence
-        view_height = self.scrollable_content_region.height
-        if height > view_height and sentence is not None:
-            # the pair if it fits (stacked, a tall paragraph's English is far below its
-            # Chinese: then the Chinese sentence, its English a few `j` further down)
+        if height > rows and sentence is not None:
             zh_first, zh_last, en_first, en_last = self._sentence_lines(self.cursor, sentence)
             first, last = min(zh_first, en_first), max(zh_last, en_last)
-            if last - first + 1 > view_height:
+            if last - first + 1 > rows:
                 first, last = zh_first, zh_last
             top, height = top + first, last - first + 1
-        self.scroll_to_region(
-            Region(0, top, 1, max(1, height)), animate=False, force=True, immediate=True
-        )
+        return top, height
+
+    def make_room(self, rows: int | None, covered: int = 0) -> None:
+        """A dialog covers the view below its top `rows` lines (`covered` lines of it): scroll
+        so that the cursor paragraph, or its sentence, is in those `rows`. None: it closed."""
+        if rows is None:
+            if self.covered:
+                self.covered = 0
+                self.virtual_size = Size(self._layout_width, self._offsets[-1])
+            return
+        if not self.paragraphs or self._layout_width <= 0:
+            return
+        self.covered = max(0, covered)
+        self._ensure_offsets()
+        self.virtual_size = Size(self._layout_width, self._offsets[-1] + self.covered)
+        rows = max(1, rows)
+        top, height = self._cursor_region(rows)
+        view_top = round(self.scroll_y)
+        if view_top <= top and top + min(height, rows) <= view_top + rows:
+            return  # already in sight
+        above = 1 if height < rows else 0  # a line of the paragraph before, for context
+        self.scroll_to(y=max(0, top - above), animate=False, immediate=True, force=True)
 
     def visible_range(self) -> tuple[int, int]:
         """First and last paragraph index on screen (inclusive)."""
@@ -508,7 +554,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self._exact = bytearray(n)
         self._offsets = [0, *accumulate(self._heights)]
         self._strips.clear()
-        self.virtual_size = Size(self._layout_width, self._offsets[-1])
+        self.virtual_size = Size(self._layout_width, self._offsets[-1] + self.covered)
         self.refresh()
 
     def _estimate(self, i: int) -> int:
@@ -561,7 +607,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         for i, h in changes.items():
             self._heights[i] = h
         self._offsets = [0, *accumulate(self._heights)]
-        self.virtual_size = Size(self._layout_width, self._offsets[-1])
+        self.virtual_size = Size(self._layout_width, self._offsets[-1] + self.covered)
         if anchor < len(self._heights) and any(i < anchor for i in changes):
             within = min(within, self._heights[anchor] - 1)
             self.set_scroll(None, max(0, self._offsets[anchor] + within))
@@ -595,11 +641,18 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             zh_lines, ruby = self._ruby_lines(p, zh, ruby_range, zw)
         en_lines = wrap(en, ew)
+        offer, offer_lines = "", []
+        if p.id in self.offers:
+            offer = f"{OFFER_LABEL}\n{self.offers[p.id]}"
+            offer_lines = wrap(offer, ew)
+        en_height = len(en_lines) + len(offer_lines)
         if self.stacked:
-            height = len(zh_lines) + len(en_lines) + 1
+            height = len(zh_lines) + en_height + 1
         else:
-            height = max(len(zh_lines), len(en_lines)) + 1
-        layout = RowLayout(zh, zh_lines, en, en_lines, height, self.stacked, ruby)
+            height = max(len(zh_lines), en_height) + 1
+        layout = RowLayout(
+            zh, zh_lines, en, en_lines, height, self.stacked, ruby, offer, offer_lines
+        )
         self._layouts[key] = layout
         return layout
 
@@ -701,6 +754,10 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         en_text = self._en_text(layout, tr, sentence)
         zh_strips = _divide(zh_text, layout.zh_lines, zw, self.app.console)
         en_strips = _divide(en_text, layout.en_lines, ew, self.app.console)
+        if layout.offer:
+            offer = Text(layout.offer, style=self._style("offer"))
+            offer.stylize(self._style("human"), 0, 2)  # the ✎? mark, as bright as ✎
+            en_strips += _divide(offer, layout.offer_lines, ew, self.app.console)
         if layout.ruby:
             lit = self._shown_span(p, sentence.zh_start, sentence.zh_end) if sentence else None
             for n, line in layout.ruby.items():
