@@ -188,7 +188,7 @@ def test_unreadable_input_is_one_line(capsys, tmp_path, glossary) -> None:  # ty
     code, _, err = run(
         capsys, "check", str(tmp_path / "nope.txt"), str(tmp_path), "--glossary", glossary
     )
-    assert code == 2 and err == f"reader: {tmp_path / 'nope.txt'}: no such file\n"
+    assert code == 2 and one_message(err) == f"reader: {tmp_path / 'nope.txt'}: no such file"
 
 
 def labels() -> dict[tuple[str, int, int, str], str]:
