@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
     source, target = read_text(args.source), read_text(args.translation)
     mode, units = align(source, target, args.source, args.translation)
-    matcher = TermMatcher(open_glossary(args.glossary).entries)
+    matcher = TermMatcher(open_glossary(args.glossary, document=args.source).entries)
     records = []
     for unit in units:
         for checked in check_pair(unit.zh, unit.en, matcher):

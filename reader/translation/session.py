@@ -7,12 +7,13 @@ memory mean the same thing everywhere.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.documents.document import Document
 from reader.documents.loading import load_document
-from reader.glossary.file import Glossary, resolve_glossary_path
+from reader.glossary.layers import LayeredGlossary, open_layers
 from reader.translation.engines.select import select_engine
 from reader.translation.memory import TranslationMemory
 from reader.translation.pipeline import Translator
@@ -21,9 +22,12 @@ if TYPE_CHECKING:
     from reader.translation.pipeline import Translator
 
 
-def open_glossary(explicit: str | None, *, warn: bool = True) -> Glossary:
-    """Resolve and load the glossary; its problems are warned about, the good rows used."""
-    glossary = Glossary.load(resolve_glossary_path(explicit))
+def open_glossary(
+    explicit: str | Sequence[str] | None, *, warn: bool = True, document: str | None = None
+) -> LayeredGlossary:
+    """Resolve and load the glossary layers (`document` finds a project glossary beside it);
+    their problems are warned about, the good rows used."""
+    glossary = open_layers(explicit, document=document)
     if warn:
         for problem in glossary.problems:
             print(f"reader: warning: {problem}", file=sys.stderr)
@@ -33,7 +37,7 @@ def open_glossary(explicit: str | None, *, warn: bool = True) -> Glossary:
 @dataclass
 class Session:
     doc: Document
-    glossary: Glossary
+    glossary: LayeredGlossary
     translator: Translator
     engine_message: str
 
@@ -43,11 +47,13 @@ class Session:
         return f"{engine.name} ({engine.model_id})"
 
 
-def open_session(file: str, *, encoding: str | None, engine: str, glossary: str | None) -> Session:
+def open_session(
+    file: str, *, encoding: str | None, engine: str, glossary: str | Sequence[str] | None
+) -> Session:
     doc = load_document(file, encoding=encoding)
     for warning in doc.warnings:
         print(f"reader: {file}: warning: {warning}", file=sys.stderr)
-    gloss = open_glossary(glossary)
+    gloss = open_glossary(glossary, document=file)
     chosen, message = select_engine(engine)
     # warnings (a damaged or full cache) are printed as they happen, not at the end
     memory = TranslationMemory(on_warning=lambda w: print(f"reader: warning: {w}", file=sys.stderr))

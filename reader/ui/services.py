@@ -11,24 +11,30 @@ Guarantees:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reader.translation.memory import TranslationMemory
 from reader.translation.pipeline import Translator
 
 if TYPE_CHECKING:
-    from reader.glossary.file import Glossary
+    from reader.glossary.layers import LayeredGlossary
     from reader.translation.pipeline import Translator
 
 
 class Services:
-    def __init__(self, engine: str = "auto", glossary: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: str = "auto",
+        glossary: str | Sequence[str] | None = None,
+        document: str | None = None,
+    ) -> None:
         # warnings of the translation memory (locked, disk full, moved aside), from any thread
         self.on_warning: Callable[[str], None] | None = None
         self.engine_choice = engine
-        self.glossary_path = glossary
-        self.glossary: Glossary | None = None
+        self.glossary_path = glossary  # every --glossary, first to last
+        self.document = document  # the first document's folder may hold its project glossary
+        self.glossary: LayeredGlossary | None = None
         self.translator: Translator | None = None
         self.engine_name = ""  # e.g. "argos (translate-zh_en-1.9)"
         self.engine_message = ""  # select_engine's one-line explanation
@@ -36,16 +42,18 @@ class Services:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
 
-    def open_glossary(self) -> Glossary:
+    def open_glossary(self) -> LayeredGlossary:
         with self._lock:
             if self.glossary is None:
                 # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
                 from reader.translation.session import open_glossary
 
-                self.glossary = open_glossary(self.glossary_path, warn=False)
+                self.glossary = open_glossary(
+                    self.glossary_path, warn=False, document=self.document
+                )
             return self.glossary
 
-    def set_glossary(self, glossary: Glossary) -> None:
+    def set_glossary(self, glossary: LayeredGlossary) -> None:
         """Use `glossary` from now on (after a merge with the file on disk)."""
         with self._lock:
             self.glossary = glossary
