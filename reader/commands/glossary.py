@@ -223,13 +223,18 @@ def editing(
         yield glossary
 
 
+def _say(text: str) -> None:
+    """Print `text` fitted to the terminal (continuation lines indented)."""
+    print(*wrap(text, output_width(), "  "), sep="\n")
+
+
 def _overrides(glossary: LayeredGlossary, entry: Entry) -> str:
-    """ " (overrides LAYER's 'EN')" when `entry` hides a reference layer's entry, else ""."""
+    """`; overrides 'EN' of layer NAME` when `entry` hides a reference layer's entry."""
     hidden = glossary.shadowed(entry)
     if not hidden:
         return ""
     layer, other = hidden[0]
-    return f"; overrides {layer.label}'s {other.en!r}"
+    return f"; overrides {other.en!r} of layer {layer.label}"
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -278,7 +283,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     with editing(args, create=True) as glossary:
         entry = _add(glossary, args)
-        print(f"added {entry.zh} → {entry.en} ({glossary.path}{_overrides(glossary, entry)})")
+        _say(f"added {entry.zh} → {entry.en} ({glossary.path}{_overrides(glossary, entry)})")
     return 0
 
 
@@ -318,7 +323,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     with editing(args) as glossary:
         entry = glossary.update(args.zh, **changes)
         glossary.save()
-        print(f"edited {entry.zh} → {entry.en} ({glossary.path}{_overrides(glossary, entry)})")
+        _say(f"edited {entry.zh} → {entry.en} ({glossary.path}{_overrides(glossary, entry)})")
     return 0
 
 
@@ -327,10 +332,10 @@ def cmd_remove(args: argparse.Namespace) -> int:
         entry = glossary.remove(args.zh)
         glossary.save()
         beneath = glossary.find(entry.zh)
-    print(f"removed {entry.zh} → {entry.en} ({glossary.path})")
+    _say(f"removed {entry.zh} → {entry.en} ({glossary.path})")
     if beneath is not None:
         layer = glossary.layer_of(beneath)
-        print(f"{layer.label}'s {beneath.zh} → {beneath.en} applies again")
+        _say(f"{beneath.zh} → {beneath.en} of layer {layer.label} applies again")
     return 0
 
 
@@ -419,7 +424,8 @@ def cmd_path(args: argparse.Namespace) -> int:
         print("layers (for the same term the earlier wins; edits go to the first):")
         for number, source in enumerate(sources, 1):
             access = "read-only" if read_only_reason(source.path, number == 1) else "writable"
-            text = f"  {number}. {_shown(source.path)} ({access}; {source.reason})"
+            path = _shown(source.path)
+            text = f"  {number}. {source.label}: {path} ({access}; {source.reason})"
             print(*wrap(text + _missing(source.path), width, "     "), sep="\n")
     return 0
 
@@ -443,12 +449,14 @@ def _term_layer(args: argparse.Namespace) -> int:
     layer = glossary.layer_of(entry)
     number = glossary.layers.index(layer) + 1
     line = f" line {entry.line}" if entry.line else ""
-    text = f"{entry.zh} → {entry.en}: layer {number}, {_shown(layer.path)}{line}"
+    where = f"layer {number} ({layer.label}), {_shown(layer.path)}{line}"
+    text = f"{entry.zh} → {entry.en}: {where}"
     print(*wrap(text, width, "  "), sep="\n")
     for other_layer, other in glossary.shadowed(entry):
         number = glossary.layers.index(other_layer) + 1
         line = f" line {other.line}" if other.line else ""
-        text = f"  overrides layer {number}, {_shown(other_layer.path)}{line}: {other.en!r}"
+        where = f"layer {number} ({other_layer.label}), {_shown(other_layer.path)}{line}"
+        text = f"  overrides {other.en!r} of {where}"
         print(*wrap(text, width, "    "), sep="\n")
     return 0
 

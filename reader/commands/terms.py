@@ -130,9 +130,9 @@ def run(args: argparse.Namespace) -> int:
     ordered = sorted(records.values(), key=lambda r: (-r["count"], r["zh"]))
     for r in ordered:
         entry = session.glossary.find(r["zh"])
-        layer = session.glossary.layer_of(entry) if entry is not None else None
-        r["layer"] = layer.label if layer is not None else ""
-        r["layer_path"] = str(layer.path) if layer is not None else ""
+        owner = session.glossary.layer_of(entry) if entry is not None else None
+        r["layer"] = owner.label if owner is not None else ""
+        r["layer_path"] = str(owner.path) if owner is not None else ""
     if args.json:
         payload = {
             "source": args.file,

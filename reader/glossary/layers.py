@@ -60,7 +60,7 @@ class LayerSource:
 
     path: Path
     reason: str  # "--glossary", "READER_GLOSSARY", "your glossary", …
-    label: str  # short name shown beside each term: "glossary.csv", "your glossary"
+    label: str  # short name shown beside each term: "project", "user", "team"
 
 
 def resolve_layers(
@@ -81,9 +81,8 @@ def resolve_layers(
         key = os.path.realpath(path)
         if key not in seen:
             seen.add(key)
-            out.append(
-                LayerSource(path, reason, YOURS if reason.startswith(YOURS) else _label(path))
-            )
+            label = _label(path, reason, {s.label for s in out})
+            out.append(LayerSource(path, reason, label))
     return out
 
 
@@ -110,13 +109,23 @@ def _base() -> list[tuple[Path, str]]:
     return [(user, f"{YOURS} (created now from {source})")]
 
 
-def _label(path: Path) -> str:
-    """`path` as short as it can be said: relative to the current folder, or from ~."""
-    absolute = Path(os.path.abspath(path))
-    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
-        if absolute.is_relative_to(base):
-            return prefix + str(absolute.relative_to(base))
-    return str(absolute)
+def _label(path: Path, reason: str, taken: set[str]) -> str:
+    """A short name for the layer, at most 8 cells where it can be (a table column never cuts
+    those): "project", "user", else the file's stem, or its folder's name for a glossary.csv;
+    "-2", "-3" … make it unique."""
+    if reason in (BESIDE_DOCUMENT, IN_CWD):
+        label = "project"
+    elif reason.startswith(YOURS):
+        label = "user"
+    elif path.stem.lower() != "glossary":
+        label = path.stem
+    else:
+        label = Path(os.path.abspath(path)).parent.name or path.stem
+    unique, n = label, 1
+    while unique in taken:
+        n += 1
+        unique = f"{label}-{n}"
+    return unique
 
 
 def _create_user_glossary(target: Path) -> str:
@@ -172,7 +181,7 @@ class LayeredGlossary:
     layers: list[Layer]
     _entries: list[Entry] = field(default_factory=list, init=False, repr=False)
     _owners: dict[int, Layer] = field(default_factory=dict, init=False, repr=False)
-    _shadowed: dict[int, list[tuple[Layer, Entry]]] = field(
+    _shadowed: dict[str, list[tuple[Layer, Entry]]] = field(
         default_factory=dict, init=False, repr=False
     )
     _seen: list[tuple[Glossary, int, list[Entry]]] | None = field(
@@ -196,7 +205,8 @@ class LayeredGlossary:
     def single(cls, glossary: Glossary, reason: str = "--glossary") -> LayeredGlossary:
         """One glossary as the only layer."""
         path = glossary.path or Path("glossary.csv")
-        return cls([Layer(glossary, LayerSource(path, reason, _label(path)), first=True)])
+        source = LayerSource(path, reason, _label(path, reason, set()))
+        return cls([Layer(glossary, source, first=True)])
 
     def reloaded(self) -> LayeredGlossary:
         """A new LayeredGlossary with every layer read again (a missing file is empty)."""
@@ -237,18 +247,26 @@ class LayeredGlossary:
         return find_entry(self.entries, zh, variants=variants)
 
     def layer_of(self, entry: Entry) -> Layer:
-        """The layer `entry` (one of `entries`) came from."""
+        """The layer `entry` came from (or, for an entry a save has since replaced by an equal
+        one with its new line number, the layer of the entry in effect for its term)."""
         self._refresh()
-        return self._owners[id(entry)]
+        owner = self._owners.get(id(entry))
+        if owner is None:
+            current = self.find(entry.zh)
+            if current is None:
+                raise KeyError(f"{entry.zh} is in no glossary layer")
+            owner = self._owners[id(current)]
+        return owner
 
     def label_of(self, entry: Entry) -> str:
         """The label of `entry`'s layer, or "" when there is only one layer (nothing to tell)."""
         return self.layer_of(entry).label if len(self.layers) > 1 else ""
 
     def shadowed(self, entry: Entry) -> list[tuple[Layer, Entry]]:
-        """The entries of later layers that `entry` overrides (same term), with their layers."""
+        """The entries of later layers that the entry in effect for `entry`'s term overrides,
+        with their layers."""
         self._refresh()
-        return list(self._shadowed.get(id(entry), ()))
+        return list(self._shadowed.get(entry.key, ()))
 
     def _refresh(self) -> None:
         # the identity of each layer's list too: `save` replaces it without bumping `revision`
@@ -257,7 +275,7 @@ class LayeredGlossary:
             return
         entries: list[Entry] = []
         owners: dict[int, Layer] = {}
-        shadowed: dict[int, list[tuple[Layer, Entry]]] = {}
+        shadowed: dict[str, list[tuple[Layer, Entry]]] = {}
         winner: dict[str, Entry] = {}
         for layer in self.layers:
             mine: set[str] = set()
@@ -269,7 +287,7 @@ class LayeredGlossary:
                     entries.append(entry)
                     owners[id(entry)] = layer
                 else:
-                    shadowed.setdefault(id(first), []).append((layer, entry))
+                    shadowed.setdefault(entry.key, []).append((layer, entry))
         self._entries, self._owners, self._shadowed = entries, owners, shadowed
         self._seen = seen
         self._revision += 1
@@ -308,7 +326,7 @@ class LayeredGlossary:
         if override.key != entry.key:
             raise ReaderError(
                 layer.path,
-                f"{entry.zh} is in a read-only reference layer ({layer.label}): an override "
+                f"{entry.zh} is in layer {layer.label}, a read-only reference: an override "
                 f"keeps its term; add {new_zh.strip()} as a term of its own instead",
             )
         return self.writable.glossary.add(override)
@@ -324,7 +342,7 @@ class LayeredGlossary:
         if layer is not self.writable:
             raise ReaderError(
                 layer.path,
-                f"{entry.zh} is in a read-only reference layer ({layer.label}); it can be "
+                f"{entry.zh} is in layer {layer.label}, a read-only reference; it can be "
                 "overridden (edit it) but not removed",
             )
         return self.writable.glossary.remove(entry.zh)
