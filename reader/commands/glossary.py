@@ -37,7 +37,12 @@ from reader.glossary.file import (
     simplify,
     split_list,
 )
-from reader.glossary.layers import LayeredGlossary, read_only_reason, resolve_layers
+from reader.glossary.layers import (
+    LayeredGlossary,
+    read_only_reason,
+    refuse_read_only,
+    resolve_layers,
+)
 
 if TYPE_CHECKING:
     from reader.documents.document import Document
@@ -216,6 +221,7 @@ def editing(
     """The glossary layers, loaded and later saved under the first layer's lock, so another
     process's edit made meanwhile is never lost (two concurrent `add`s both land)."""
     sources = resolve_layers(getattr(args, "glossary", None), document=document)
+    refuse_read_only(sources[0])  # before the lock: no lock file in a read-only folder
     with locked(sources[0].path):
         glossary = LayeredGlossary.load(sources, create=create)
         glossary.check_savable()  # one line now, not a warning and then an error

@@ -140,6 +140,13 @@ def _create_user_glossary(target: Path) -> str:
     return "an empty header, as no shipped glossary was found"
 
 
+def refuse_read_only(source: LayerSource) -> None:
+    """Raise, in one line naming it, when the first layer `source` is on a read-only path."""
+    reason = read_only_reason(source.path, first=True)
+    if reason:
+        raise ReaderError(source.path, f"glossary edits refused: {reason}")
+
+
 # --- the layered glossary --------------------------------------------------------------------
 
 
@@ -297,11 +304,8 @@ class LayeredGlossary:
     def check_savable(self) -> None:
         """Raise the one-line reason an edit would be refused: the first layer is on a
         read-only path, or `Glossary.check_savable` refuses it."""
-        layer = self.writable
-        reason = layer.read_only
-        if reason:
-            raise ReaderError(layer.path, f"glossary edits refused: {reason}")
-        layer.glossary.check_savable()
+        refuse_read_only(self.writable.source)
+        self.writable.glossary.check_savable()
 
     def add(self, entry: Entry) -> Entry:
         """Add `entry` to the first layer; a term a reference layer has is overridden."""
