@@ -17,11 +17,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.cli import main
+from reader.documents.scripts import to_traditional
 from reader.errors import ReaderError
-from reader.glossary.file import Entry, Glossary
-from reader.glossary.layers import LayeredGlossary, open_layers, resolve_layers
+from reader.glossary.file import Entry, Glossary, simplify
+from reader.glossary.layers import Layer, LayeredGlossary, LayerSource, open_layers, resolve_layers
 from reader.glossary.matching import TermMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,8 +89,6 @@ def test_every_shipped_term_is_overridden_by_the_layer_above_in_the_other_script
 ) -> None:
     """The class, not the sample: each of the 530 shipped terms, written in Traditional in a
     layer above the shipped glossary, is the entry in effect and says where it came from."""
-    from reader.documents.scripts import to_traditional
-
     shipped = Glossary.load(SHIPPED).entries
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -441,3 +442,43 @@ def test_single_wraps_one_glossary(tmp_path: Path) -> None:
     g = LayeredGlossary.single(Glossary.load(path))
     assert [e.zh for e in g.entries] == ["四早"] and g.label_of(g.entries[0]) == ""
     assert g.path == path and g.layer_of(g.entries[0]).label == "g"
+
+
+# a few characters with distinct Traditional forms, so layers meet in both scripts
+_CHARS = "联聯防控检檢测測四早"
+
+
+@given(
+    st.lists(
+        st.lists(st.text(_CHARS, min_size=1, max_size=3), max_size=6, unique_by=simplify),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_precedence_on_any_layers(layers: list[list[str]]) -> None:
+    """Whatever the layers hold: one entry per term, the first layer's that has it, in order
+    of the layers, each saying where it came from and what it hides."""
+    stack = LayeredGlossary(
+        [
+            Layer(
+                Glossary(f"{i}.csv", [Entry(zh, f"{i}:{zh}") for zh in terms]),
+                LayerSource(Path(f"{i}.csv"), "--glossary", str(i)),
+                first=i == 0,
+            )
+            for i, terms in enumerate(layers)
+        ]
+    )
+    expected: dict[str, str] = {}
+    hidden: dict[str, list[str]] = {}
+    for i, terms in enumerate(layers):
+        for zh in terms:
+            if simplify(zh) in expected:
+                hidden[simplify(zh)].append(f"{i}:{zh}")
+            else:
+                expected[simplify(zh)], hidden[simplify(zh)] = f"{i}:{zh}", []
+    assert [e.en for e in stack.entries] == list(expected.values())
+    for key, en in expected.items():
+        entry = stack.find(to_traditional(key))
+        assert entry is not None and entry.en == en
+        assert stack.layer_of(entry).label == en.split(":")[0]
+        assert [e.en for _, e in stack.shadowed(entry)] == hidden[key]

@@ -112,3 +112,29 @@ async def test_a_read_only_first_layer_refuses_edits_in_one_line(tmp_path: Path)
     finally:
         project.chmod(0o644)
     assert project.read_text(encoding="utf-8") == "zh,en\n"
+
+
+async def test_a_first_layer_changed_on_disk_is_refused_and_merged(tmp_path: Path) -> None:
+    """The refusal of a file changed on disk is the first layer's; ctrl+s merges into it, and
+    a reference changed meanwhile is read again, never written."""
+    app, project, team = layered_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+        project.write_text("zh,en\n新词,new word\n", encoding="utf-8")  # another program
+        team.write_text(team.read_text(encoding="utf-8") + "口罩,mask\n", encoding="utf-8")
+        after = team.read_bytes()
+        screen = app.reader
+        p = screen.view.paragraphs[0]
+        hit = next(h for h in screen.hits[p.id] if h.surface == "北京")
+        screen.view.move_to(0, hit.start)
+        await pilot.press("E")
+        app.screen.query_one("#en").value = "Beijing City"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert glossary_rows(project) == {"zh": "en", "新词": "new word"}  # refused
+        assert screen._unsaved
+        await pilot.press("ctrl+s")  # merge into the file on disk
+        await wait_translated(pilot)
+        assert glossary_rows(project) == {"zh": "en", "新词": "new word", "北京": "Beijing City"}
+        assert team.read_bytes() == after
+        assert screen.glossary is not None and screen.glossary.find("口罩") is not None
