@@ -482,3 +482,21 @@ def test_precedence_on_any_layers(layers: list[list[str]]) -> None:
         assert entry is not None and entry.en == en
         assert stack.layer_of(entry).label == en.split(":")[0]
         assert [e.en for _, e in stack.shadowed(entry)] == hidden[key]
+
+
+def test_reader_config_shows_the_config_layers(
+    hermetic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(
+        hermetic / "config" / "reader" / "config.toml", '[glossary]\nlayers = ["a.csv", "b.csv"]\n'
+    )
+    code, out, _ = run(capsys, "config")
+    assert code == 0
+    shown = out.split("glossary layers ([glossary] layers; the first is written to):\n")[1]
+    assert shown.splitlines()[:2] == [
+        f"  {config.parent / 'a.csv'}",
+        f"  {config.parent / 'b.csv'}",
+    ]
+    config.write_text("", encoding="utf-8")
+    _, out, _ = run(capsys, "config")
+    assert "  not set: your own glossary" in out

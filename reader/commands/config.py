@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if not layers:
         print('  not set: your own glossary (e.g. layers = ["mine.csv", "~/team/glossary.csv"])')
     print("  --glossary or READER_GLOSSARY replace them; else a glossary.csv beside the")
-    print("  document (or in the current folder) layers over them: see `reader glossary path`")
+    print("  document (or in the current folder) layers over them (`reader glossary path`)")
     if not config.configured:
         print("\nNothing is sent over the network until a base URL is set. Example config file:")
         print(EXAMPLE)

@@ -6,7 +6,8 @@ Guarantees:
   earlier layer has, each in file order; `layer_of` says which layer an entry came from.
 - `revision` changes whenever any layer changes, is saved or is reloaded, so a matcher built
   on `entries` (the pipeline keys it on `(id, revision)`) knows when it is stale; `entries` is
-  merged once per change, not per call (10k entries: ~3 ms).
+  merged once per change, not per call (10k entries over two layers: 5-15 ms on a shared
+  2-core machine; a cached call: 5 µs).
 - Only the first layer is ever written. Editing an entry of a reference layer adds an override
   (a copy with the change) to the first layer; removing one is refused. The first layer on a
   read-only path (file or folder not writable: mode bits or access(), as `reader.atomic`
@@ -140,14 +141,7 @@ def _create_user_glossary(target: Path) -> str:
     return "an empty header, as no shipped glossary was found"
 
 
-def refuse_read_only(source: LayerSource) -> None:
-    """Raise, in one line naming it, when the first layer `source` is on a read-only path."""
-    reason = read_only_reason(source.path, first=True)
-    if reason:
-        raise ReaderError(source.path, f"glossary edits refused: {reason}")
-
-
-# --- the layered glossary --------------------------------------------------------------------
+# --- read-only paths ------------------------------------------------------------------------
 
 
 def read_only_reason(path: Path, first: bool) -> str:
@@ -160,6 +154,16 @@ def read_only_reason(path: Path, first: bool) -> str:
     except ReaderError as error:
         return error.message  # "is read-only; make it writable (chmod u+w) to save to it"
     return ""
+
+
+def refuse_read_only(source: LayerSource) -> None:
+    """Raise, in one line naming it, when the first layer `source` is on a read-only path."""
+    reason = read_only_reason(source.path, first=True)
+    if reason:
+        raise ReaderError(source.path, f"glossary edits refused: {reason}")
+
+
+# --- the layered glossary --------------------------------------------------------------------
 
 
 @dataclass
@@ -287,14 +291,14 @@ class LayeredGlossary:
         for layer in self.layers:
             mine: set[str] = set()
             for entry in layer.glossary.entries:
-                first = winner.get(entry.key)
-                if first is None or entry.key in mine:  # a duplicate within a layer stays
-                    winner.setdefault(entry.key, entry)
-                    mine.add(entry.key)
+                key = entry.key  # ~1 µs (simplify's cache): once per entry
+                if key not in winner or key in mine:  # a duplicate within a layer stays
+                    winner.setdefault(key, entry)
+                    mine.add(key)
                     entries.append(entry)
                     owners[id(entry)] = layer
                 else:
-                    shadowed.setdefault(entry.key, []).append((layer, entry))
+                    shadowed.setdefault(key, []).append((layer, entry))
         self._entries, self._owners, self._shadowed = entries, owners, shadowed
         self._seen = seen
         self._revision += 1
