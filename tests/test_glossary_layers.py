@@ -485,7 +485,7 @@ def test_precedence_on_any_layers(layers: list[list[str]]) -> None:
 
 
 def test_reader_config_shows_the_config_layers(
-    hermetic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    hermetic: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = write(
         hermetic / "config" / "reader" / "config.toml", '[glossary]\nlayers = ["a.csv", "b.csv"]\n'
