@@ -44,6 +44,10 @@ async def test_editing_a_reference_term_creates_an_override(tmp_path: Path) -> N
         note = str(dialog.query_one("#layer-note", Label).render())
         assert note == "From team (read-only reference): saving adds an override to project."
         assert not dialog.query("#delete")  # a reference term is overridden, not deleted
+        # the note wraps inside the dialog, which still fits 80x24 whole
+        box = dialog.query_one("#term-dialog").region
+        assert box.contains_region(dialog.query_one("#layer-note").region)
+        assert box.contains_region(dialog.query_one("#save").region) and box.bottom <= 24
         dialog.query_one("#en").value = "Beijing City"
         await pilot.press("ctrl+s")
         await wait_translated(pilot)
