@@ -1,8 +1,10 @@
 """What the reader app owns once for all the documents it opens: glossary, engine, memory.
 
 Guarantees:
-- the glossary is read once, the engine chosen and its model loaded once, and the translation
-  memory (one SQLite connection) opened once per app, however many documents `o` opens;
+- the glossary is read once (again only for a document whose glossary layers are other files:
+  another project's glossary.csv beside it), the engine chosen and its model loaded once, and
+  the translation memory (one SQLite connection) opened once per app, however many documents
+  `o` opens;
 - building is thread-safe (one lock) and happens in worker threads, never in the UI thread;
 - `busy` says whether a daemon thread is still inside an engine call, so the app can end the
   process at once on quit instead of waiting for the call (Argos: up to ~80 s per batch).
@@ -10,6 +12,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -42,8 +45,15 @@ class Services:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
 
-    def open_glossary(self) -> LayeredGlossary:
+    def open_glossary(self, document: str | None = None) -> LayeredGlossary:
+        """The glossary layers, read on first use. With `document` (one being opened), the
+        layers for it: read again only when they are other files (another project's
+        glossary.csv beside it); the same files keep the glossary as it is."""
         with self._lock:
+            if document is not None and document != self.document:
+                self.document = document
+                if self.glossary is not None and not self._same_layers(document):
+                    self.glossary = None
             if self.glossary is None:
                 # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
                 from reader.translation.session import open_glossary
@@ -51,7 +61,18 @@ class Services:
                 self.glossary = open_glossary(
                     self.glossary_path, warn=False, document=self.document
                 )
+                if self.translator is not None:
+                    self.translator.glossary = self.glossary
             return self.glossary
+
+    def _same_layers(self, document: str) -> bool:
+        from reader.glossary.layers import resolve_layers  # lazy: as above
+
+        assert self.glossary is not None
+        now = [
+            os.path.realpath(s.path) for s in resolve_layers(self.glossary_path, document=document)
+        ]
+        return now == [os.path.realpath(layer.path) for layer in self.glossary.layers]
 
     def set_glossary(self, glossary: LayeredGlossary) -> None:
         """Use `glossary` from now on (after a merge with the file on disk)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import Label
 
 from reader.ui.app import ReaderApp
@@ -142,3 +143,42 @@ async def test_a_first_layer_changed_on_disk_is_refused_and_merged(tmp_path: Pat
         assert glossary_rows(project) == {"zh": "en", "新词": "new word", "北京": "Beijing City"}
         assert team.read_bytes() == after
         assert screen.glossary is not None and screen.glossary.find("口罩") is not None
+
+
+async def test_opening_a_document_of_another_project_reads_its_glossary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No --glossary: each document's project glossary (beside it) layers over the user's
+    own; `o` on a document in another folder switches to that folder's glossary.csv."""
+    from textual.widgets import Input
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        shutil.copy(seed("001"), tmp_path / name / "doc.txt")
+        (tmp_path / name / "glossary.csv").write_text(
+            f"zh,en\n北京,Peking ({name})\n", encoding="utf-8"
+        )
+    app = ReaderApp(str(tmp_path / "a" / "doc.txt"), engine="gloss")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_translated(pilot)
+
+        def beijing() -> str:
+            p = app.reader.view.paragraphs[0]
+            return next(h for h in app.reader.hits[p.id] if h.surface == "北京").entry.en
+
+        assert beijing() == "Peking (a)"
+        first = app.services.glossary
+        assert first is not None and [layer.label for layer in first.layers] == ["project", "user"]
+        await pilot.press("o")
+        app.screen.query_one(Input).value = str(tmp_path / "b" / "doc.txt")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.reader.hits and app.reader.idle)
+        await pilot.pause()
+        assert beijing() == "Peking (b)"
+        p = app.reader.view.paragraphs[0]
+        assert "Peking (b)" in app.reader.view.translations[p.id].text
+        assert app.services.engine_loads == 1  # the engine is the app's still
+        # the same folder again: the glossary in use is kept, not read again
+        glossary = app.services.glossary
+        assert app.services.open_glossary(str(tmp_path / "b" / "doc.txt")) is glossary
