@@ -500,3 +500,18 @@ def test_reader_config_shows_the_config_layers(
     config.write_text("", encoding="utf-8")
     _, out, _ = run(capsys, "config")
     assert "  not set: your own glossary" in out
+
+
+def test_a_gbk_reference_layer_is_read_and_its_advice_runs(
+    capsys: pytest.CaptureFixture[str], two: tuple[Path, Path]
+) -> None:
+    """A reference saved as GBK (Excel) is read; the warning's command converts it."""
+    project, team = two
+    team.write_bytes("zh,en\n口罩,mask\n".encode("gbk"))
+    code, out, err = run(capsys, "glossary", "list", "口罩", *layers_args(project, team))
+    assert code == 0 and "mask" in out
+    (advice,) = [line for line in err.splitlines() if "convert it first" in line]
+    command = advice.split("`")[1].split()
+    assert command[:3] == ["reader", "glossary", "convert"]
+    code, _, _ = run(capsys, *command[1:])
+    assert code == 0 and team.read_text(encoding="utf-8") == "zh,en\n口罩,mask\n"
