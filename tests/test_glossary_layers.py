@@ -515,3 +515,16 @@ def test_a_gbk_reference_layer_is_read_and_its_advice_runs(
     assert command[:3] == ["reader", "glossary", "convert"]
     code, _, _ = run(capsys, *command[1:])
     assert code == 0 and team.read_text(encoding="utf-8") == "zh,en\n口罩,mask\n"
+
+
+def test_a_missing_reference_layer_is_one_line_and_a_missing_first_layer_is_created(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, two: tuple[Path, Path]
+) -> None:
+    project, _ = two
+    missing = tmp_path / "nowhere.csv"
+    code, _, err = run(capsys, "glossary", "list", *layers_args(project, missing))
+    assert code == 2 and err == f"reader: {missing}: no such glossary file\n"
+    new = tmp_path / "new.csv"
+    code, out, _ = run(capsys, "glossary", "add", "口罩", "mask", *layers_args(new, project))
+    assert code == 0 and " ".join(out.split()) == f"added 口罩 → mask ({new})"
+    assert Glossary.load(new).find("口罩") is not None
