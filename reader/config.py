@@ -1,4 +1,5 @@
-"""The user's settings for the `llm` engine: command-line flags, environment, config file.
+"""The user's settings for the `llm` engine: command-line flags, environment, config file;
+and the glossary layers the config file lists (`[glossary] layers`, see reader/glossary/layers.py).
 
 Guarantees:
 - Precedence is flag > environment (`READER_LLM_BASE_URL`, `READER_LLM_MODEL`,
@@ -83,7 +84,8 @@ def chosen_model() -> str | None:
     return _flags.get("installed")
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def _read_file(path: Path, name: str = "llm") -> dict[str, Any]:
+    """The `[name]` table of the config file; empty when the file or the table is absent."""
     import tomllib  # stdlib, ~3 ms
 
     try:
@@ -94,10 +96,26 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ReaderError(path, f"cannot read the config file: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ReaderError(path, f"not valid TOML: {error}") from None
-    table = data.get("llm", {})
+    table = data.get(name, {})
     if not isinstance(table, dict):
-        raise ReaderError(path, "[llm] must be a table")
+        raise ReaderError(path, f"[{name}] must be a table")
     return table
+
+
+def glossary_layers(path: Path | None = None) -> list[Path]:
+    """The `[glossary] layers` list of the config file (a string is a list of one): glossary
+    files, the first the writable one. `~` is expanded; a relative path is relative to the
+    config file's folder (not the current directory, which changes from run to run)."""
+    path = path or config_path()
+    table = _read_file(path, "glossary")
+    unknown = sorted(set(table) - {"layers"})
+    if unknown:
+        raise ReaderError(path, f"unknown setting glossary.{unknown[0]}")
+    value = table.get("layers", [])
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise ReaderError(path, "glossary.layers must be a list of file names")
+    return [path.parent / Path(v).expanduser() for v in values]
 
 
 def load_llm_config(path: Path | None = None) -> LLMConfig:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ReaderError
-from reader.glossary.file import Entry, Glossary, Problem, check, resolve_glossary
+from reader.glossary.file import Entry, Glossary, Problem, check
+from reader.glossary.layers import resolve_layers
 
 HEADER = "zh,en,variants,accept,forbidden,note,category,priority,dnt\n"
 GOOD = (
@@ -211,17 +212,22 @@ def test_crlf_and_bom_are_kept(tmp_path: Path) -> None:
 
 
 def test_resolve_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hermetic: Path) -> None:
+    def first() -> tuple[Path, str]:
+        layer = resolve_layers(None)[0]
+        return layer.path, layer.reason
+
     monkeypatch.chdir(tmp_path)
-    assert resolve_glossary("x.csv") == (Path("x.csv"), "--glossary")
+    assert [(s.path, s.reason) for s in resolve_layers("x.csv")] == [(Path("x.csv"), "--glossary")]
     monkeypatch.setenv("READER_GLOSSARY", str(tmp_path / "env.csv"))
-    assert resolve_glossary(None) == (tmp_path / "env.csv", "READER_GLOSSARY")
+    assert first() == (tmp_path / "env.csv", "READER_GLOSSARY")
     monkeypatch.delenv("READER_GLOSSARY")
-    path, why = resolve_glossary(None)
+    path, why = first()
     assert path.is_relative_to(hermetic) and path.name == "glossary.csv" and "created" in why
     assert Glossary.load(path).problems == []  # a copy of the shipped one, or a bare header
-    assert resolve_glossary(None) == (path, "your glossary")
+    assert first() == (path, "your glossary")
     write(tmp_path, HEADER)
-    assert resolve_glossary(None)[0] == Path("glossary.csv")
+    assert first()[0] == Path("glossary.csv")
+    assert [s.path for s in resolve_layers(None)] == [Path("glossary.csv"), path]  # layered
 
 
 def test_suggest_terms_finds_repeated_expressions_not_in_the_glossary() -> None:

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     from reader.translation.session import open_glossary
 
     source, target = read_text(args.source), read_text(args.translation)
-    matcher = TermMatcher(open_glossary(args.glossary).entries)
+    matcher = TermMatcher(open_glossary(args.glossary, document=args.source).entries)
 
     def misses(zh: str, en: str) -> int:
         return sum(c.verdict.status != "applied" for c in check_pair(zh, en, matcher))

@@ -86,8 +86,11 @@ def add_glossary_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--glossary",
         metavar="PATH",
-        help="glossary CSV (default: ./glossary.csv if present, else your own glossary; "
-        "see `reader glossary path`)",
+        action="append",
+        help="glossary CSV; give it again to layer more: the first is the one edits go to, "
+        "the others read-only references, the earlier winning for the same term (default: "
+        "glossary.csv beside the document, else ./glossary.csv, layered over your own "
+        "glossary; see `reader glossary path`)",
     )
 
 

@@ -1,11 +1,14 @@
 """`reader glossary …`: list, show, add, edit, remove, check, import, export, convert, path,
 suggest.
 
-Every subcommand takes `--glossary PATH`. A glossary with bad rows still loads: its problems
-are printed to stderr as warnings and the good rows are used. Edits hold the glossary lock from
-reading to saving (so concurrent `add`s all land), are saved atomically and refused if the file
-changed on disk meanwhile. A command asked to change something that changed nothing says so
-and exits 1.
+Every subcommand takes `--glossary PATH`, repeatable for layers (reader/glossary/layers.py):
+reading sees every layer, the earlier winning for the same term; edits go to the first layer,
+an edit of a reference layer's term adding an override there. A glossary with bad rows still
+loads: its problems are printed to stderr as warnings and the good rows are used. Edits hold
+the first layer's lock from reading to saving (so concurrent `add`s all land), are saved
+atomically and refused if the file changed on disk meanwhile, or, in one line, if the layer is
+on a read-only path. A command asked to change something that changed nothing says so and
+exits 1.
 """
 
 from __future__ import annotations
@@ -32,13 +35,17 @@ from reader.errors import ReaderError
 from reader.glossary.file import (
     LIST_COLUMNS,
     Entry,
-    Glossary,
     check,
     convert,
     locked,
-    resolve_glossary,
     simplify,
     split_list,
+)
+from reader.glossary.layers import (
+    LayeredGlossary,
+    read_only_reason,
+    refuse_read_only,
+    resolve_layers,
 )
 
 if TYPE_CHECKING:
@@ -153,7 +160,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_glossary_arg(p)
     p.set_defaults(func=cmd_convert)
 
-    p = sub.add_parser("path", help="print which glossary is used and why")
+    p = sub.add_parser(
+        "path",
+        help="print which glossary layers are used and why, or which layer a term comes from",
+        description="Print the glossary edits go to and why it was chosen, then every layer "
+        "when there are several (the earlier wins for the same term). With TERM, print the "
+        "layer whose entry is in effect for it and the entries it overrides.",
+    )
+    p.add_argument("term", nargs="?", metavar="TERM", help="a term (either script)")
     add_glossary_arg(p)
     p.set_defaults(func=cmd_path)
 
@@ -202,28 +216,55 @@ def _add_entry_options(p: argparse.ArgumentParser) -> None:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def open_glossary(args: argparse.Namespace, *, create: bool = False, warn: bool = True) -> Glossary:
-    """The glossary chosen by --glossary / READER_GLOSSARY / cwd / user data, with its
-    problems printed as warnings. With `create`, a missing file is an empty glossary."""
-    path, _reason = resolve_glossary(getattr(args, "glossary", None))
-    glossary = Glossary.load(path, missing_ok=create)
+def open_glossary(
+    args: argparse.Namespace,
+    *,
+    create: bool = False,
+    warn: bool = True,
+    document: str | None = None,
+) -> LayeredGlossary:
+    """The glossary layers chosen by --glossary / READER_GLOSSARY / project / config / user
+    data, with their problems printed as warnings. With `create`, a missing first layer is
+    an empty glossary."""
+    sources = resolve_layers(getattr(args, "glossary", None), document=document)
+    glossary = LayeredGlossary.load(sources, create=create)
     if warn:
-        for problem in glossary.problems:
-            say(f"warning: {problem}")
+        _warn(glossary)
     return glossary
 
 
+def _warn(glossary: LayeredGlossary) -> None:
+    for problem in glossary.problems:
+        say(f"warning: {problem}")
+
+
 @contextlib.contextmanager
-def editing(args: argparse.Namespace, *, create: bool = False) -> Iterator[Glossary]:
-    """The glossary, loaded and later saved under its lock, so another process's edit made
-    meanwhile is never lost (two concurrent `add`s both land)."""
-    path, _reason = resolve_glossary(getattr(args, "glossary", None))
-    with locked(path):
-        glossary = open_glossary(args, create=create, warn=False)
+def editing(
+    args: argparse.Namespace, *, create: bool = False, document: str | None = None
+) -> Iterator[LayeredGlossary]:
+    """The glossary layers, loaded and later saved under the first layer's lock, so another
+    process's edit made meanwhile is never lost (two concurrent `add`s both land)."""
+    sources = resolve_layers(getattr(args, "glossary", None), document=document)
+    refuse_read_only(sources[0])  # before the lock: no lock file in a read-only folder
+    with locked(sources[0].path):
+        glossary = LayeredGlossary.load(sources, create=create)
         glossary.check_savable()  # one line now, not a warning and then an error
-        for problem in glossary.problems:
-            say(f"warning: {problem}")
+        _warn(glossary)
         yield glossary
+
+
+def _say(text: str) -> None:
+    """Print `text` fitted to the terminal (continuation lines indented)."""
+    print(*wrap(text, output_width(), "  "), sep="\n")
+
+
+def _overrides(glossary: LayeredGlossary, entry: Entry) -> str:
+    """`; overrides 'EN' of layer NAME` when `entry` hides a reference layer's entry."""
+    hidden = glossary.shadowed(entry)
+    if not hidden:
+        return ""
+    layer, other = hidden[0]
+    return f"; overrides {other.en!r} of layer {layer.label}"
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -259,11 +300,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             e.category,
             str(e.priority) if e.priority else "",
             "dnt" if e.dnt else "",
+            glossary.label_of(e),
             e.note,
         ]
         for e in entries
     ]
-    headers = ["ZH", "EN", "VARIANTS", "CATEGORY", "PRI", "DNT", "NOTE"]
+    headers = ["ZH", "EN", "VARIANTS", "CATEGORY", "PRI", "DNT", "LAYER", "NOTE"]
     print(table(headers, rows, width=output_width(args.wide), keep=("ZH", "EN")))
     return 0
 
@@ -273,11 +315,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     from reader.translation.memory import TranslationMemory
     from reader.translation.usage import known_documents, term_uses
 
-    path, reason = resolve_glossary(args.glossary)
     glossary = open_glossary(args)
     entry = glossary.find(args.zh, variants=True)
     if entry is None:
         raise ReaderError(glossary.path, f"{args.zh.strip()} is not in the glossary")
+    layer = glossary.layer_of(entry)  # the layer the term comes from, and why that file
+    path, reason = layer.path, f"{layer.source.reason}; layer {layer.label}"
     width = output_width()
     shown: list[tuple[str, str]] = [
         ("zh", entry.zh),
@@ -330,11 +373,11 @@ def _path_line(name: str, path: str, rest: str, label: int, width: int | None) -
 def cmd_add(args: argparse.Namespace) -> int:
     with editing(args, create=True) as glossary:
         entry = _add(glossary, args)
-    print(f"added {entry.zh} → {entry.en} ({glossary.path})")
+        _say(f"added {entry.zh} → {entry.en} ({glossary.path}{_overrides(glossary, entry)})")
     return 0
 
 
-def _add(glossary: Glossary, args: argparse.Namespace) -> Entry:
+def _add(glossary: LayeredGlossary, args: argparse.Namespace) -> Entry:
     entry = Entry(
         zh=args.zh,
         en=args.en,
@@ -370,7 +413,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     with editing(args) as glossary:
         entry = glossary.update(args.zh, **changes)
         glossary.save()
-    print(f"edited {entry.zh} → {entry.en} ({glossary.path})")
+        _say(f"edited {entry.zh} → {entry.en} ({glossary.path}{_overrides(glossary, entry)})")
     return 0
 
 
@@ -378,19 +421,29 @@ def cmd_remove(args: argparse.Namespace) -> int:
     with editing(args) as glossary:
         entry = glossary.remove(args.zh)
         glossary.save()
-    print(f"removed {entry.zh} → {entry.en} ({glossary.path})")
+        beneath = glossary.find(entry.zh)
+    _say(f"removed {entry.zh} → {entry.en} ({glossary.path})")
+    if beneath is not None:
+        layer = glossary.layer_of(beneath)
+        _say(f"{beneath.zh} → {beneath.en} of layer {layer.label} applies again")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     glossary = open_glossary(args, warn=False)
-    problems = check(glossary)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) in {glossary.path}", file=sys.stderr)
+    bad = []
+    for layer in glossary.layers:  # each file on its own: an override is no duplicate
+        problems = check(layer.glossary)
+        for problem in problems:
+            print(problem)
+        if problems:
+            bad.append(f"{len(problems)} problem(s) in {layer.path}")
+    if bad:
+        print("\n".join(bad), file=sys.stderr)
         return 1
-    print(f"ok: {len(glossary.entries)} entries")
+    counts = [len(layer.glossary.entries) for layer in glossary.layers]
+    layers = f" in {len(counts)} layers ({' + '.join(map(str, counts))})" if len(counts) > 1 else ""
+    print(f"ok: {len(glossary.entries)} entries{layers}")
     return 0
 
 
@@ -400,7 +453,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     entries = import_entries(args.file, args.format)
     with editing(args, create=True) as glossary:
-        report = merge(glossary, entries, overwrite=args.overwrite)
+        # into the first layer: a term only a reference layer has is imported as an override
+        report = merge(glossary.writable.glossary, entries, overwrite=args.overwrite)
         if report.added or report.updated:
             glossary.save()
     for entry in report.existing:
@@ -427,7 +481,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = export_entries(glossary.entries, args.format)
     if args.output:
         # the glossary in use is never replaced by a lossy format
-        write_text_atomic(check_output(args.output, inputs=[glossary.path or ""]), text)
+        inputs = [layer.path for layer in glossary.layers]
+        write_text_atomic(check_output(args.output, inputs=inputs), text)
         print(f"wrote {len(glossary.entries)} entries to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -435,9 +490,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    if args.file and args.glossary and Path(args.file) != Path(args.glossary):
-        raise ReaderError(args.file, f"two glossaries given (FILE and --glossary {args.glossary})")
-    path, _reason = resolve_glossary(args.file or args.glossary)
+    if args.file and args.glossary and [Path(g) for g in args.glossary] != [Path(args.file)]:
+        raise ReaderError(
+            args.file, f"two glossaries given (FILE and --glossary {args.glossary[0]})"
+        )
+    # the first layer: the one reader writes
+    path = resolve_layers([args.file] if args.file else args.glossary)[0].path
     found, original = convert(path, args.encoding)
     if original is None:
         print(f"{path} is already UTF-8; nothing to convert, nothing written", file=sys.stderr)
@@ -447,9 +505,54 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    path, reason = resolve_glossary(args.glossary)
-    print(path.resolve() if path.exists() else path)
-    print(f"chosen by: {reason}" + ("" if path.exists() else " (does not exist yet)"))
+    if args.term:
+        return _term_layer(args)
+    sources = resolve_layers(args.glossary)
+    first = sources[0]
+    print(_shown(first.path))
+    print(f"chosen by: {first.reason}" + _missing(first.path))
+    width = output_width()
+    why = read_only_reason(first.path, first=True)
+    if why:
+        print(*wrap(f"read-only: {why}", width, "  "), sep="\n")
+    if len(sources) > 1:
+        print("layers (for the same term the earlier wins; edits go to the first):")
+        for number, source in enumerate(sources, 1):
+            access = "read-only" if read_only_reason(source.path, number == 1) else "writable"
+            path = _shown(source.path)
+            text = f"  {number}. {source.label}: {path} ({access}; {source.reason})"
+            print(*wrap(text + _missing(source.path), width, "     "), sep="\n")
+    return 0
+
+
+def _shown(path: Path) -> Path:
+    return path.resolve() if path.exists() else path
+
+
+def _missing(path: Path) -> str:
+    return "" if path.exists() else " (does not exist yet)"
+
+
+def _term_layer(args: argparse.Namespace) -> int:
+    """`reader glossary path TERM`: the layer whose entry is in effect, and what it hides."""
+    glossary = open_glossary(args)
+    entry = glossary.find(args.term, variants=True)
+    if entry is None:
+        print(f"{args.term} is in no glossary layer", file=sys.stderr)
+        return 1
+    width = output_width()
+    layer = glossary.layer_of(entry)
+    number = glossary.layers.index(layer) + 1
+    line = f" line {entry.line}" if entry.line else ""
+    where = f"layer {number} ({layer.label}), {_shown(layer.path)}{line}"
+    text = f"{entry.zh} → {entry.en}: {where}"
+    print(*wrap(text, width, "  "), sep="\n")
+    for other_layer, other in glossary.shadowed(entry):
+        number = glossary.layers.index(other_layer) + 1
+        line = f" line {other.line}" if other.line else ""
+        where = f"layer {number} ({other_layer.label}), {_shown(other_layer.path)}{line}"
+        text = f"  overrides {other.en!r} of {where}"
+        print(*wrap(text, width, "    "), sep="\n")
     return 0
 
 
@@ -458,7 +561,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from reader.glossary.suggest import suggest_terms
 
     doc = _load_document(args.file, args.encoding)
-    glossary = open_glossary(args, create=True)
+    glossary = open_glossary(args, create=True, document=args.file)
     suggestions = suggest_terms(doc, glossary, top=args.top)
     if not suggestions:
         print("no suggestions: no repeated expressions outside the glossary", file=sys.stderr)
@@ -484,7 +587,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         chosen = _pick(suggestions, args.add, use_gloss=args.en)
     added = 0
     if chosen:
-        with editing(args, create=True) as glossary:  # read again: others may have saved
+        # read again: others may have saved
+        with editing(args, create=True, document=args.file) as glossary:
             for term, en in chosen:
                 if glossary.find(term, variants=True) is not None:
                     print(f"skipped {term}: added to the glossary meanwhile", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""`reader terms FILE`: the glossary terms in a document and how the translation rendered them."""
+"""`reader terms FILE`: the glossary terms in a document and how the translation rendered them,
+and, with several glossary layers, which layer each term came from."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "terms",
         help="list the glossary terms found in a document",
         description="List each glossary term found in FILE (original form, count, required "
-        "rendering) and whether the translation rendered each occurrence as required.",
+        "rendering) and whether the translation rendered each occurrence as required; with "
+        "several glossary layers, the LAYER column says which one each term came from.",
     )
     add_document_args(parser)
     parser.add_argument(
@@ -127,6 +129,11 @@ def run(args: argparse.Namespace) -> int:
                 }
             )
     ordered = sorted(records.values(), key=lambda r: (-r["count"], r["zh"]))
+    for r in ordered:
+        entry = session.glossary.find(r["zh"])
+        owner = session.glossary.layer_of(entry) if entry is not None else None
+        r["layer"] = owner.label if owner is not None else ""
+        r["layer_path"] = str(owner.path) if owner is not None else ""
     if args.json:
         payload = {
             "source": args.file,
@@ -149,9 +156,10 @@ def run(args: argparse.Namespace) -> int:
     for r in ordered:
         forms = "/".join(f for f in r["forms"] if f != r["zh"])
         statuses = ", ".join(f"{s} {n}" for s, n in sorted(r["statuses"].items()))
-        rows.append([r["zh"], forms, str(r["count"]), statuses, r["en"]])
+        layer = r["layer"] if len(session.glossary.layers) > 1 else ""
+        rows.append([r["zh"], forms, str(r["count"]), statuses, r["en"], layer])
     width = output_width(args.wide)
-    headers = ["TERM", "AS WRITTEN", "COUNT", "STATUS", "RENDERING"]
+    headers = ["TERM", "AS WRITTEN", "COUNT", "STATUS", "RENDERING", "LAYER"]
     keep = ("TERM", "COUNT", "STATUS", "RENDERING")  # the other spellings give way first
     print(table(headers, rows, width=width, keep=keep))
     if shadowed:

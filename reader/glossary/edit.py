@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from reader.glossary.file import Entry, Glossary, simplify, split_list
+from reader.glossary.layers import LayeredGlossary
 from reader.glossary.matching import TermMatcher
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from reader.glossary.matching import TermHit
 
 Hits = Mapping[str, Sequence["TermHit"]]  # paragraph id -> the glossary terms found in it
+# one file, or layers (an edit of a reference layer's term becomes an override in the first)
+Editable = Glossary | LayeredGlossary
 
 
 @dataclass
@@ -57,7 +60,7 @@ def list_field_problem(value: str) -> str | None:
     return None
 
 
-def refusal(glossary: Glossary, zh: str, original: str | None) -> str | None:
+def refusal(glossary: Editable, zh: str, original: str | None) -> str | None:
     """Why `zh` cannot be saved (it belongs to another entry), or None."""
     existing = glossary.find(zh, variants=True)
     if existing is not None and (original is None or existing is not glossary.find(original)):
@@ -65,7 +68,7 @@ def refusal(glossary: Glossary, zh: str, original: str | None) -> str | None:
     return None
 
 
-def apply_edit(glossary: Glossary, edit: TermEdit) -> set[str]:
+def apply_edit(glossary: Editable, edit: TermEdit) -> set[str]:
     """Apply `edit` to `glossary`; return the keys (Simplified) of the terms it touched."""
     keys = {simplify(edit.zh)} if edit.zh else set()
     old = glossary.find(edit.original_zh) if edit.original_zh is not None else None
@@ -98,7 +101,7 @@ def apply_edit(glossary: Glossary, edit: TermEdit) -> set[str]:
     return keys
 
 
-def conflict(fresh: Glossary, edit: TermEdit) -> Entry | None:
+def conflict(fresh: Editable, edit: TermEdit) -> Entry | None:
     """The entry in `fresh` that another program changed under `edit`, or None.
 
     An add conflicts when the term now exists; a change or delete when the entry it was based
@@ -115,7 +118,7 @@ def conflict(fresh: Glossary, edit: TermEdit) -> Entry | None:
     return current if current is not None else Entry(edit.original_zh, "(deleted)")
 
 
-def find_hits(glossary: Glossary, doc: Document) -> dict[str, list[TermHit]]:
+def find_hits(glossary: Editable, doc: Document) -> dict[str, list[TermHit]]:
     """Paragraph id -> the glossary terms found in it, for the whole document."""
     hits: dict[str, list[TermHit]] = defaultdict(list)
     for hit in TermMatcher(glossary.entries).find_in_document(doc):

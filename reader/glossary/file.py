@@ -138,6 +138,21 @@ def simplify(text: str) -> str:
     return to_simplified(text)[0]
 
 
+def find_entry(entries: Iterable[Entry], zh: str, *, variants: bool = False) -> Entry | None:
+    """The first entry whose term is `zh` in either script; with `variants`, else the first
+    that lists it among its forms."""
+    key = simplify(zh.strip())
+    entries = list(entries) if variants else entries
+    for entry in entries:
+        if entry.key == key:
+            return entry
+    if variants:
+        for entry in entries:
+            if key in entry.forms:
+                return entry
+    return None
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -404,15 +419,7 @@ class Glossary:
 
     def find(self, zh: str, *, variants: bool = False) -> Entry | None:
         """The entry whose term is `zh` in either script (or, with `variants`, lists it)."""
-        key = simplify(zh.strip())
-        for entry in self.entries:
-            if entry.key == key:
-                return entry
-        if variants:
-            for entry in self.entries:
-                if key in entry.forms:
-                    return entry
-        return None
+        return find_entry(self.entries, zh, variants=variants)
 
     def add(self, entry: Entry) -> Entry:
         """Append `entry` (trimmed; the stored entry is returned); refuses an empty term or
@@ -645,7 +652,7 @@ def _not_utf8(encoding: str, path: Path | None, *, saving: bool = False) -> str:
     where = path or "glossary.csv"
     name, _, rest = encoding.partition(" ")
     what = f"saved as {name.upper()}{' ' + rest if rest else ''}, not UTF-8"
-    fix = f"convert it first with `reader glossary convert {where}`"
+    fix = f"convert it first with `reader glossary convert --glossary {where}`"
     if "undecodable" in encoding:
         fix += " --encoding NAME"
     if saving:
@@ -821,44 +828,3 @@ def _quote_problem(value: str) -> str:
         if value.count(left) != value.count(right):
             return f"unbalanced quotes (mismatched {left}{right})"
     return ""
-
-
-# --- which glossary --------------------------------------------------------------------------
-
-_EMPTY_HEADER = ",".join(COLUMNS) + "\n"
-
-
-def resolve_glossary(explicit: str | Path | None) -> tuple[Path, str]:
-    """The glossary to use and why: --glossary, $READER_GLOSSARY, ./glossary.csv, or the
-    user's own glossary (created on first use from the shipped one)."""
-    if explicit:
-        return Path(explicit), "--glossary"
-    env = os.environ.get("READER_GLOSSARY")
-    if env:
-        return Path(env), "READER_GLOSSARY"
-    local = Path("glossary.csv")
-    if local.is_file():
-        return local, "./glossary.csv in the current directory"
-    from reader import paths
-
-    user = paths.data_dir() / "glossary.csv"
-    if user.exists():
-        return user, "your glossary"
-    source = _create_user_glossary(user)
-    return user, f"your glossary (created now from {source})"
-
-
-def resolve_glossary_path(explicit: str | None) -> Path:
-    return resolve_glossary(explicit)[0]
-
-
-def _create_user_glossary(target: Path) -> str:
-    from reader import paths
-
-    repo_copy = Path(__file__).resolve().parent.parent / "glossary.csv"
-    for source, name in ((paths.shipped_glossary(), "the shipped one"), (repo_copy, repo_copy)):
-        if source.is_file():
-            write_bytes_atomic(target, source.read_bytes())
-            return str(name)
-    write_bytes_atomic(target, _EMPTY_HEADER.encode("utf-8"))
-    return "an empty header, as no shipped glossary was found"

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from reader.dictionary import gloss_word
 from reader.documents.document import Document
-from reader.glossary.file import Glossary
+from reader.glossary.layers import Terms
 from reader.glossary.matching import TermMatcher
 from reader.han import HAN
 
@@ -55,7 +55,7 @@ class Suggestion:
     literal: str = ""  # word-by-word gloss, a hint when there is no dictionary sense
 
 
-def suggest_terms(doc: Document, glossary: Glossary, top: int = 30) -> list[Suggestion]:
+def suggest_terms(doc: Document, glossary: Terms, top: int = 30) -> list[Suggestion]:
     """The `top` most term-like repeated expressions in `doc` not already in `glossary`."""
     matcher = TermMatcher(glossary.entries)
     tag = _tagger(matcher)

@@ -77,7 +77,7 @@ from reader.translation.memory import MemoryKey, glossary_digest
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
-    from reader.glossary.file import Glossary
+    from reader.glossary.layers import Terms
     from reader.glossary.matching import TermMatcher
     from reader.translation.enforcement import Protect, Protected, TermCheck
     from reader.translation.memory import MemoryEntry, MemoryKey, TranslationMemory
@@ -175,7 +175,7 @@ class Translator:
     def __init__(
         self,
         engine: TranslationEngine,
-        glossary: Glossary | None,
+        glossary: Terms | None,
         memory: TranslationMemory | None,
         *,
         protect: Protect | None = None,

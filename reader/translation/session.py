@@ -7,13 +7,13 @@ memory mean the same thing everywhere.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.documents.document import Document
 from reader.documents.loading import load_document
-from reader.glossary.file import Glossary, resolve_glossary_path
+from reader.glossary.layers import LayeredGlossary, open_layers
 from reader.translation.engines.select import select_engine
 from reader.translation.memory import TranslationMemory
 from reader.translation.pipeline import Translator
@@ -27,11 +27,16 @@ def _print(line: str) -> None:
 
 
 def open_glossary(
-    explicit: str | None, *, warn: bool = True, say: Callable[[str], None] = _print
-) -> Glossary:
-    """Resolve and load the glossary; its problems are warned about (each line given to
-    `say`: the CLI fits it to the width), the good rows used."""
-    glossary = Glossary.load(resolve_glossary_path(explicit))
+    explicit: str | Sequence[str] | None,
+    *,
+    warn: bool = True,
+    document: str | None = None,
+    say: Callable[[str], None] = _print,
+) -> LayeredGlossary:
+    """Resolve and load the glossary layers (`document` finds a project glossary beside it);
+    their problems are warned about (each line given to `say`: the CLI fits it to the width),
+    the good rows used."""
+    glossary = open_layers(explicit, document=document)
     if warn:
         for problem in glossary.problems:
             say(f"reader: warning: {problem}")
@@ -41,7 +46,7 @@ def open_glossary(
 @dataclass
 class Session:
     doc: Document
-    glossary: Glossary
+    glossary: LayeredGlossary
     translator: Translator
     engine_message: str
 
@@ -56,13 +61,13 @@ def open_session(
     *,
     encoding: str | None,
     engine: str,
-    glossary: str | None,
+    glossary: str | Sequence[str] | None,
     say: Callable[[str], None] = _print,
 ) -> Session:
     doc = load_document(file, encoding=encoding)
     for warning in doc.warnings:
         say(f"reader: {file}: warning: {warning}")
-    gloss = open_glossary(glossary, say=say)
+    gloss = open_glossary(glossary, document=file, say=say)
     chosen, message = select_engine(engine)
     if hasattr(chosen, "notice"):  # an LLM's retries: "retrying (2/5)…", not 16 s of silence
         chosen.notice = lambda line: print(f"reader: {line}", file=sys.stderr, flush=True)

@@ -20,6 +20,7 @@ from reader.ui.services import Services
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
+    from collections.abc import Sequence
 
     from textual.app import AutopilotCallbackType
 
@@ -41,12 +42,12 @@ class ReaderApp(App[None]):
         *,
         encoding: str | None = None,
         engine: str = "auto",
-        glossary: str | None = None,
+        glossary: str | Sequence[str] | None = None,
         data: bytes | None = None,
     ) -> None:
         super().__init__()
         self.path, self.encoding = path, encoding
-        self.services = Services(engine, glossary)
+        self.services = Services(engine, glossary, document=path)
         self.services.on_warning = self._warn
         self.data = data  # already read and checked by `reader read` (stdin can be read once)
         self.crash_report: str | None = None  # the one line, when an exception ended the app

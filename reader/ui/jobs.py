@@ -86,7 +86,7 @@ def load(
         # `data`: already read and checked by `reader read` (stdin can be read only once)
         data = data if data is not None else read_source(path)
         doc = load_document(path, encoding, data=data)
-        glossary = services.open_glossary()
+        glossary = services.open_glossary(path)  # its project glossary, if another one
         warnings = [*doc.warnings, *(str(p) for p in glossary.problems)]
         return DocumentLoaded(
             path,

@@ -1,8 +1,10 @@
 """What the reader app owns once for all the documents it opens: glossary, engine, memory.
 
 Guarantees:
-- the glossary is read once, the engine chosen and its model loaded once, and the translation
-  memory (one SQLite connection) opened once per app, however many documents `o` opens;
+- the glossary is read once (again only for a document whose glossary layers are other files:
+  another project's glossary.csv beside it), the engine chosen and its model loaded once, and
+  the translation memory (one SQLite connection) opened once per app, however many documents
+  `o` opens;
 - building is thread-safe (one lock) and happens in worker threads, never in the UI thread;
 - `busy` says whether a daemon thread is still inside an engine call, so the app can end the
   process at once on quit instead of waiting for the call (Argos: up to ~80 s per batch).
@@ -10,25 +12,32 @@ Guarantees:
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reader.translation.memory import TranslationMemory
 from reader.translation.pipeline import Translator
 
 if TYPE_CHECKING:
-    from reader.glossary.file import Glossary
+    from reader.glossary.layers import LayeredGlossary
     from reader.translation.pipeline import Translator
 
 
 class Services:
-    def __init__(self, engine: str = "auto", glossary: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: str = "auto",
+        glossary: str | Sequence[str] | None = None,
+        document: str | None = None,
+    ) -> None:
         # warnings of the translation memory (locked, disk full, moved aside), from any thread
         self.on_warning: Callable[[str], None] | None = None
         self.engine_choice = engine
-        self.glossary_path = glossary
-        self.glossary: Glossary | None = None
+        self.glossary_path = glossary  # every --glossary, first to last
+        self.document = document  # the first document's folder may hold its project glossary
+        self.glossary: LayeredGlossary | None = None
         self.translator: Translator | None = None
         self.engine_name = ""  # e.g. "argos (translate-zh_en-1.9)"
         self.engine_message = ""  # select_engine's one-line explanation
@@ -36,16 +45,36 @@ class Services:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
 
-    def open_glossary(self) -> Glossary:
+    def open_glossary(self, document: str | None = None) -> LayeredGlossary:
+        """The glossary layers, read on first use. With `document` (one being opened), the
+        layers for it: read again only when they are other files (another project's
+        glossary.csv beside it); the same files keep the glossary as it is."""
         with self._lock:
+            if document is not None and document != self.document:
+                self.document = document
+                if self.glossary is not None and not self._same_layers(document):
+                    self.glossary = None
             if self.glossary is None:
                 # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
                 from reader.translation.session import open_glossary
 
-                self.glossary = open_glossary(self.glossary_path, warn=False)
+                self.glossary = open_glossary(
+                    self.glossary_path, warn=False, document=self.document
+                )
+                if self.translator is not None:
+                    self.translator.glossary = self.glossary
             return self.glossary
 
-    def set_glossary(self, glossary: Glossary) -> None:
+    def _same_layers(self, document: str) -> bool:
+        from reader.glossary.layers import resolve_layers  # lazy: as above
+
+        assert self.glossary is not None
+        now = [
+            os.path.realpath(s.path) for s in resolve_layers(self.glossary_path, document=document)
+        ]
+        return now == [os.path.realpath(layer.path) for layer in self.glossary.layers]
+
+    def set_glossary(self, glossary: LayeredGlossary) -> None:
         """Use `glossary` from now on (after a merge with the file on disk)."""
         with self._lock:
             self.glossary = glossary

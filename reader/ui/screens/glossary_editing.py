@@ -5,7 +5,10 @@ Guarantees:
   concurrent change); on a refusal the edit is kept and `ctrl+s` merges it into the file on
   disk: terms the other program added are then highlighted and applied too, and an entry both
   sides changed is shown both ways for the user to choose (never overwritten silently);
-- only paragraphs whose glossary hits changed are translated again.
+- only paragraphs whose glossary hits changed are translated again;
+- edits go to the first glossary layer: the dialog for a term of a read-only reference layer
+  says that saving adds an override there, and a first layer on a read-only path refuses
+  every edit in one line naming it, before the dialog opens.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ from reader.glossary.edit import (
     find_hits,
     refusal,
 )
-from reader.glossary.file import Glossary
 from reader.ui.screens.parts import ReaderParts
 
 if TYPE_CHECKING:
-    from reader.glossary.file import Entry, Glossary
+    from reader.glossary.file import Entry
+    from reader.glossary.layers import LayeredGlossary
     from reader.glossary.matching import TermHit
 
 
@@ -38,7 +41,7 @@ class GlossaryEditing(ReaderParts):
     _word: tuple[str, int, int, str] | None
 
     @property
-    def glossary(self) -> Glossary | None:
+    def glossary(self) -> LayeredGlossary | None:
         return self.services.glossary
 
     def glossary_changed(self, affected: list[str]) -> None:
@@ -82,7 +85,18 @@ class GlossaryEditing(ReaderParts):
     def _edit(self, entry: Entry | None, zh: str = "", en: str = "") -> None:
         from reader.ui.screens.term_dialog import TermDialog  # dialogs load on first use
 
-        dialog = TermDialog(entry, zh=zh, en=en, refuse=self._refuse)
+        glossary = self.glossary
+        if glossary is None:
+            return
+        try:
+            glossary.check_savable()  # a read-only first layer: said now, not after typing
+        except ReaderError as error:
+            self.notify(error.render(), severity="error", timeout=15)
+            return
+        note, deletable = _layer_note(glossary, entry)
+        dialog = TermDialog(
+            entry, zh=zh, en=en, refuse=self._refuse, note=note, deletable=deletable
+        )
         self.app.push_screen(dialog, self._term_edited)
 
     def action_add_term(self) -> None:
@@ -174,14 +188,14 @@ class GlossaryEditing(ReaderParts):
             return
 
         try:
-            fresh = Glossary.load(glossary.path, missing_ok=True)
+            fresh = glossary.reloaded()  # every layer: a reference may have changed too
         except ReaderError as error:
             self.notify(error.render(), severity="error", timeout=20)
             return
         self._merge(fresh, list(self._unsaved), [], set())
 
     def _merge(
-        self, fresh: Glossary, todo: list[TermEdit], kept: list[TermEdit], keys: set[str]
+        self, fresh: LayeredGlossary, todo: list[TermEdit], kept: list[TermEdit], keys: set[str]
     ) -> None:
         # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
         from reader.ui.screens.conflict_dialog import Choice, ConflictDialog
@@ -215,3 +229,21 @@ class GlossaryEditing(ReaderParts):
             self.notify(f"{len(kept)} glossary edits left to merge (ctrl+s)")
         self._save_glossary(None, keys)
         self._unsaved = kept if kept else self._unsaved
+
+
+def _layer_note(glossary: LayeredGlossary, entry: Entry | None) -> tuple[str, bool]:
+    """What the term dialog says about layers, and whether it offers Delete: a reference
+    layer's term is overridden, not deleted; deleting an override brings the reference back."""
+    if entry is None or len(glossary.layers) < 2:
+        return "", True
+    layer, first = glossary.layer_of(entry), glossary.writable
+    if layer is not first:
+        return (
+            f"From {layer.label} (read-only reference): saving adds an override to {first.label}.",
+            False,
+        )
+    hidden = glossary.shadowed(entry)
+    if hidden:
+        other_layer, other = hidden[0]
+        return f"Overrides {other_layer.label} ({other.en}); Delete restores it.", True
+    return "", True

@@ -25,7 +25,8 @@ FIELDS = (  # id, label: one row each, so the form fits 80×24
 
 
 class TermDialog(ModalScreen[TermEdit | None]):
-    """A form for one glossary entry. `refuse(zh)` returns why a term cannot be used, or None."""
+    """A form for one glossary entry. `refuse(zh)` returns why a term cannot be used, or None;
+    `note` says where the entry lives when there are glossary layers (an override is made)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -39,12 +40,16 @@ class TermDialog(ModalScreen[TermEdit | None]):
         zh: str = "",
         en: str = "",
         refuse: Callable[[str, str | None], str | None] = lambda zh, original: None,
+        note: str = "",
+        deletable: bool = True,
     ) -> None:
         super().__init__()
         self.entry = entry
         self.initial_zh = entry.zh if entry else zh
         self.initial_en = entry.en if entry else en
         self.refuse = refuse
+        self.note = note
+        self.deletable = deletable
 
     def compose(self) -> ComposeResult:
         entry = self.entry
@@ -58,6 +63,8 @@ class TermDialog(ModalScreen[TermEdit | None]):
         title = "Edit glossary term" if entry else "Add glossary term"
         with Vertical(id="term-dialog", classes="dialog"):
             yield Label(f"{title} (lists: separate with {LIST_SEPARATOR})", classes="title")
+            if self.note:
+                yield Label(self.note, id="layer-note", classes="note")
             for name, label in FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label)
@@ -65,7 +72,7 @@ class TermDialog(ModalScreen[TermEdit | None]):
             yield Label("", id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
-                if entry is not None:
+                if entry is not None and self.deletable:
                     yield Button("Delete", variant="error", id="delete", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
@@ -117,7 +124,7 @@ class TermDialog(ModalScreen[TermEdit | None]):
         event.stop()
         if event.button.id == "save":
             self.action_save()
-        elif event.button.id == "delete" and self.entry is not None:
+        elif event.button.id == "delete" and self.entry is not None and self.deletable:
             self.dismiss(TermEdit("delete", self.entry.zh, base=self.entry))
         else:
             self.dismiss(None)
