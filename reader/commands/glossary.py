@@ -340,6 +340,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     glossary = open_glossary(args)
     text = export_entries(glossary.entries, args.format)
+    _say_left_out(glossary.entries, args.format)
     if args.output:
         # the glossary in use is never replaced by a lossy format
         write_text_atomic(check_output(args.output, inputs=[glossary.path or ""]), text)
@@ -347,6 +348,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _say_left_out(entries: list[Entry], fmt: str) -> None:
+    """One line on stderr naming the columns in use that `fmt` cannot hold, if any."""
+    from reader.glossary.interchange import FORMAT_NAMES, left_out
+
+    names, count = left_out(entries, fmt)
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        print(
+            f"note: {FORMAT_NAMES[fmt]} cannot hold {shown}: left out of {count} entries",
+            file=sys.stderr,
+        )
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
