@@ -1,4 +1,5 @@
-"""`reader glossary …`: list, add, edit, remove, check, import, export, convert, path, suggest.
+"""`reader glossary …`: list, add, edit, remove, check, import, export, merge, convert, path,
+suggest.
 
 Every subcommand takes `--glossary PATH`. A glossary with bad rows still loads: its problems
 are printed to stderr as warnings and the good rows are used. Edits hold the glossary lock from
@@ -115,6 +116,24 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     add_glossary_arg(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "merge",
+        help="three-way merge of two edited copies of a glossary (a git merge driver)",
+        description="Merge the changes THEIRS made since BASE into OURS, term by term: rows "
+        "added, removed or edited in different columns on either side merge cleanly, and "
+        "OURS's comments and row order are kept. A column both sides changed differently is "
+        "a conflict: OURS's value stays, THEIRS's goes into a `conflict` column, a line per "
+        "conflict goes to stderr, `reader glossary check` reports it, and the exit status "
+        "is 1. The result replaces OURS (as a git merge driver's %%A) unless -o is given. "
+        "As a git merge driver: `glossary.csv merge=reader-glossary` in .gitattributes and "
+        '`git config merge.reader-glossary.driver "reader glossary merge %%O %%A %%B"`.',
+    )
+    p.add_argument("base", metavar="BASE", help="the common ancestor (git: %%O)")
+    p.add_argument("ours", metavar="OURS", help="our version, and the output (git: %%A)")
+    p.add_argument("theirs", metavar="THEIRS", help="their version (git: %%B)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of OURS")
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser(
         "convert",
@@ -361,6 +380,25 @@ def _say_left_out(entries: list[Entry], fmt: str) -> None:
             f"note: {FORMAT_NAMES[fmt]} cannot hold {shown}: left out of {count} entries",
             file=sys.stderr,
         )
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
+    from reader.glossary.merge import merge_files
+
+    result, conflict_lines = merge_files(args.base, args.ours, args.theirs, args.output)
+    out = args.output or args.ours
+    for line in conflict_lines:
+        print(line, file=sys.stderr)
+    if conflict_lines:
+        print(
+            f"reader: {out}: {len(conflict_lines)} merge conflict(s); keep one side of "
+            "each, then empty its conflict cell",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"merged {out}: {result.taken} change(s) taken from theirs", file=sys.stderr)
+    return 0
 
 
 def cmd_convert(args: argparse.Namespace) -> int:

@@ -39,7 +39,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
-from reader.glossary.file import TRUE_WORDS, Entry, Glossary, simplify, split_list
+from reader.glossary.file import (
+    TRUE_WORDS,
+    Entry,
+    Glossary,
+    format_value,
+    simplify,
+    split_list,
+)
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
@@ -314,14 +321,7 @@ def export_entries(entries: list[Entry], fmt: str) -> str:
 
 
 def _cell(entry: Entry, name: str) -> str:
-    value = getattr(entry, name)
-    if isinstance(value, list):
-        return "|".join(value)
-    if name == "dnt":
-        return "1" if value else ""
-    if name == "priority":
-        return str(value) if value else ""
-    return str(value)
+    return format_value(name, getattr(entry, name))
 
 
 def _write_babeldoc(entries: list[Entry]) -> str:
