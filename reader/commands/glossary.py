@@ -98,7 +98,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=("auto", "babeldoc", "omegat", "tbx", "csv"),
         default="auto",
         help="babeldoc: CSV source,target,tgt_lng (also Immersive Translate); omegat: TSV "
-        "source<TAB>target<TAB>comment; tbx: TBX-Basic XML; csv: a reader glossary.csv; "
+        "source<TAB>target<TAB>comment; tbx: TBX-Basic (v3, or v2 martif); csv: a reader "
+        "glossary.csv; "
         "auto: guess from the name and first line (default)",
     )
     p.add_argument("--overwrite", action="store_true", help="replace entries already present")
@@ -110,8 +111,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--format",
         choices=("csv", "tsv", "tbx"),
         required=True,
-        help="csv: BabelDOC/Immersive Translate (source,target,tgt_lng); tsv: OmegaT; "
-        "tbx: TBX-Basic",
+        help="csv: BabelDOC/Immersive Translate (source,target,tgt_lng, then the other "
+        "columns); tsv: OmegaT; tbx: TBX-Basic (TBX v3). What a format cannot hold is said "
+        "on stderr",
     )
     p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
     add_glossary_arg(p)
@@ -125,9 +127,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "OURS's comments and row order are kept. A column both sides changed differently is "
         "a conflict: OURS's value stays, THEIRS's goes into a `conflict` column, a line per "
         "conflict goes to stderr, `reader glossary check` reports it, and the exit status "
-        "is 1. The result replaces OURS (as a git merge driver's %%A) unless -o is given. "
+        "is 1. The result replaces OURS (as a git merge driver's %A) unless -o is given. "
         "As a git merge driver: `glossary.csv merge=reader-glossary` in .gitattributes and "
-        '`git config merge.reader-glossary.driver "reader glossary merge %%O %%A %%B"`.',
+        '`git config merge.reader-glossary.driver "reader glossary merge %O %A %B"`.',
     )
     p.add_argument("base", metavar="BASE", help="the common ancestor (git: %%O)")
     p.add_argument("ours", metavar="OURS", help="our version, and the output (git: %%A)")
