@@ -454,13 +454,20 @@ class Glossary:
     def replace_entry(self, old: Entry, new: Entry) -> Entry:
         """Put `new` where `old` is (found by identity, so either row of a duplicated term
         can be changed); the row keeps its place and the text as read for unchanged fields."""
-        self.entries[self._index(old)] = new
-        for item in self._items:
-            if isinstance(item, _Row) and item.entry is old:
-                item.entry = new
-                break
-        self.revision += 1
+        self.replace_entries([(old, new)])
         return new
+
+    def replace_entries(self, pairs: Iterable[tuple[Entry, Entry]]) -> None:
+        """`replace_entry` for many (old, new) pairs in one pass (a merge changing 10,000
+        rows one by one took 12 s)."""
+        new_for = {id(old): new for old, new in pairs}
+        if not new_for:
+            return
+        self.entries[:] = [new_for.get(id(e), e) for e in self.entries]
+        for item in self._items:
+            if isinstance(item, _Row) and id(item.entry) in new_for:
+                item.entry = new_for[id(item.entry)]
+        self.revision += 1
 
     def remove(self, zh: str) -> Entry:
         entry = self._get(zh)

@@ -72,6 +72,7 @@ def merge(base: Glossary, ours: Glossary, theirs: Glossary) -> MergeResult:
     their_list = _keyed(theirs.layout())
     their_items = dict(their_list)
     merged: list[tuple[Ident, Item]] = []
+    replaced: list[tuple[Entry, Entry]] = []  # OURS's entry, its merged one: one pass at the end
     for ident, item in _keyed(ours.layout()):
         old, other = base_items.get(ident), their_items.get(ident)
         if not isinstance(item, Entry):
@@ -82,14 +83,20 @@ def merge(base: Glossary, ours: Glossary, theirs: Glossary) -> MergeResult:
             continue
         assert old is None or isinstance(old, Entry)
         assert other is None or isinstance(other, Entry)
+        found: list[Conflict] = []
+        new = item
         if other is None and old is not None:  # THEIRS removed the row
             if _values(item) == _values(old):
                 result.taken += 1
                 continue
-            item = _mark(result, item, Conflict(item.zh, "", "", "removed in theirs"))
+            found.append(Conflict(item.zh, "", "", "removed in theirs"))
         elif other is not None:
-            item = _merge_row(result, old, item, other)
-        merged.append((ident, item))
+            new, found = _merge_row(result, old, item, other)
+        new = _mark(result, new, found)
+        if new is not item:
+            replaced.append((item, new))
+        merged.append((ident, new))
+    ours.replace_entries(replaced)  # so a changed row keeps the text of its unchanged cells
     _insert_theirs(result, merged, their_list, base_items)
     ours.set_layout(item for _ident, item in merged)
     return result
@@ -101,10 +108,17 @@ def _insert_theirs(
     their_list: list[tuple[Ident, Item]],
     base_items: dict[Ident, Item],
 ) -> None:
-    """Add what THEIRS added (and rows OURS removed but THEIRS changed) beside its neighbours."""
+    """Add what THEIRS added (and rows OURS removed but THEIRS changed) beside its neighbours:
+    right after the line it follows in THEIRS, or before the first one when nothing precedes
+    it. One pass over each list (inserting one by one took 4 s for 1,000 rows into 10,000)."""
     present = {ident for ident, _item in merged}
-    for index, (ident, item) in enumerate(their_list):
+    after: dict[Ident | None, list[tuple[Ident, Item]]] = {}
+    anchor: Ident | None = None  # the last line of THEIRS that is in the result
+    first: Ident | None = None  # the first line of THEIRS that is in OURS
+    for ident, item in their_list:
         if ident in present:
+            anchor = ident
+            first = first or ident
             continue
         old = base_items.get(ident)
         if old is not None:  # OURS removed it
@@ -112,23 +126,42 @@ def _insert_theirs(
                 continue  # a line of text OURS removed
             if _values(item) == _values(old):
                 continue
-            item = _mark(result, item, Conflict(item.zh, "", "", "removed in ours"))
+            item = _mark(result, item, [Conflict(item.zh, "", "", "removed in ours")])
         else:
             result.taken += 1
-        idents = [i for i, _item in merged]
-        before = next((i for i, _x in reversed(their_list[:index]) if i in present), None)
-        after = next((i for i, _x in their_list[index + 1 :] if i in present), None)
-        if before is not None:
-            at = idents.index(before) + 1
-        elif after is not None:
-            at = idents.index(after)
-        else:
-            at = len(merged)
-        merged.insert(at, (ident, item))
-        present.add(ident)
+        after.setdefault(anchor, []).append((ident, item))
+        anchor = ident
+    if not after:
+        return
+    arranged: list[tuple[Ident, Item]] = []
+    for ident, item in merged:
+        if ident == first:
+            arranged += _chain(after, None)
+        arranged.append((ident, item))
+        arranged += _chain(after, ident)
+    if first is None:
+        arranged += _chain(after, None)
+    merged[:] = arranged
 
 
-def _merge_row(result: MergeResult, old: Entry | None, ours: Entry, theirs: Entry) -> Entry:
+def _chain(
+    after: dict[Ident | None, list[tuple[Ident, Item]]], anchor: Ident | None
+) -> list[tuple[Ident, Item]]:
+    """The lines inserted after `anchor`, each followed by those inserted after it (a run of
+    1,000 new rows is a chain 1,000 long: walked with a stack, not recursion)."""
+    out: list[tuple[Ident, Item]] = []
+    stack = list(reversed(after.pop(anchor, [])))
+    while stack:
+        ident, item = stack.pop()
+        out.append((ident, item))
+        stack += reversed(after.pop(ident, []))
+    return out
+
+
+def _merge_row(
+    result: MergeResult, old: Entry | None, ours: Entry, theirs: Entry
+) -> tuple[Entry, list[Conflict]]:
+    """OURS's entry with THEIRS's changes of columns OURS left alone, and the conflicts."""
     base_values = _values(old) if old is not None else {}
     our_values, their_values = _values(ours), _values(theirs)
     changes: dict[str, object] = {}
@@ -143,34 +176,27 @@ def _merge_row(result: MergeResult, old: Entry | None, ours: Entry, theirs: Entr
             changes[column] = yours
         else:
             found.append(Conflict(ours.zh, column, _text(column, mine), _text(column, yours)))
-    if not changes and not found:
-        return ours
+    if not changes:
+        return ours, found
+    result.taken += 1
     known = {k: v for k, v in changes.items() if k in _NAMES}
     extra = dict(ours.extra)
     for column, value in changes.items():
         if column not in _NAMES:
             spelling = _spelling(ours, column) or _spelling(theirs, column) or column
             extra[spelling] = str(value)
-    merged = result.glossary.replace_entry(ours, replace(ours, **known, extra=extra))  # type: ignore[arg-type]
-    if changes:
-        result.taken += 1
-    for conflict in found:
-        merged = _mark(result, merged, conflict)
-    return merged
+    return replace(ours, **known, extra=extra), found  # type: ignore[arg-type]
 
 
-def _mark(result: MergeResult, entry: Entry, conflict: Conflict) -> Entry:
-    """`entry` with `conflict` added to its conflict cell (the entry replaced if it is OURS's)."""
-    part = f"{conflict.column} in theirs: {conflict.theirs}" if conflict.column else conflict.theirs
+def _mark(result: MergeResult, entry: Entry, found: list[Conflict]) -> Entry:
+    """`entry` with the `found` conflicts added to its conflict cell."""
+    if not found:
+        return entry
+    parts = [f"{c.column} in theirs: {c.theirs}" if c.column else c.theirs for c in found]
     spelling = _spelling(entry, CONFLICT) or CONFLICT
-    cell = CONFLICT_SEPARATOR.join([*conflicts(entry), part])
+    cell = CONFLICT_SEPARATOR.join([*conflicts(entry), *parts])
     marked = replace(entry, extra={**entry.extra, spelling: cell})
-    if any(e is entry for e in result.glossary.entries):
-        marked = result.glossary.replace_entry(entry, marked)
-    result.conflicts.append((marked, conflict))
-    for index, (earlier, known) in enumerate(result.conflicts):
-        if earlier is entry:  # the entry was replaced: keep pointing at the current one
-            result.conflicts[index] = (marked, known)
+    result.conflicts += [(marked, conflict) for conflict in found]
     return marked
 
 
