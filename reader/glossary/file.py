@@ -33,6 +33,7 @@ Guarantees:
 | `priority`  | integer, default 0; the higher wins when two terms match the same text |
 | `dnt`       | do not translate (keep the Chinese): `1`, `true`, `yes` or `y`         |
 | `exclude`   | Chinese contexts where it is not the term, `\|`-separated (求是: 实事求是) |
+| `conflict`  | set by `reader glossary merge`: their value where both sides differ    |
 
 Lines starting with `#` are comments. Columns you add are kept; comments, row order and
 unchanged rows are kept byte for byte when the tool writes the file.
