@@ -258,11 +258,13 @@ def merge_files(
     # not Glossary.save: git's %A is a temp file in the work tree, and the lock file and
     # `~` backup save leaves next to it would litter the repository
     write_text_atomic(out, text)
+    # the file's n-th entry is the merged glossary's n-th: read its line from what was written
     written = Glossary.from_text(text, out).entries
+    index = {id(entry): i for i, entry in enumerate(mine.entries)}
     lines = []
     for entry, conflict in result.conflicts:
-        index = next((i for i, e in enumerate(mine.entries) if e is entry), None)
-        line = written[index].line if index is not None and index < len(written) else 0
+        at = index.get(id(entry), len(written))
+        line = written[at].line if at < len(written) else 0
         lines.append(f"{out}:{line}: merge conflict on {conflict}")
     return result, lines
 
