@@ -350,7 +350,7 @@ def test_export_says_in_one_line_what_the_format_cannot_hold(
     assert "求是杂志\tQiushi\tvariant of 求是" in out and "求是\tSeeking Truth" in out
     assert err.splitlines() == [
         "note: tsv (OmegaT) cannot hold forbidden, category, priority, dnt, exclude: "
-        "left out of 1 entries"
+        "left out of 1 entry"
     ]
     for fmt in ("csv", "tbx"):
         assert main(["glossary", "export", "--format", fmt, "--glossary", str(path)]) == 0

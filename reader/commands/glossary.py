@@ -379,7 +379,8 @@ def _say_left_out(entries: list[Entry], fmt: str) -> None:
     if names:
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         print(
-            f"note: {FORMAT_NAMES[fmt]} cannot hold {shown}: left out of {count} entries",
+            f"note: {FORMAT_NAMES[fmt]} cannot hold {shown}: left out of {count} "
+            + ("entry" if count == 1 else "entries"),
             file=sys.stderr,
         )
 
