@@ -1,11 +1,11 @@
 """`reader glossary …`: list, add, edit, remove, check, import, export, merge, convert, path,
 suggest.
 
-Every subcommand takes `--glossary PATH`. A glossary with bad rows still loads: its problems
-are printed to stderr as warnings and the good rows are used. Edits hold the glossary lock from
-reading to saving (so concurrent `add`s all land), are saved atomically and refused if the file
-changed on disk meanwhile. A command asked to change something that changed nothing says so
-and exits 1.
+Every subcommand but `merge` (which names its three files) takes `--glossary PATH`. A glossary
+with bad rows still loads: its problems are printed to stderr as warnings and the good rows are
+used. Edits hold the glossary lock from reading to saving (so concurrent `add`s all land), are
+saved atomically and refused if the file changed on disk meanwhile. A command asked to change
+something that changed nothing says so and exits 1.
 """
 
 from __future__ import annotations

@@ -481,7 +481,7 @@ class Glossary:
         rows that are no entry (with their line endings); entries added since come last."""
         current = {id(e) for e in self.entries}
         items: list[Entry | str | HeaderRow] = []
-        for item in self._items if _HEADER in self._items else [_HEADER, *self._items]:
+        for item in self._items if _HEADER in self._items else [*self._items, _HEADER]:
             if isinstance(item, _Row):
                 if id(item.entry) in current:
                     items.append(item.entry)
@@ -509,8 +509,9 @@ class Glossary:
                 arranged.append(item)
             else:
                 arranged.append(item.rstrip("\r\n") + self._newline)
-        if _HEADER not in arranged:
-            arranged.insert(0, _HEADER)
+        if _HEADER not in arranged:  # where `_render` puts a missing one: after the text
+            index = next((i for i, a in enumerate(arranged) if isinstance(a, _Row)), None)
+            arranged.insert(len(arranged) if index is None else index, _HEADER)
         self._items, self.entries = arranged, entries
         self.revision += 1
 
@@ -856,12 +857,12 @@ def check(glossary: Glossary) -> list[Problem]:
     return problems
 
 
-CONFLICT_SEPARATOR = " ‖ "  # between two conflicts in one conflict cell (no cell holds it)
+CONFLICT_SEPARATOR = " ‖ "  # between two conflicts in one cell: ‖ is in no term or rendering
 RESOLVE = "keep one, then empty the conflict cell"
 
 
 def conflicts(entry: Entry) -> list[str]:
-    """The merge conflicts recorded in the entry's `conflict` cell, e.g. `theirs: en = …`."""
+    """The merge conflicts recorded in the entry's `conflict` cell, e.g. `en in theirs: …`."""
     cell = next((v for k, v in entry.extra.items() if _norm_column(k) == CONFLICT), "")
     return [part.strip() for part in cell.split(CONFLICT_SEPARATOR) if part.strip()]
 
