@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.cli import main
+from reader.documents.scripts import to_traditional
 from reader.errors import ReaderError
 from reader.glossary.file import Entry, Glossary, check
 from reader.glossary.merge import merge, merge_files
@@ -283,7 +284,8 @@ def test_git_reports_a_conflict_that_glossary_check_then_flags(
 
 # --- properties --------------------------------------------------------------------------------
 
-TERMS = [a + b for a in "一二三四五六七八" for b in "稳保早全"]  # 32 distinct terms
+TERMS = [a + b for a in "一二三四五六七八" for b in "稳机联会"]  # 32 terms, each with a
+# Traditional form (稳/穩, 机/機, 联/聯, 会/會) a side may write it in: the same term
 WORDS = st.sampled_from(["one", "two", "three", "stable", "early", "whole"])
 
 
@@ -299,11 +301,13 @@ def glossaries(draw: st.DrawFn, *, disjoint: bool = False) -> tuple[str, str, st
     def side(name: str) -> list[tuple[str, str, str]]:
         rows = []
         for zh, en, note in base:
-            action = draw(st.sampled_from(["keep", "keep", "drop", "en", "note"]))
+            action = draw(st.sampled_from(["keep", "keep", "drop", "en", "note", "script"]))
             if disjoint and owner[zh] != name:
                 action = "keep"
             if action == "drop":
                 continue
+            if action == "script":
+                zh = to_traditional(zh)
             rows.append(
                 (zh, draw(WORDS) if action == "en" else en, "edited" if action == "note" else note)
             )
@@ -351,3 +355,11 @@ def test_disjoint_edits_merge_cleanly_and_commute(sides: tuple[str, str, str]) -
     }
     for entry in one.entries:  # each row is as the side that changed it has it
         assert fields([entry]) == changed.get(entry.key, original.get(entry.key))
+    kept = {k for k in original if all(k in keys(side) for side in (ours, theirs))}
+    added = (keys(ours) | keys(theirs)) - set(original)
+    assert [e.key for e in one.entries] == list(dict.fromkeys(e.key for e in one.entries))
+    assert {e.key for e in one.entries} == kept | added  # nothing lost, nothing revived
+
+
+def keys(text: str) -> set[str]:
+    return {e.key for e in Glossary.from_text(text).entries}
