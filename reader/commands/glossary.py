@@ -361,13 +361,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     glossary = open_glossary(args)
     text = export_entries(glossary.entries, args.format)
-    _say_left_out(glossary.entries, args.format)
     if args.output:
         # the glossary in use is never replaced by a lossy format
         write_text_atomic(check_output(args.output, inputs=[glossary.path or ""]), text)
+        _say_left_out(glossary.entries, args.format)  # once written: a refusal is one line
         print(f"wrote {len(glossary.entries)} entries to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+        _say_left_out(glossary.entries, args.format)
     return 0
 
 
