@@ -93,7 +93,7 @@ def test_config_fits(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 GLOSSARY_SUBCOMMANDS = ["list", "add", "edit", "remove", "check", "import", "export"]
-GLOSSARY_SUBCOMMANDS += ["convert", "path", "suggest", "show"]
+GLOSSARY_SUBCOMMANDS += ["merge", "convert", "path", "suggest", "show"]
 
 
 @pytest.mark.parametrize(
