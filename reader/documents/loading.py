@@ -334,6 +334,11 @@ def _decode(where: str, data: bytes, encoding: str | None, fmt: str) -> decoding
 # --- building ----------------------------------------------------------------------------------
 
 
+def block_text(text: str) -> str:
+    """A block's text as its paragraph holds it (the EPUB export finds paragraphs by it)."""
+    return cleaning.clean_inline(text).replace("\n", " ").strip()
+
+
 def _from_blocks(
     where: str,
     fmt: str,
@@ -344,7 +349,7 @@ def _from_blocks(
     title: str,
 ) -> Document:
     """Clean structured blocks: character-level steps per block, boilerplate over the list."""
-    cleaned = [(b, cleaning.clean_inline(b.text).replace("\n", " ").strip()) for b in blocks]
+    cleaned = [(b, block_text(b.text)) for b in blocks]
     cleaned = [(b, t) for b, t in cleaned if t]
     headings = {i for i, (b, _) in enumerate(cleaned) if b.kind == "heading" and b.level <= 2}
     mask = cleaning.boilerplate_mask([t for _, t in cleaned], protected=headings)
