@@ -7,8 +7,9 @@ Guarantees:
 - Each chapter is read by `text_units`, the one walk the in-place EPUB export shares
   (reader/exports/epub_inplace.py): every block element (`p`, `h1`-`h6`, `li`, `blockquote`,
   `td`/`th`, `figcaption`, `dt`/`dd`, `div`, ...) with text of its own is one unit, its inline
-  markup (`em`, `a`, `span`, `ruby` without `rt`/`rp`) read for text, and each `<br>` (each
-  line of a `<pre>`) starts a new paragraph. Our own additions to a book we exported (class
+  markup (`em`, `a`, `span`, `ruby` without `rt`/`rp`) read for text, footnote marks
+  (`note_reference`) left out, and each `<br>` (each line of a `<pre>`) starts a new
+  paragraph. Our own additions to a book we exported (class
   `EN_CLASS`, the appendix's `TERMS_CLASS`) are not read: translating twice never translates
   the English.
 - Chapters are parsed as XML when they are well-formed (HTML named entities such as &nbsp;
@@ -302,12 +303,27 @@ class Unit:
         return [_join_lines(piece.split("\n")) for piece in self.pieces]
 
 
+_NOTE_MARK = re.compile(r"^\W{0,2}(?:\d{1,3}|[*†‡§a-z])\W{0,2}$")
+_OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+def note_reference(element: etree._Element) -> bool:
+    """A link to or back from a footnote (`noteref`, or a link reading "1", "[2]", "*"):
+    not text to translate, and kept as it is by the export."""
+    if local(element.tag) != "a" or not element.get("href"):
+        return False
+    kinds = (element.get(_OPS_TYPE) or element.get("epub:type") or "").split()
+    text = "".join(element.itertext()).strip()
+    return "noteref" in kinds or bool(_NOTE_MARK.match(text))
+
+
 def skipped(element: etree._Element) -> bool:
-    """Not read: no text, or one of our own additions."""
+    """Not read: no text, a footnote mark, or one of our own additions."""
     return (
         local(element.tag) in _SKIP_TAGS
         or has_class(element, EN_CLASS)
         or has_class(element, TERMS_CLASS)
+        or note_reference(element)
     )
 
 

@@ -359,10 +359,10 @@ class _Book:
         )
         ol = toc.find(f"{{{XHTML}}}ol") if toc is not None else None
         if appendix and ol is not None:
-            li = etree.SubElement(ol, f"{{{XHTML}}}li", id=book.APPENDIX_ID)
+            li = ol.makeelement(f"{{{XHTML}}}li", {"id": book.APPENDIX_ID})
             link = etree.SubElement(li, f"{{{XHTML}}}a", href=_href(path, self.appendix_path))
             link.text = APPENDIX_TITLE
-            li.tail = ol[-2].tail if len(ol) > 1 else None
+            _append_child(ol, li)
         return _serialize(root, doctype)
 
     def _label(self, element: _Element) -> None:
@@ -399,7 +399,8 @@ class _Book:
         nav_map = root.find(q("navMap"))
         if appendix and nav_map is not None:
             orders = [int(o) for e in root.iter(q("navPoint")) if (o := e.get("playOrder", ""))]
-            point = etree.SubElement(nav_map, q("navPoint"), id=book.APPENDIX_ID)
+            point = nav_map.makeelement(q("navPoint"), {"id": book.APPENDIX_ID})
+            _append_child(nav_map, point)
             if orders:
                 point.set("playOrder", str(max(orders) + 1))
             label = etree.SubElement(point, q("navLabel"))
@@ -427,15 +428,14 @@ class _Book:
 
         def item(identifier: str, path: str, media_type: str) -> None:
             href = quote(posixpath.relpath(path, base or "."), safe="/")
-            entry = etree.SubElement(manifest, f"{{{ns}}}item", id=identifier, href=href)
+            entry = manifest.makeelement(f"{{{ns}}}item", {"id": identifier, "href": href})
             entry.set("media-type", media_type)
-            entry.tail = manifest[-2].tail if len(manifest) > 1 else None
+            _append_child(manifest, entry)
 
         item(CSS_ID, self.css_path, "text/css")
         if appendix:
             item(book.APPENDIX_ID, self.appendix_path, XHTML_TYPE)
-            ref = etree.SubElement(spine, f"{{{ns}}}itemref", idref=book.APPENDIX_ID)
-            ref.tail = spine[-2].tail if len(spine) > 1 else None
+            _append_child(spine, spine.makeelement(f"{{{ns}}}itemref", {"idref": book.APPENDIX_ID}))
         if metadata is not None:
             self._metadata(metadata, ns)
         xml: bytes = etree.tostring(
@@ -453,7 +453,6 @@ class _Book:
             )
             if ours:
                 _remove_keeping_tail(element)
-        tail = metadata[-1].tail if len(metadata) else None
         languages = [(e.text or "").strip() for e in metadata if book.local(e.tag) == "language"]
         added: list[_Element] = []
         if self.content != "chinese" and "en" not in languages:
@@ -475,10 +474,7 @@ class _Book:
         else:
             contributor.set(f"{{{OPF}}}role", "trl")
         for element in added:
-            if len(metadata):
-                metadata[-1].tail = tail
-            metadata.append(element)
-            element.tail = tail
+            _append_child(metadata, element)
 
     # --- the appendix ---
 
@@ -548,6 +544,16 @@ def _in_xhtml_namespace(root: _Element) -> _Element:
     return new
 
 
+def _append_child(parent: _Element, child: _Element) -> None:
+    """Append `child` indented like its siblings (the file stays readable in a diff)."""
+    inner = parent.text if parent.text is not None and parent.text.isspace() else None
+    closing = parent[-1].tail if len(parent) else None
+    if len(parent):
+        parent[-1].tail = inner if closing is not None and closing.isspace() else closing
+    parent.append(child)
+    child.tail = closing if closing is not None and closing.isspace() else None
+
+
 def _remove_keeping_tail(node: _Element) -> None:
     parent = node.getparent()
     if parent is None:
@@ -605,9 +611,9 @@ def _link_stylesheet(root: _Element, href: str) -> None:
         head = etree.Element(f"{{{XHTML}}}head")
         root.insert(0, head)
         etree.SubElement(head, f"{{{XHTML}}}title").text = ""
-    link = etree.SubElement(head, f"{{{XHTML}}}link", rel="stylesheet", type="text/css")
+    link = head.makeelement(f"{{{XHTML}}}link", {"rel": "stylesheet", "type": "text/css"})
     link.set("href", href)
-    link.tail = head[-2].tail if len(head) > 1 else None
+    _append_child(head, link)
 
 
 def _href(source: str, target: str) -> str:
