@@ -189,8 +189,8 @@ def _page2(title: str, body: str, space: str) -> str:
         '"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">\n'
         f'<html xmlns="{XHTML}" xml:lang="zh-CN">\n'
         f"<head>\n<title>{title}</title>\n"
-        f'<link rel="stylesheet" type="text/css" href="../style{space.replace(" ", "%20")}sheet.css"/>'
-        "\n</head>\n"
+        '<link rel="stylesheet" type="text/css" '
+        f'href="../style{space.replace(" ", "%20")}sheet.css"/>\n</head>\n'
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
@@ -239,7 +239,10 @@ xmlns:opf="http://www.idpf.org/2007/opf">
     )
     ncx = _ncx(
         uid,
-        [("第一章 开端", "text/Chapter%20One.xhtml#a1"), ("第二章 注释", "text/Chapter%20Two.xhtml")],
+        [
+            ("第一章 开端", "text/Chapter%20One.xhtml#a1"),
+            ("第二章 注释", "text/Chapter%20Two.xhtml"),
+        ],
         doctype=True,
     ).replace("%20", esc)
     one, two = one.replace("%20", esc), two.replace("%20", esc)

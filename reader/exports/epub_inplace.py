@@ -565,6 +565,8 @@ def _remove_keeping_tail(node: _Element) -> None:
             previous.tail = (previous.tail or "") + tail
         else:
             parent.text = (parent.text or "") + tail
+    elif previous is not None and (previous.tail or " ").isspace():
+        previous.tail = node.tail  # the indentation that followed the node now follows this one
     parent.remove(node)
 
 
