@@ -14,12 +14,14 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from reader.cli import main
 from reader.documents import epub as book
 from reader.documents.document import Document
-from reader.documents.loading import load_document
+from reader.documents.loading import block_text, load_document
 from reader.exports import render_export
 from reader.exports.epub_inplace import NotKeptWhole, export_epub_inplace
 from reader.glossary.file import Glossary
@@ -41,10 +43,12 @@ BOOKS = {
 }
 
 
-def _translated(path: Path, tmp_path: Path) -> tuple[Document, dict[str, ParagraphTranslation]]:
+def _translated(
+    path: Path, tmp_path: Path, glossary: Path = GOLDEN / "glossary.csv"
+) -> tuple[Document, dict[str, ParagraphTranslation]]:
     doc = load_document(path)
-    memory = TranslationMemory(tmp_path / "tm.sqlite3")
-    translator = Translator(GlossEngine(), Glossary.load(GOLDEN / "glossary.csv"), memory)
+    memory = TranslationMemory(tmp_path / f"tm-{glossary.stem}.sqlite3")
+    translator = Translator(GlossEngine(), Glossary.load(glossary), memory)
     return doc, translator.translate(doc)
 
 
@@ -378,3 +382,103 @@ def test_the_cli_writes_the_book_in_place(
     assert main(["export", str(source), "-o", str(out), "--engine", "gloss"]) == 0
     assert "cannot keep" not in capsys.readouterr().err
     assert "OEBPS/reader-en.css" in _members(out.read_bytes())
+
+
+def test_an_appendix_of_an_earlier_export_goes_when_no_terms_are_found(tmp_path: Path) -> None:
+    _, out = _export(tmp_path, "epub3")
+    first = tmp_path / "first.epub"
+    first.write_bytes(out)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("zh,en\n", encoding="utf-8")
+    doc, translations = _translated(first, tmp_path, glossary=empty)
+    again = render_export(doc, translations, "epub", INFO)
+    assert "OEBPS/reader-terms.xhtml" not in _members(again)
+    assert "reader-terms" not in _manifest(again)
+    assert "reader-terms" not in _spine(again)
+    assert b"reader-terms" not in _members(again)["OEBPS/nav.xhtml"]
+
+
+# --- any chapter -------------------------------------------------------------------------------
+
+_HAN = st.text(alphabet="社区联防控我们的是一个中国人民书", min_size=1, max_size=8)
+_BLOCKS = [
+    "<p>{0}</p>",
+    "<p>{0}<em>{1}</em>{2}</p>",
+    '<h2 id="h{n}">{0}</h2>',
+    "<ul><li>{0}</li><li>{1}<ul><li>{2}</li></ul></li></ul>",
+    "<ol><li>{0}</li></ol>",
+    "<table><tr><th>{0}</th><td>2</td></tr></table>",
+    "<blockquote><p>{0}</p></blockquote>",
+    "<blockquote>{0}</blockquote>",
+    "<p>{0}<br/>{1}</p>",
+    "<div>{0}<p>{1}</p></div>",
+    '<p>{0}<a epub:type="noteref" href="#n{n}" id="r{n}">1</a></p>',
+    '<aside epub:type="footnote" id="n{n}"><p><a href="#r{n}">1</a>{1}</p></aside>',
+    '<figure><img src="../Images/cover.png" alt="x"/><figcaption>{0}</figcaption></figure>',
+    "<p><ruby>{0}<rt>pin</rt></ruby>{1}</p>",
+    '<p><span class="x">{0}<b>{1}</b></span> English {2}</p>',
+    "<dl><dt>{0}</dt><dd>{1}</dd></dl>",
+    "<pre>{0}\n{1}</pre>",
+    "<p>only English</p>",
+]
+
+
+@st.composite
+def _chapters(draw: st.DrawFn) -> str:
+    parts = []
+    for n in range(draw(st.integers(1, 6))):
+        template = draw(st.sampled_from(_BLOCKS))
+        parts.append(template.format(*(draw(_HAN) for _ in range(3)), n=n))
+    return "<section>" + "\n".join(parts) + "</section>"
+
+
+def _without_ours(root: etree._Element) -> str:
+    """The body's text with what the export adds taken out again."""
+    for element in list(root.iter()):
+        if isinstance(element.tag, str) and book.has_class(element, "reader-en"):
+            previous = element.getprevious()
+            if (
+                previous is not None
+                and previous.tag == f"{{{H}}}br"
+                and element.tag.endswith("span")
+            ):
+                previous.getparent().remove(previous)
+            element.getparent().remove(element)  # the tails of ours are whitespace only
+    body = root.find("h:body", NS)
+    return re.sub(r"\s+", " ", "".join(body.itertext())).strip()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=_chapters())
+def test_any_chapter_keeps_its_text_and_anchors_and_gets_its_english(body: str) -> None:
+    chapter = epub_books._page3("章", body)
+    members = _members(epub_books.epub3_book())
+    members["OEBPS/Text/ch2.xhtml"] = chapter.encode()
+    original = epub_books.zip_book([(n, d) for n, d in members.items() if n != "mimetype"])
+    doc = load_document("any.epub", data=original)
+    translations = {
+        p.id: ParagraphTranslation(p.id, f"English {n}.", "test")
+        for n, p in enumerate(doc.paragraphs)
+    }
+    out = export_epub_inplace(original, doc, translations, INFO)
+    before = book.parse_xhtml(chapter.encode())
+    after = _chapter(out, "OEBPS/Text/ch2.xhtml")
+    ids = sorted(e.get("id") for e in after.iter() if e.get("id"))
+    assert ids == sorted(e.get("id") for e in before.iter() if e.get("id"))
+    english = [e for e in after.iter() if isinstance(e.tag, str) and book.has_class(e, "reader-en")]
+    # cleaning may drop a unit (a line repeated as boilerplate): it is not in the Document
+    kept = {p.text for p in doc.paragraphs}
+    units = [
+        u
+        for u in book.text_units(before)
+        if has_han("".join(u.pieces)) and any(block_text(t) in kept for t in u.texts)
+    ]
+    assert len(english) == len(units)
+    assert all(not has_han("".join(e.itertext())) for e in english)
+    assert (
+        _without_ours(after)
+        == re.sub(r"\s+", " ", "".join(before.find("h:body", NS).itertext())).strip()
+    )
+    # read again, the book is the original
+    again = load_document("again.epub", data=out)
+    assert [p.text for p in again.paragraphs] == [p.text for p in doc.paragraphs]

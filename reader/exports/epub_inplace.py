@@ -178,6 +178,7 @@ class _Book:
         self.css_path = posixpath.join(base, CSS_NAME)
         self.appendix_path = posixpath.join(base, APPENDIX_NAME)
         self.changed: dict[str, bytes] = {}
+        self.removed: set[str] = set()
 
     # --- the whole book ---
 
@@ -193,6 +194,8 @@ class _Book:
         rows = term_summary(self.doc, self.translations)
         if rows:
             self.changed[self.appendix_path] = self._appendix(rows)
+        else:  # an appendix an earlier export made goes with its entries in the manifest
+            self.removed.add(self.appendix_path)
         nav, ncx = self.package.nav(), self.package.ncx()
         if nav is not None and nav.path in self.archive.infos:
             self.changed[nav.path] = self._nav(nav.path, bool(rows))
@@ -236,7 +239,7 @@ class _Book:
             archive.writestr(mimetype, b"application/epub+zip", zipfile.ZIP_STORED)
             written.add("mimetype")
             for name, info in self.archive.infos.items():
-                if name in written:
+                if name in written or name in self.removed:
                     continue
                 written.add(name)
                 if info.is_dir():
