@@ -482,3 +482,43 @@ def test_any_chapter_keeps_its_text_and_anchors_and_gets_its_english(body: str) 
     # read again, the book is the original
     again = load_document("again.epub", data=out)
     assert [p.text for p in again.paragraphs] == [p.text for p in doc.paragraphs]
+
+
+# --- chapters from the book's own table of contents --------------------------------------------
+
+
+def test_chapters_come_from_the_nav_or_the_ncx_and_survive_the_export(tmp_path: Path) -> None:
+    for name, titles in (
+        ("epub3", ["第一章 社区", "第二章 图表"]),  # nav (the NCX says the same)
+        ("spaces", ["第一章 开端", "第二章 注释"]),  # NCX only, hrefs with %20
+    ):
+        original, out = _export(tmp_path, name)
+        for data in (original, out):  # a bilingual book of ours reads the same chapters
+            doc = load_document(f"{name}.epub", data=data)
+            assert [c.title for c in doc.chapters] == titles
+            assert [doc.paragraphs[c.paragraph].text for c in doc.chapters] == titles
+            assert doc.chapter_at(len(doc.paragraphs) - 1) == doc.chapters[-1]
+            assert doc.chapter_at(0) == doc.chapters[0]
+
+
+def test_a_fragment_entry_starts_at_its_element_and_a_book_without_toc_has_one_per_file() -> None:
+    members = _members(epub_books.epub3_book())
+    nav = members["OEBPS/nav.xhtml"].decode()
+    nav = nav.replace(
+        "</ol>", '<li><a href="Text/ch1.xhtml#n1">注释</a></li>\n</ol>'
+    )  # into the middle of chapter one: its footnote
+    members["OEBPS/nav.xhtml"] = nav.encode()
+    data = epub_books.zip_book([(n, d) for n, d in members.items() if n != "mimetype"])
+    doc = load_document("f.epub", data=data)
+    # in reading order: the footnote's entry falls inside chapter one
+    assert [c.title for c in doc.chapters] == ["第一章 社区", "注释", "第二章 图表"]
+    note = doc.chapters[1]
+    assert doc.paragraphs[note.paragraph].text == "注释的内容。"
+    no_toc = epub_books.no_namespace_book()
+    members = _members(no_toc)
+    members["nav.xhtml"] = (
+        members["nav.xhtml"].replace(b'epub:type="toc"', b"").replace(b"<li>", b"<li>")
+    )
+    members["nav.xhtml"] = re.sub(rb"<nav.*</nav>", b"<p>nothing</p>", members["nav.xhtml"])
+    data = epub_books.zip_book([(n, d) for n, d in members.items() if n != "mimetype"])
+    assert [c.title for c in load_document("n.epub", data=data).chapters] == ["第一章"]

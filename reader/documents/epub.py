@@ -26,13 +26,14 @@ from __future__ import annotations
 import html.entities
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from reader.documents import archives
 from reader.documents.document import Kind
 from reader.documents.formats import Block, FormatError, _join_lines, declared_charset
+from reader.han import has_han
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -46,6 +47,8 @@ DC = "http://purl.org/dc/elements/1.1/"
 EN_CLASS = "reader-en"  # the English of a block element
 TERMS_CLASS = "reader-terms"  # the glossary appendix's section
 APPENDIX_ID = "reader-terms"  # its manifest item
+CONTRIBUTOR_ID = "reader-translator"  # the dc:contributor naming the tool and engine
+LABEL_JOINER = " — "  # between a table-of-contents label and its English
 
 
 def _invalid(reason: str) -> FormatError:
@@ -184,6 +187,11 @@ class Package:
     @property
     def directory(self) -> str:
         return posixpath.dirname(self.path)
+
+    @property
+    def ours(self) -> bool:
+        """Made by our in-place export (its dc:contributor is there)."""
+        return any(e.get("id") == CONTRIBUTOR_ID for e in self.root.iter())
 
     def chapters(self) -> list[Item]:
         """The spine's XHTML documents in order: no nav, no appendix of ours."""
@@ -392,24 +400,147 @@ def unit_blocks(unit: Unit) -> list[Block]:
     return [Block(unit.kind, text, unit.level) for text in unit.texts if text]
 
 
+def _document_title(units: list[Unit]) -> str:
+    heading = next((u for u in units if u.tag[:1] == "h" and u.tag[1:].isdigit()), units[0])
+    title = " ".join(" ".join(heading.texts).split())
+    return title if len(title) <= 40 else title[:39] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    title: str
+    path: str  # the zip member it points into
+    fragment: str  # the id it points at, "" for the document's start
+    depth: int
+
+
+def original_label(label: str) -> str:
+    """A table-of-contents label without the English our export added ("第一章 — Chapter 1")."""
+    head, joiner, tail = label.rpartition(LABEL_JOINER)
+    return head if joiner and has_han(head) and not has_han(tail) else label
+
+
+def _toc_entry(base: str, href: str, title: str, depth: int, *, ours: bool) -> TocEntry | None:
+    title = " ".join(title.split())
+    title = original_label(title) if ours else title
+    if not href or not title:
+        return None
+    fragment = unquote(href.split("#", 1)[1]) if "#" in href else ""
+    return TocEntry(title, resolve(base, href), fragment, depth)
+
+
+def table_of_contents(archive: archives.Archive, package: Package) -> list[TocEntry]:
+    """The book's own table of contents: the nav document's `toc` (EPUB 3), else the NCX
+    (EPUB 2), in order, nested entries with their depth; [] when it has neither."""
+    nav = package.nav()
+    if nav is not None and nav.path in archive.infos:
+        root = _chapter_tree(archive.read(nav.path))
+        navs = [e for e in root.iter() if local(e.tag) == "nav"] if root is not None else []
+        kinds = [(n.get(_OPS_TYPE) or n.get("epub:type") or "").split() for n in navs]
+        toc = next((n for n, k in zip(navs, kinds, strict=True) if "toc" in k), None)
+        toc = toc if toc is not None else next(iter(navs), None)
+        if toc is not None:
+            entries = []
+            for anchor in toc.iter():
+                if local(anchor.tag) != "a":
+                    continue
+                depth = sum(1 for a in anchor.iterancestors() if local(a.tag) == "ol") - 1
+                entry = _toc_entry(
+                    posixpath.dirname(nav.path),
+                    anchor.get("href") or "",
+                    "".join(anchor.itertext()),
+                    max(0, depth),
+                    ours=package.ours,
+                )
+                if entry is not None:
+                    entries.append(entry)
+            return entries
+    ncx = package.ncx()
+    if ncx is not None and ncx.path in archive.infos:
+        root = _xml(archive.read(ncx.path), ncx.path)
+        entries = []
+        for point in root.iter():
+            if local(point.tag) != "navpoint":
+                continue
+            label = next((e for e in point if local(e.tag) == "navlabel"), None)
+            content = next((e for e in point if local(e.tag) == "content"), None)
+            depth = sum(1 for a in point.iterancestors() if local(a.tag) == "navpoint")
+            entry = _toc_entry(
+                posixpath.dirname(ncx.path),
+                content.get("src") or "" if content is not None else "",
+                "".join(label.itertext()) if label is not None else "",
+                depth,
+                ours=package.ours,
+            )
+            if entry is not None:
+                entries.append(entry)
+        return entries
+    return []
+
+
+def _unit_at(root: etree._Element, units: list[Unit], fragments: set[str]) -> dict[str, int]:
+    """For each fragment, the index of the unit it points at: the one holding the element
+    with that id, else the first after it (len(units) for none); "" is the start, 0."""
+    found = {"": 0}
+    wanted = fragments - {""}
+    if not wanted:
+        return found
+    order: dict[etree._Element, int] = {}
+    targets: dict[str, etree._Element] = {}
+    for n, element in enumerate(root.iter()):
+        order[element] = n
+        identifier = element.get("id")
+        if identifier in wanted and identifier not in targets:
+            targets[identifier] = element
+    for fragment in wanted:
+        target = targets.get(fragment)
+        if target is None:
+            found[fragment] = 0
+            continue
+        ancestors = {target, *target.iterancestors()}
+        holding = [n for n, u in enumerate(units) if u.element in ancestors]
+        at = order[target]
+        found[fragment] = (
+            holding[-1]
+            if holding
+            else next((n for n, u in enumerate(units) if order.get(u.element, -1) > at), len(units))
+        )
+    return found
+
+
 def extract_epub(data: bytes) -> tuple[list[Block], str]:
-    """Blocks of an EPUB's chapters in spine order, and the book title."""
+    """Blocks of an EPUB's chapters in spine order, and the book title. A block where an
+    entry of the book's table of contents starts carries it (`Block.chapters`)."""
     try:
         with archives.open_archive(data) as archive:
             package = read_package(archive)
             title = _title(package.root)
+            toc = table_of_contents(archive, package)
             blocks: list[Block] = []
+            pending: list[tuple[str, int]] = []  # entries pointing past their document's text
             for item in package.chapters():
                 if item.path not in archive.infos:
                     continue  # a dangling spine entry: other readers skip it too
                 content = archive.read(item.path)
-                if not content.strip():
-                    continue
-                root = _chapter_tree(content)
-                if root is None:
-                    continue
-                for unit in text_units(root):
-                    blocks.extend(unit_blocks(unit))
+                root = _chapter_tree(content) if content.strip() else None
+                units = text_units(root) if root is not None else []
+                entries = [e for e in toc if e.path == item.path]
+                at = (
+                    _unit_at(root, units, {e.fragment for e in entries}) if root is not None else {}
+                )
+                starts: dict[int, list[tuple[str, int]]] = {}
+                for entry in entries:
+                    starts.setdefault(at.get(entry.fragment, 0), []).append(
+                        (entry.title, entry.depth)
+                    )
+                if not toc and units:  # no table of contents: a chapter per document
+                    starts[0] = [(_document_title(units), 0)]
+                for n, unit in enumerate(units):
+                    pending.extend(starts.get(n, []))
+                    for block in unit_blocks(unit):
+                        blocks.append(replace(block, chapters=tuple(pending)))
+                        pending = []
+                pending.extend(starts.get(len(units), []))
     except archives.ArchiveError as error:
         raise _invalid(str(error)) from None
-    return [Block(b.kind, b.text, b.level, n) for n, b in enumerate(blocks, 1)], title
+    return [replace(b, line=n) for n, b in enumerate(blocks, 1)], title

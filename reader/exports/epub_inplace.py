@@ -69,7 +69,7 @@ XHTML_TYPE = "application/xhtml+xml"
 CSS_NAME = "reader-en.css"
 CSS_ID = "reader-en-css"
 APPENDIX_NAME = "reader-terms.xhtml"
-CONTRIBUTOR_ID = "reader-translator"
+CONTRIBUTOR_ID = book.CONTRIBUTOR_ID
 TERM_CLASS = "reader-term"
 APPENDIX_TITLE = "Glossary terms"
 # Font obfuscation (IDPF, Adobe) is not DRM: those fonts are copied as they are.
@@ -369,8 +369,12 @@ class _Book:
         return _serialize(root, doctype)
 
     def _label(self, element: _Element) -> None:
-        """A table-of-contents label gets the English of its heading."""
+        """A table-of-contents label gets the English of its heading (an earlier export's
+        English taken off first)."""
         text = "".join(element.itertext())
+        if self.package.ours and book.original_label(text) != text:
+            _cut_label(element, len(book.original_label(text)))
+            text = "".join(element.itertext())
         if not has_han(text):
             return
         english = self.paragraphs.label(text)
@@ -381,9 +385,9 @@ class _Book:
                 element.remove(child)
             element.text = english
         elif len(element):
-            element[-1].tail = (element[-1].tail or "") + f" — {english}"
+            element[-1].tail = (element[-1].tail or "") + book.LABEL_JOINER + english
         else:
-            element.text = f"{element.text or ''} — {english}"
+            element.text = (element.text or "") + book.LABEL_JOINER + english
 
     def _ncx(self, path: str, appendix: bool) -> bytes:
         from lxml import etree
@@ -545,6 +549,20 @@ def _in_xhtml_namespace(root: _Element) -> _Element:
         if isinstance(element.tag, str) and not element.tag.startswith("{"):
             element.tag = f"{{{XHTML}}}{element.tag}"
     return new
+
+
+def _cut_label(element: _Element, keep: int) -> None:
+    """Keep the first `keep` characters of the element's text (our suffix is plain text at
+    its end: in the last text run)."""
+    runs: list[tuple[_Element, str]] = [(element, "text")]
+    for child in element.iterdescendants():
+        runs += [(child, "text"), (child, "tail")]
+    seen = 0
+    for node, slot in runs:
+        value = getattr(node, slot) or ""
+        if seen + len(value) > keep:
+            setattr(node, slot, value[: max(0, keep - seen)] or None)
+        seen += len(value)
 
 
 def _append_child(parent: _Element, child: _Element) -> None:
