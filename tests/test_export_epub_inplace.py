@@ -345,7 +345,7 @@ def test_a_book_that_cannot_be_kept_whole_is_rebuilt_with_one_warning(
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if "cannot keep" in line]
     assert len(warnings) == 1
-    assert warnings[0].startswith(f"reader: {source}: cannot keep the book whole (OEBPS/Text/ch2")
+    assert warnings[0].startswith(f"reader: {source}: cannot keep the book whole: OEBPS/Text/ch2")
     assert warnings[0].endswith("rebuilt from its text")
     assert "EPUB/package.opf" in _members(out.read_bytes())  # today's rebuilt EPUB
 

@@ -81,7 +81,7 @@ def render_export(
                 )
             except NotKeptWhole as error:
                 if warn is not None:
-                    why = f"cannot keep the book whole ({error}); rebuilt from its text"
+                    why = f"cannot keep the book whole: {error}; rebuilt from its text"
                     warn(f"{doc.source}: {why}")
         return export_epub(doc, translations, info, content=content)
     if fmt == "tmx":

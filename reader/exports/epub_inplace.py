@@ -14,8 +14,10 @@ Guarantees:
   `<span class="reader-en">`. Glossary terms are marked in the Chinese too where a term lies
   in one run of text.
 - `content="english"` replaces the Chinese of each translated unit instead, keeping its
-  footnote links and anchors (`<a>` without Han, and every `id`); `content="chinese"` adds
-  no English. A paragraph not translated keeps its Chinese.
+  footnote links and anchors (`<a>` without Han, and every `id`); a unit holding blocks of
+  its own (an item with a sub-list) keeps its Chinese and gets its English after it, as in
+  `bilingual`. `content="chinese"` adds no English. A paragraph not translated keeps its
+  Chinese.
 - Chapters are the book's own: the spine, the nav and the NCX keep their order; their labels
   get the English of a matching heading. A term summary, when terms were found, is one more
   XHTML document at the end of the spine and of the nav/NCX (`epub:type="appendix"` in
@@ -269,8 +271,9 @@ class _Book:
         try:
             root = book.parse_xhtml(self.archive.read(item.path))
         except (etree.XMLSyntaxError, ValueError) as error:
-            reason = str(error).split("(", 1)[0].strip() or "not well-formed"
-            raise NotKeptWhole(f"{item.path} is not well-formed XHTML: {reason}") from None
+            line = getattr(error, "lineno", None)
+            where = f" (line {line})" if line else ""
+            raise NotKeptWhole(f"{item.path} is not well-formed XHTML{where}") from None
         doctype = root.getroottree().docinfo.doctype
         if book.local(root.tag) != "html":
             raise NotKeptWhole(f"{item.path} is not an XHTML document")
