@@ -302,6 +302,14 @@ def test_chinese_content_adds_no_english(tmp_path: Path) -> None:
     chapter = _chapter(out, "OEBPS/Text/ch1.xhtml")
     assert chapter.find(".//*[@lang='en']", NS) is None
     assert chapter.find(".//h:b", NS) is not None  # terms still marked
+    # a bilingual book of ours, exported in Chinese only, loses the English it had
+    _, bilingual = _export(tmp_path, "epub3")
+    ours = tmp_path / "ours.epub"
+    ours.write_bytes(bilingual)
+    doc, translations = _translated(ours, tmp_path)
+    again = render_export(doc, translations, "epub", INFO, content="chinese")
+    for member in ("OEBPS/Text/ch1.xhtml", "OEBPS/Text/ch2.xhtml"):
+        assert _chapter(again, member).find(".//*[@lang='en']", NS) is None
 
 
 # --- translating twice -------------------------------------------------------------------------

@@ -278,8 +278,7 @@ class _Book:
         if book.local(root.tag) != "html":
             raise NotKeptWhole(f"{item.path} is not an XHTML document")
         root = _in_xhtml_namespace(root)
-        _remove_ours(root)
-        changed = False
+        changed = _remove_ours(root)  # an earlier export's English goes even if none comes
         for unit in book.text_units(root):
             if not has_han("".join(unit.pieces)):
                 continue
@@ -594,8 +593,10 @@ def _remove_keeping_tail(node: _Element) -> None:
     parent.remove(node)
 
 
-def _remove_ours(root: _Element) -> None:
-    """What an earlier export of this book added: English, term marks, our stylesheet."""
+def _remove_ours(root: _Element) -> bool:
+    """Take out what an earlier export of this book added (English, term marks, our
+    stylesheet); whether there was any."""
+    found = False
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
             continue
@@ -608,12 +609,16 @@ def _remove_ours(root: _Element) -> None:
             ):
                 _remove_keeping_tail(previous)
             _remove_keeping_tail(element)
+            found = True
     for mark in list(root.iter(f"{{{XHTML}}}b")):
         if book.has_class(mark, TERM_CLASS):
             _unwrap(mark)
+            found = True
     for link in list(root.iter(f"{{{XHTML}}}link")):
         if (link.get("href") or "").rsplit("/", 1)[-1] == CSS_NAME:
             _remove_keeping_tail(link)
+            found = True
+    return found
 
 
 def _unwrap(element: _Element) -> None:
