@@ -87,8 +87,9 @@ CSS = """\
 .reader-en { color: #3b4048; }
 p.reader-en, div.reader-en, blockquote.reader-en, dd.reader-en, pre.reader-en {
   margin-top: 0.15em; }
+/* the book's own heading sizes stay (a size in em here would be the body's, not the h1's) */
 h1.reader-en, h2.reader-en, h3.reader-en, h4.reader-en, h5.reader-en, h6.reader-en {
-  font-size: 0.8em; font-weight: normal; margin-top: 0; }
+  font-weight: normal; margin-top: 0; }
 li.reader-en { list-style-type: none; }
 b.reader-term { font-weight: bold; }
 b.missing, b.forbidden { text-decoration: underline; }
