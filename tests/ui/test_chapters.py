@@ -71,3 +71,24 @@ def test_the_chapter_fits_the_status_line_at_80_columns() -> None:
         width=78,
     )
     assert "第一章" in line and "…" in line and "book" in line
+
+
+async def test_exporting_an_epub_in_the_reader_keeps_the_book(tmp_path: Path) -> None:
+    import zipfile
+
+    from textual.widgets import Input
+
+    app = epub_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_translated(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: app.screen.query("#path"))
+        app.screen.query_one("#path", Input).value = str(tmp_path / "out.epub")
+        await pilot.click("#epub")
+        notes: list[str] = []
+        app.notify = lambda message, **_: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.click("#export")
+        await wait_until(pilot, lambda: any("exported" in n for n in notes))
+    names = zipfile.ZipFile(tmp_path / "out.epub").namelist()
+    assert "OEBPS/reader-en.css" in names and "OEBPS/Images/cover.png" in names
+    assert not any("cannot keep" in n for n in notes)
