@@ -530,3 +530,16 @@ def test_a_fragment_entry_starts_at_its_element_and_a_book_without_toc_has_one_p
     members["nav.xhtml"] = re.sub(rb"<nav.*</nav>", b"<p>nothing</p>", members["nav.xhtml"])
     data = epub_books.zip_book([(n, d) for n, d in members.items() if n != "mimetype"])
     assert [c.title for c in load_document("n.epub", data=data).chapters] == ["第一章"]
+
+
+def test_a_broken_ncx_or_nav_is_one_reason_not_a_traceback(tmp_path: Path) -> None:
+    source = tmp_path / "b.epub"
+    source.write_bytes(epub_books.epub3_book())
+    doc, translations = _translated(source, tmp_path)
+    for member, reason in (("OEBPS/toc.ncx", "the NCX"), ("OEBPS/nav.xhtml", "the nav document")):
+        members = _members(source.read_bytes())
+        members[member] = b"<ncx><navMap><unclosed></ncx>"
+        data = epub_books.zip_book([(n, d) for n, d in members.items() if n != "mimetype"])
+        with pytest.raises(NotKeptWhole, match=re.escape(reason)):
+            export_epub_inplace(data, doc, translations, INFO)
+        assert load_document("b.epub", data=data).paragraphs  # the book is still read

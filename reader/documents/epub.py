@@ -431,7 +431,8 @@ def _toc_entry(base: str, href: str, title: str, depth: int, *, ours: bool) -> T
 
 def table_of_contents(archive: archives.Archive, package: Package) -> list[TocEntry]:
     """The book's own table of contents: the nav document's `toc` (EPUB 3), else the NCX
-    (EPUB 2), in order, nested entries with their depth; [] when it has neither."""
+    (EPUB 2), in order, nested entries with their depth; [] when it has neither (or only a
+    broken one: the book is still read)."""
     nav = package.nav()
     if nav is not None and nav.path in archive.infos:
         root = _chapter_tree(archive.read(nav.path))
@@ -457,7 +458,10 @@ def table_of_contents(archive: archives.Archive, package: Package) -> list[TocEn
             return entries
     ncx = package.ncx()
     if ncx is not None and ncx.path in archive.infos:
-        root = _xml(archive.read(ncx.path), ncx.path)
+        try:
+            root = _xml(archive.read(ncx.path), ncx.path)
+        except FormatError:  # a broken NCX costs the chapter list, not the book
+            return []
         entries = []
         for point in root.iter():
             if local(point.tag) != "navpoint":

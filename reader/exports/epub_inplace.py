@@ -153,11 +153,15 @@ def export_epub_inplace(
     content: str = "bilingual",
 ) -> bytes:
     """The original EPUB with its English added (see the module docstring)."""
+    from lxml import etree
+
     try:
         with archives.open_archive(original) as archive:
             return _Book(archive, doc, translations, info, content).write()
     except (archives.ArchiveError, FormatError) as error:
         raise NotKeptWhole(str(error).removeprefix("not a valid EPUB file: ")) from None
+    except (etree.LxmlError, ValueError) as error:  # XML lxml reads but will not write back
+        raise NotKeptWhole(f"its XML cannot be written back ({type(error).__name__})") from None
 
 
 class _Book:
@@ -395,9 +399,10 @@ class _Book:
     def _ncx(self, path: str, appendix: bool) -> bytes:
         from lxml import etree
 
-        root = book.parse_xhtml(self.archive.read(path)) if path else None
-        if root is None:
-            raise NotKeptWhole(f"{path} is empty")
+        try:
+            root = book.parse_xhtml(self.archive.read(path))
+        except (etree.XMLSyntaxError, ValueError):
+            raise NotKeptWhole(f"{path} (the NCX) is not well-formed XML") from None
         doctype = root.getroottree().docinfo.doctype
         ns = etree.QName(root).namespace or ""
         q = (lambda name: f"{{{ns}}}{name}") if ns else (lambda name: name)
