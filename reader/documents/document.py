@@ -7,6 +7,8 @@ Guarantees:
   so a term found in the Simplified form can be highlighted in the original.
 - `Paragraph.id` depends only on the paragraph text (and its repeat count in the document),
   so the same text gets the same id across runs.
+- `Document.chapters` (EPUB: the book's own table of contents) are in reading order, each at
+  a valid paragraph index; `chapter_at(i)` is the one paragraph `i` is in, or None.
 """
 
 from __future__ import annotations
