@@ -1,4 +1,5 @@
-"""Real-looking EPUBs built at test time, each valid for epubcheck (0 errors, 0 warnings):
+"""Real-looking EPUBs built at test time, valid for epubcheck (0 errors, 0 warnings) but for
+what each one is about (spaces in file names warn, a missing namespace is an error):
 
 - `epub3_book()`: EPUB 3 with a nav document and an NCX, a cover image, a stylesheet, a
   heading that is a `<p class="chapter-title">`, footnotes (noteref and aside), ruby, em,
