@@ -45,7 +45,9 @@ def epubcheck_command() -> list[str]:
     java = shutil.which("java")
     if java is None:
         pytest.skip("epubcheck needs java, which is not installed")
-    return [java, "-jar", path]
+    # the client compiler and serial GC start the JVM ~3x faster (10 s, not 35 s, on a busy
+    # 2-core machine); one book needs no more
+    return [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", path]
 
 
 def epubcheck(path: Path, *options: str) -> str:

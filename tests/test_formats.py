@@ -194,7 +194,8 @@ def test_broken_epub() -> None:
 def test_epub_empty_title_is_empty_not_none() -> None:
     # EbookLib gave None for an empty dc:title, and the export headline read "# None"
     book = books.make_book({"c1": "<p>正文。</p>"}, ["c1"], title="")
-    assert extract_epub(book) == ([Block("paragraph", "正文。", 0, 1)], "")
+    # the nav's one entry starts at the chapter's first block
+    assert extract_epub(book) == ([Block("paragraph", "正文。", 0, 1, (("目录项", 0),))], "")
 
 
 def test_epub_missing_parts_are_named() -> None:
@@ -388,13 +389,15 @@ def test_html_layout_tables_are_read_as_blocks() -> None:
     assert [b.text for b in blocks] == [PARA1, PARA2]
 
 
-def test_epub_table_rows_share_the_html_walk() -> None:
+def test_epub_table_cells_are_paragraphs() -> None:
+    # one paragraph per cell (not per row, as in HTML pages): the in-place EPUB export puts
+    # each cell's English in that cell
     chapter = (
         f"<p>{PARA1}</p><table><tr><th>地区</th><th>新增</th></tr>"
         "<tr><td>北京</td><td>2</td></tr></table>"
     )
     blocks, _ = extract_epub(books.make_book({"c1": chapter}, ["c1"], title="表格之书"))
-    assert [b.text for b in blocks] == [PARA1, "地区 | 新增", "北京 | 2"]
+    assert [b.text for b in blocks] == [PARA1, "地区", "新增", "北京", "2"]
 
 
 def test_docx_errors_name_no_python_exception() -> None:

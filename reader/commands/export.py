@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--content",
         choices=("bilingual", "english", "chinese"),
         default="bilingual",
-        help="EPUB: each paragraph followed by its English (default), or one language only",
+        help="EPUB: each paragraph followed by its English (default), or one language only; "
+        "an EPUB input keeps its own files, with the English added or in place of the Chinese",
     )
     parser.add_argument(
         "--show-dropped",
@@ -114,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         ExportInfo(session.engine_name),
         layout=args.layout,
         content=args.content,
+        warn=lambda message: print(f"reader: {message}", file=sys.stderr),
     )
     if args.show_dropped:
         for dropped in session.doc.dropped:

@@ -7,6 +7,8 @@ Guarantees:
   so a term found in the Simplified form can be highlighted in the original.
 - `Paragraph.id` depends only on the paragraph text (and its repeat count in the document),
   so the same text gets the same id across runs.
+- `Document.chapters` (EPUB: the book's own table of contents) are in reading order, each at
+  a valid paragraph index; `chapter_at(i)` is the one paragraph `i` is in, or None.
 """
 
 from __future__ import annotations
@@ -52,6 +54,15 @@ class DroppedLine:
     reason: str  # e.g. "breadcrumb", "editor credit", "share prompt"
 
 
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """An entry of the book's own table of contents (EPUB nav or NCX), where it starts."""
+
+    title: str
+    paragraph: int  # index in Document.paragraphs of its first paragraph
+    depth: int = 0  # 0 for a top-level entry, 1 for one nested under it, ...
+
+
 @dataclass(slots=True)
 class Document:
     source: str  # path as given, or "-" for stdin
@@ -62,6 +73,16 @@ class Document:
     dropped: list[DroppedLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. decoding replacements
     title: str = ""
+    chapters: list[Chapter] = field(default_factory=list)  # EPUB only, in reading order
+
+    def chapter_at(self, index: int) -> Chapter | None:
+        """The chapter paragraph `index` is in (the last one starting at or before it)."""
+        found = None
+        for chapter in self.chapters:
+            if chapter.paragraph > index:
+                break
+            found = chapter
+        return found
 
     def paragraph(self, paragraph_id: str) -> Paragraph:
         for p in self.paragraphs:

@@ -47,6 +47,8 @@ class Block:
     text: str
     level: int = 0
     line: int = 0  # 1-based source line where known (Markdown), else the block's ordinal
+    # table-of-contents entries (title, depth) that start at this block (EPUB)
+    chapters: tuple[tuple[str, int], ...] = ()
 
 
 def _join_lines(lines: list[str]) -> str:

@@ -40,7 +40,7 @@ from reader.documents import (
     sentences,
     word,
 )
-from reader.documents.document import Document, DroppedLine, Kind, Paragraph
+from reader.documents.document import Chapter, Document, DroppedLine, Kind, Paragraph
 from reader.errors import ReaderError
 
 FORMATS: dict[str, str] = {
@@ -334,6 +334,11 @@ def _decode(where: str, data: bytes, encoding: str | None, fmt: str) -> decoding
 # --- building ----------------------------------------------------------------------------------
 
 
+def block_text(text: str) -> str:
+    """A block's text as its paragraph holds it (the EPUB export finds paragraphs by it)."""
+    return cleaning.clean_inline(text).replace("\n", " ").strip()
+
+
 def _from_blocks(
     where: str,
     fmt: str,
@@ -344,14 +349,31 @@ def _from_blocks(
     title: str,
 ) -> Document:
     """Clean structured blocks: character-level steps per block, boilerplate over the list."""
-    cleaned = [(b, cleaning.clean_inline(b.text).replace("\n", " ").strip()) for b in blocks]
-    cleaned = [(b, t) for b, t in cleaned if t]
+    everything = [(b, block_text(b.text)) for b in blocks]
+    cleaned = [(b, t) for b, t in everything if t]
     headings = {i for i, (b, _) in enumerate(cleaned) if b.kind == "heading" and b.level <= 2}
     mask = cleaning.boilerplate_mask([t for _, t in cleaned], protected=headings)
     dropped = dropped + [DroppedLine(cleaned[i][0].line, cleaned[i][1], r) for i, r in mask.items()]
     dropped.sort(key=lambda d: d.line)
     items = [(b.kind, b.level, t) for i, (b, t) in enumerate(cleaned) if i not in mask]
-    return _build(where, fmt, encoding, items, dropped, warnings, title)
+    doc = _build(where, fmt, encoding, items, dropped, warnings, title)
+    doc.chapters = _chapters(everything, {id(cleaned[i][0]) for i in mask})
+    return doc
+
+
+def _chapters(blocks: Sequence[tuple[formats.Block, str]], masked: set[int]) -> list[Chapter]:
+    """The chapters blocks start, each at the first paragraph kept from its block on (a
+    chapter whose first block cleaning dropped starts at the next one)."""
+    chapters: list[Chapter] = []
+    pending: list[tuple[str, int]] = []
+    kept = 0
+    for block, text in blocks:
+        pending.extend(block.chapters)
+        if text and id(block) not in masked:
+            chapters.extend(Chapter(title, kept, depth) for title, depth in pending)
+            pending = []
+            kept += 1
+    return chapters
 
 
 def _build(

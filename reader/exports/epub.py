@@ -1,4 +1,6 @@
-"""Bilingual EPUB 3 export, for phones and e-readers.
+"""Bilingual EPUB 3 export, for phones and e-readers, rebuilt from the document's text: for
+every input but an EPUB, which is translated inside its own files
+(reader/exports/epub_inplace.py) unless it cannot be kept whole.
 
 Guarantees:
 - EPUB 3 that passes epubcheck with no errors and no warnings (tested): `mimetype` is the first

@@ -73,6 +73,7 @@ BINDINGS: list[BindingType] = [
     Binding(
         "less_than_sign", "narrower_chinese", "Narrower Chinese column", key_display="<", show=False
     ),
+    Binding("c", "chapters", "Chapters of the book (EPUB: its own table of contents)", show=False),
     Binding("o", "open_document", "Open another document", show=False),
     Binding("q", "quit_reader", "Quit (the position is kept)", key_display="q"),
 ]

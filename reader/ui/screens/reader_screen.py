@@ -325,6 +325,7 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             view.spans.problems,
             view.displayed_script,
             self.doc.title or Path(self.path).name,
+            chapter=chapter.title if (chapter := self.doc.chapter_at(view.cursor)) else "",
             unsaved=bool(self._unsaved),
             search=self._search_label(),
             **self._sentence_position(),
@@ -442,6 +443,22 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             )
         except (OSError, ReaderError) as error:  # never lose the quit over a position
             self.log.warning(f"could not save the reading position: {error}")
+
+    def action_chapters(self) -> None:
+        # lazy: off the TUI's first paint
+        from reader.ui.screens.chapter_list import ChapterList
+
+        if self.doc is None:
+            return
+        if not self.doc.chapters:
+            self.notify("no chapters: only an EPUB has its own table of contents")
+            return
+        current = self.doc.chapter_at(self.view.cursor)
+        self.app.push_screen(ChapterList(self.doc.chapters, current), self._go_to_chapter)
+
+    def _go_to_chapter(self, paragraph: int | None) -> None:
+        if paragraph is not None:
+            self.view.move_to(paragraph)
 
     def action_open_document(self) -> None:
         # lazy: off the TUI's first paint (all such hoisted: +~150 ms)

@@ -307,6 +307,9 @@ class ReadingActions(ReaderParts):
                 ExportInfo(self.engine_name),
                 layout=request.layout,
                 content=request.content,
+                warn=lambda message: self.app.call_from_thread(
+                    self.notify, f"reader: {message}", severity="warning"
+                ),
             )
             path = write_export(data, request.path).resolve()
         except (ReaderError, OSError) as error:

@@ -13,6 +13,7 @@ from textual.events import Resize
 from textual.widgets import Label, ProgressBar
 
 NAME_CELLS = 24  # the document name comes last and is cut first
+CHAPTER_CELLS = 20  # an EPUB's chapter, after the position
 MIN_NAME_CELLS = 8  # below this a name says nothing; the line is cut by the terminal instead
 BAR_FROM = 100  # columns: narrower, the bar's 18 cells go to the text (it repeats "N/M translated")
 
@@ -31,16 +32,17 @@ def status_text(
     script: str,
     name: str,
     *,
+    chapter: str = "",
     unsaved: bool = False,
     search: str = "",
     sentence: tuple[int, int] | None = None,
     whole: bool = False,
     width: int | None = None,
 ) -> str:
-    """Position, progress, engine, problems, script, document: most useful first. Given `width`,
-    the script and "no problem terms" go, then the progress becomes a percentage and the
-    sentence (k of n, or `whole`: a post-edited paragraph, one unit) is abbreviated, so the
-    document name still fits (at 80 columns it was cut away entirely)."""
+    """Position, chapter, progress, engine, problems, script, document: most useful first.
+    Given `width`, the script and "no problem terms" go, then the progress becomes a
+    percentage and the sentence (k of n, or `whole`: a post-edited paragraph, one unit) is
+    abbreviated, so the document name still fits (at 80 columns it was cut away entirely)."""
     cursor, n = position
     head = [
         f"¶{cursor + 1}/{n} {100 * (cursor + 1) // max(1, n)}%",
@@ -56,6 +58,8 @@ def status_text(
         head.insert(1, at)
     if search:  # "match 3/12": where the last n/N landed
         head.insert(1, search)
+    if chapter:  # the book's own chapter the cursor is in (EPUB)
+        head.insert(1, _cut(chapter, CHAPTER_CELLS))
     if problems:
         head.append(f"{problems} problems (])")
     if unsaved:
