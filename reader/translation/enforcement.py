@@ -267,13 +267,16 @@ _HEAD_PARTS = sorted(
     reverse=True,
 )
 _REMNANT = re.compile(
-    r"(?<![A-Z])(?P<head>(?i:"
+    r"(?<![A-Z])"
+    + (f"(?:{re.escape(_TAIL)})*" if _TAIL else "")  # a doubled tail before it: XXTERMXX
+    + r"(?P<head>(?i:"
     + re.escape(_HEAD)
     + ")"
     + "".join(f"|{re.escape(part)}" for part in _HEAD_PARTS)
-    + r")(?![A-Z])"
+    + ")"
+    + (f"(?!(?!{re.escape(_TAIL)})[A-Z])" if _TAIL else "(?![A-Z])")  # not in a capital word
     + r"(?:[\s_\-]*(?P<number>\d+))?"
-    + (rf"(?:\s*[a-z]{{0,20}}{re.escape(_TAIL)}(?![A-Za-z]))?" if _TAIL else "")
+    + (rf"(?:\s*[a-z]{{0,20}}(?:{re.escape(_TAIL)})+(?![A-Za-z]))?" if _TAIL else "")
     + (
         rf"|(?P<tail>(?<=[a-z0-9]){re.escape(_TAIL)}(?![A-Za-z0-9])"
         rf"|(?<![\w]){re.escape(_TAIL)}(?![\w\-]))"
