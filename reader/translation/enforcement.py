@@ -46,6 +46,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
 from reader.translation.checking import check_english
@@ -300,7 +301,7 @@ def _remnants(
     missing = [i for i in index_of.values() if i not in placed]  # in source order
     found: list[tuple[int, int, re.Match[str]]] = []
     bounds = [(0, 0, -1), *sorted(spans), (len(output), len(output), -1)]
-    for (_, gap_start, _), (gap_end, _, _) in zip(bounds, bounds[1:], strict=False):
+    for (_, gap_start, _), (gap_end, _, _) in pairwise(bounds):
         for m in _REMNANT.finditer(output, gap_start, gap_end):
             piece = m.group(0).strip()
             # the sentence's own Latin text (XX书记 → "XX", a model name) is not a remnant
