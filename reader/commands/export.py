@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="EPUB: each paragraph followed by its English (default), or one language only",
     )
     parser.add_argument(
+        "--skip-flagged",
+        action="store_true",
+        help="TMX: leave out sentences flagged as not to trust (degenerate output, placeholder "
+        "remnants, a reply not in English); by default they are written with x-status flagged",
+    )
+    parser.add_argument(
         "--show-dropped",
         action="store_true",
         help="also print the lines cleaning dropped to stderr",
@@ -86,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
     if args.output and args.output != "-":  # a bad -o now, not after minutes of translation
         check_output(args.output, inputs=[args.file])  # "is the input" before "not a format"
     fmt = args.format or _format_of_output(args.output)
+    if args.skip_flagged and fmt != "tmx":
+        from reader.errors import ReaderError
+
+        raise ReaderError("--skip-flagged", f"applies to tmx only; {fmt} marks flagged sentences")
     out = args.output or str(default_output_path(args.file, fmt))
     if not args.output:
         check_output(out, inputs=[args.file])
@@ -111,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         ExportInfo(session.engine_name),
         layout=args.layout,
         content=args.content,
+        skip_flagged=args.skip_flagged,
     )
     if args.show_dropped:
         for dropped in session.doc.dropped:

@@ -52,8 +52,10 @@ def render_export(
     layout: str = "table",
     content: str = "bilingual",
     show_dropped: bool = True,
+    skip_flagged: bool = False,
 ) -> bytes:
-    """The export in `fmt` as bytes (UTF-8 for the text formats)."""
+    """The export in `fmt` as bytes (UTF-8 for the text formats); `skip_flagged` leaves
+    flagged sentences out of a TMX (the other formats mark them)."""
     if fmt == "md":
         text = export_markdown(
             doc,
@@ -69,7 +71,7 @@ def render_export(
     if fmt == "epub":
         return export_epub(doc, translations, info, content=content)
     if fmt == "tmx":
-        return export_tmx(doc, translations, info).encode("utf-8")
+        return export_tmx(doc, translations, info, skip_flagged=skip_flagged).encode("utf-8")
     raise ValueError(f"format must be one of {FORMATS}")
 
 
