@@ -166,3 +166,13 @@ def test_reader_translate_on_the_seeds_prints_no_placeholder_remnant(
     assert pieces == []
     # the model does break placeholders on these seeds: some could not be put back, and said so
     assert flagged > 0
+
+
+def test_a_placeholder_glued_to_a_word_becomes_a_word_of_its_own() -> None:
+    protected = protected_sentence()
+    english, repaired = restore(protected, "must implementXTERM0Xand XTERM1Xrequirements.")
+    assert english == (
+        "must implement joint prevention and control and "
+        "resumption of work and production requirements."
+    )
+    assert not repaired

@@ -222,6 +222,11 @@ def restore_remnants(protected: Protected, output: str) -> Restored:
             rendering = protected.terms[index].rendering
             if start == 0 and not protected.terms[index].entry.dnt:
                 rendering = rendering[:1].upper() + rendering[1:]
+            # a placeholder glued to an English word (`theXTERM0X`) is a word of its own
+            if start > 0 and _ascii_word(output[start - 1]):
+                rendering = " " + rendering
+            if end < len(output) and _ascii_word(output[end]):
+                rendering += " "
             english.append(rendering)
             used.add(index)
         pos = end
@@ -251,7 +256,9 @@ _PLACEHOLDER = re.compile(
     + _SEP.join(_HEAD)
     + _SEP
     + r"(?P<number>\d+)"
-    + f"(?:{_SEP}{_SEP.join(_TAIL)}(?![A-Za-z]))?"
+    # the tail right after the number even when a word follows (`XTERM0Xand`); after a space
+    # only when it is no word's first letter (`XTERM0 Xi Jinping`)
+    + f"(?:{_SEP.join(_TAIL)}|{_SEP}{_SEP.join(_TAIL)}(?![A-Za-z]))?"
     + r"[\[\]⟦⟧【】<>«»_]*",
     re.IGNORECASE,
 )
@@ -325,6 +332,10 @@ def _remnants(
     spans = sorted(spans + [(start, end, given.get(start, -1)) for start, end, _ in found])
     lost = [m.group(0).strip() for start, _, m in found if start not in given] if missing else []
     return spans, lost
+
+
+def _ascii_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def tidy(text: str) -> str:
