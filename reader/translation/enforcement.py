@@ -14,8 +14,12 @@ Guarantees:
 Two protection modes, both selectable:
 - "placeholder": each term is replaced in the source by a token (`XTERM0X`), the engine copies
   it, and the token is replaced by the rendering. A token the engine mangled (spaces inserted,
-  case changed, brackets or the trailing letter lost) is still found; a duplicated one is
-  deduplicated.
+  case changed, brackets or the trailing letter lost, glued to a word) is still found; a
+  duplicated one is deduplicated. What is left of one the engine broke apart (`XTERM maintainX`:
+  its number translated as a word; a tail `X` glued to a word; `TERM`) never reaches the
+  English: it takes the rendering of a lost term when the term can be told (its number
+  survived, or as many such heads as lost terms, in order), else it is removed and the
+  sentence flagged ("placeholder", reader.translation.results).
 - "inline": the English rendering replaces the Chinese in the source and the engine is
   trusted to carry it through.
 
