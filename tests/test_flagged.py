@@ -150,3 +150,14 @@ def test_skip_flagged_is_for_tmx_only(tmp_path: Path, capsys) -> None:
     out = tmp_path / "news.tmx"
     assert main(["export", str(source), "--engine", "gloss", "--skip-flagged", "-o", str(out)]) == 0
     assert b'<prop type="x-status">machine</prop>' in out.read_bytes()
+
+
+def test_jsonl_records_carry_the_flag(flagged) -> None:
+    from reader.translation.alignment import sentence_records
+
+    doc, result = flagged
+    records = sentence_records(doc.paragraphs[0], result["p0"], 1)
+    assert [r["flag"] for r in records] == [
+        None,
+        {"kind": "degenerate", "reason": result["p0"].flagged[0].reason},
+    ]
