@@ -60,7 +60,7 @@ def test_placeholder_copied_is_applied() -> None:
 def test_protected_source_hides_the_term() -> None:
     protected = protect(SENTENCE, terms_in(SENTENCE, MECHANISM), "placeholder")
     assert "联防联控机制" not in protected.source
-    assert protected.source == "我们支持 XTERM0X 。"
+    assert protected.source == "我们支持XTERM0X。"  # glued: a space costs a piece
 
 
 def test_inline_mode_puts_the_english_in_the_source() -> None:
