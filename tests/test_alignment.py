@@ -103,7 +103,8 @@ def test_translate_jsonl_one_object_per_sentence(
     assert {r["paragraph"] for r in records} == set(range(1, len(doc.paragraphs) + 1))
     assert len(records) >= sum(max(1, len(p.sentences)) for p in doc.paragraphs if p.sentences)
     for r in records:
-        assert set(r) == {"paragraph", "sentence", "zh", "en", "terms", "post_edited"}
+        assert set(r) == {"paragraph", "sentence", "zh", "en", "terms", "post_edited", "flag"}
+        assert r["flag"] is None  # the gloss engine's output is never flagged here
         assert r["zh"] in doc.paragraphs[r["paragraph"] - 1].text
         for term in r["terms"]:
             assert term["zh"] and term["status"] in {"applied", "repaired", "missing", "forbidden"}

@@ -144,7 +144,8 @@ def test_a_reply_that_is_not_english_becomes_the_flagged_gloss(
     for result in results:
         assert "\ufffd" not in result.text and not re.search(r"[\u4e00-\u9fff]", result.text)
         assert result.text  # the word gloss
-        assert any(flag.startswith("sentence 1: not English") for flag in result.flags)
+        assert any(flag.startswith("reply not English in sentence 1: ") for flag in result.flags)
+        assert [f.kind for f in result.flagged] == ["not-english"]
         assert "word gloss shown" in result.flags[0]
 
 

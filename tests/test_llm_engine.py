@@ -220,7 +220,9 @@ def test_untranslated_single_sentence_becomes_the_flagged_gloss(llm_proxy: Scrip
     llm_proxy.script = lambda request: "\n".join(f"[{n}] {t}" for n, t in request.items)
     doc = load_text("国务院召开常务会议，研究部署经济工作。")
     (result,) = Translator(engine_for(llm_proxy), None, None).translate(doc).values()
-    assert any("not English (the server's reply is mostly Chinese)" in f for f in result.flags)
+    assert result.flags == [
+        "reply not English in sentence 1: the server's reply is mostly Chinese; word gloss shown"
+    ]
     assert not re.search(r"[\u4e00-\u9fff]", result.text)
 
 

@@ -46,6 +46,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "an EPUB input keeps its own files, with the English added or in place of the Chinese",
     )
     parser.add_argument(
+        "--skip-flagged",
+        action="store_true",
+        help="TMX: leave out sentences flagged as not to trust (degenerate output, placeholder "
+        "remnants, a reply not in English); by default they are written with x-status flagged",
+    )
+    parser.add_argument(
         "--show-dropped",
         action="store_true",
         help="also print the lines cleaning dropped to stderr",
@@ -88,6 +94,10 @@ def run(args: argparse.Namespace) -> int:
     if args.output and args.output != "-":  # a bad -o now, not after minutes of translation
         check_output(args.output, inputs=[args.file])  # "is the input" before "not a format"
     fmt = args.format or _format_of_output(args.output)
+    if args.skip_flagged and fmt != "tmx":
+        from reader.errors import ReaderError
+
+        raise ReaderError("--skip-flagged", f"applies to tmx only; {fmt} marks flagged sentences")
     out = args.output or str(default_output_path(args.file, fmt))
     if not args.output:
         check_output(out, inputs=[args.file])
@@ -116,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
         layout=args.layout,
         content=args.content,
         warn=lambda message: print(f"reader: {message}", file=sys.stderr),
+        skip_flagged=args.skip_flagged,
     )
     if args.show_dropped:
         for dropped in session.doc.dropped:

@@ -41,7 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--jsonl",
         action="store_true",
         help="one JSON object per sentence: paragraph, sentence (1-based; null for a "
-        "post-edited paragraph, which is one unit), zh, en, terms with status, post_edited",
+        "post-edited paragraph, which is one unit), zh, en, terms with status, post_edited, "
+        "flag (kind and reason when the English is not to be trusted, else null)",
     )
     parser.set_defaults(func=run)
 

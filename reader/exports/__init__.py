@@ -58,9 +58,11 @@ def render_export(
     show_dropped: bool = True,
     original: bytes | None = None,
     warn: Callable[[str], None] | None = None,
+    skip_flagged: bool = False,
 ) -> bytes:
     """The export in `fmt` as bytes (UTF-8 for the text formats). An EPUB of an EPUB
-    document is made in place from `original` (read again from `doc.source` when None)."""
+    document is made in place from `original` (read again from `doc.source` when None);
+    `skip_flagged` leaves flagged sentences out of a TMX (the other formats mark them)."""
     if fmt == "md":
         text = export_markdown(
             doc,
@@ -85,7 +87,7 @@ def render_export(
                     warn(f"{doc.source}: {why}")
         return export_epub(doc, translations, info, content=content)
     if fmt == "tmx":
-        return export_tmx(doc, translations, info).encode("utf-8")
+        return export_tmx(doc, translations, info, skip_flagged=skip_flagged).encode("utf-8")
     raise ValueError(f"format must be one of {FORMATS}")
 
 

@@ -7,6 +7,9 @@ Guarantees:
   most frequent first, then by the Chinese.
 - Language tags: `zh_lang` is the BCP 47 script tag HTML and EPUB want (zh-Hans / zh-Hant);
   `zh_locale` is the region tag CAT tools expect in TMX (zh-CN / zh-TW).
+- A flagged sentence (`reader.translation.results.Flag`) is marked in every format the same
+  way: class `FLAG_CLASS` with the reason as its title and the visible mark `FLAG_MARK` in
+  HTML, EPUB and Markdown; `x-status` "flagged" in TMX (or left out).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 from reader import __version__
 from reader.documents.document import Document
 from reader.translation.pipeline import ParagraphTranslation, TermOccurrence
+from reader.translation.results import Flag
 
 TOOL = "reader"
 GLOSS_ENGINE = "gloss"  # GlossEngine.name, not imported: exports need no dictionary
@@ -33,6 +37,15 @@ STATUS_MEANING = {
     "forbidden": "the translation uses a rendering the glossary forbids",
     "found": "not checked yet (no translation)",
 }
+
+
+FLAG_CLASS = "reader-flagged"
+FLAG_MARK = "⚠"
+
+
+def flag_title(flags: list[Flag]) -> str:
+    """The reasons of a sentence's or a paragraph's flags, for a title attribute."""
+    return "; ".join(flag.summary for flag in flags)
 
 
 # characters XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/F)

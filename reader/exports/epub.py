@@ -11,6 +11,8 @@ Guarantees:
   document's title. The book's title is the document's.
 - `content`: `bilingual` puts each paragraph's English under it; `english` or `chinese` keep
   one language (a paragraph not translated yet keeps its Chinese, so nothing goes missing).
+- A flagged English paragraph (reader.translation.results) has class `reader-flagged`, the
+  reasons as its title and a visible `⚠ (flagged: reason)` after it.
 - Glossary terms are `<b>` in both languages (bold on any reader, with the status as a class);
   a last chapter lists the terms. The bytes depend only on the inputs: the identifier is
   derived from the text and every zip entry carries the export's date.
@@ -37,7 +39,15 @@ from reader.exports.common import (
     xml_safe,
     zh_lang,
 )
-from reader.exports.html import NOT_TRANSLATED, XHTML, XML_LANG, block_lines, marked, term_table
+from reader.exports.html import (
+    NOT_TRANSLATED,
+    XHTML,
+    XML_LANG,
+    block_lines,
+    flag_element,
+    marked,
+    term_table,
+)
 from reader.translation.pipeline import ParagraphTranslation
 
 if TYPE_CHECKING:
@@ -63,6 +73,8 @@ p.zh { line-height: 1.8; text-align: justify; }
 b.term { font-weight: bold; }
 b.missing, b.forbidden { text-decoration: underline; }
 .untranslated, .edited { font-style: italic; }
+.reader-flagged { text-decoration: underline; }
+.flag-mark { font-weight: bold; }
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #999; padding: .1em .4em; text-align: left; vertical-align: top; }
 td.n { text-align: right; }
@@ -188,6 +200,8 @@ def _block(
             en = marked(E, tag, tr.text, tr, english=True, lang="en", xml_lang=True)
             if tr.human:
                 en.append(E.span(" (edited)", {"class": "edited"}))
+            if tr.flagged:  # e-readers show no titles on hover: the mark says why
+                flag_element(E, en, tr, spelled=True)
             parts.append(en)
         elif content == "bilingual":
             parts.append(

@@ -10,6 +10,9 @@ Guarantees:
   so without it the page reads exactly as before.
 - Side by side on wide screens, stacked below 48rem (CSS grid and a media query); a print
   stylesheet keeps each pair on one page and drops colours for underlines.
+- A flagged sentence (degenerate output, placeholder remnants, a reply that is not English) is
+  `<span class="s reader-flagged" title="REASON">` followed by a visible `⚠` mark with the
+  same title; a paragraph shown as one unit is flagged as a whole.
 - Glossary terms are `<b class="term STATUS" title="term → rendering (status: meaning)">` in
   both columns; every Chinese element has `lang="zh-Hans"` or `"zh-Hant"`, English `lang="en"`.
 - Polyglot markup: valid HTML5 and well-formed XHTML at once (the tests check it with the
@@ -25,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from reader.documents.document import Document, Paragraph
 from reader.exports.common import (
+    FLAG_CLASS,
+    FLAG_MARK,
     STATUS_MEANING,
     STATUSES,
     TOOL,
@@ -32,6 +37,7 @@ from reader.exports.common import (
     ExportInfo,
     TermRow,
     document_title,
+    flag_title,
     source_name,
     term_spans,
     term_summary,
@@ -89,6 +95,8 @@ th { overflow-wrap: normal; white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .s.pair-hl { background: #fff1a8; border-radius: .2rem; }
 .s:focus { outline: 2px solid var(--repaired); outline-offset: 1px; }
+.reader-flagged { text-decoration: underline wavy var(--forbidden); }
+.flag-mark { color: var(--forbidden); font-weight: 600; margin-left: .15em; cursor: help; }
 @media (max-width: 48rem) {
   body { padding: .5rem .8rem 2rem; }
   .pair { grid-template-columns: 1fr; }
@@ -100,6 +108,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
   .en, .en.untranslated, .edited, b.forbidden { color: #000; }
   b.term { border-bottom-color: #000; }
   .s.pair-hl { background: none; }
+  .reader-flagged { text-decoration-color: #000; }
+  .flag-mark { color: #000; }
   section { break-before: page; }
 }
 """
@@ -225,7 +235,16 @@ def _pair(
         en = getattr(E, tag)(NOT_TRANSLATED, **{"class": "en untranslated"}, lang="en")
     else:
         en_spans = [(s.en_start, s.en_end, label) for s, label in zip(pairs, labels, strict=True)]
-        en = marked(E, tag, tr.text, tr, english=True, lang="en", sentences=en_spans)
+        flagged = {
+            label: flag_title([flag])
+            for s, label in zip(pairs, labels, strict=True)
+            if not s.whole and (flag := tr.flag_of(s.number))
+        }
+        en = marked(
+            E, tag, tr.text, tr, english=True, lang="en", sentences=en_spans, flagged=flagged
+        )
+        if tr.flagged and not flagged:  # one unit: the paragraph carries the flag
+            flag_element(E, en, tr)
         if tr.human:
             en.append(E.span(" (edited)", **{"class": "edited"}))
     kind = {"heading": " heading", "list_item": " item"}.get(para.kind, "")
@@ -242,9 +261,11 @@ def marked(
     lang: str,
     xml_lang: bool = False,
     sentences: Sequence[tuple[int, int, str]] = (),
+    flagged: Mapping[str, str] | None = None,
 ) -> _Element:
     """`<tag class="zh|en" lang=…>` holding `text` with its glossary terms in `<b>` marks and,
-    given `sentences` (start, end, label), each sentence in a `<span class="s" data-s=label>`."""
+    given `sentences` (start, end, label), each sentence in a `<span class="s" data-s=label>`;
+    a sentence whose label is in `flagged` (label → reason) is marked as flagged."""
     attrs = {"class": "en" if english else "zh", "lang": lang}
     if xml_lang:
         attrs[XML_LANG] = lang
@@ -256,12 +277,29 @@ def marked(
         if start < pos or end <= start or end > len(text):
             continue  # a stale span (never from the pipeline): the text is kept unmarked
         _fill(E, element, text, pos, start, terms)
-        span = E.span({"class": "s", "data-s": label})
+        reason = (flagged or {}).get(label)
+        span = E.span({"class": f"s {FLAG_CLASS}" if reason else "s", "data-s": label})
+        if reason:
+            span.set("title", reason)
         _fill(E, span, text, start, end, terms)
         element.append(span)
+        if reason:
+            element.append(E.span(FLAG_MARK, {"class": "flag-mark", "title": reason}))
         pos = end
     _fill(E, element, text, pos, len(text), terms)
     return element
+
+
+def flag_element(
+    E: ElementMaker, element: _Element, tr: ParagraphTranslation, *, spelled: bool = False
+) -> None:
+    """Mark a whole English element as flagged: its class, the reasons as title, a mark
+    (`spelled`: the mark also says why, where titles never show, as on e-readers)."""
+    reason = flag_title(tr.flagged)
+    element.set("class", f"{element.get('class', '')} {FLAG_CLASS}".strip())
+    element.set("title", reason)
+    mark = f" {FLAG_MARK} (flagged: {reason})" if spelled else f" {FLAG_MARK}"
+    element.append(E.span(mark, {"class": "flag-mark", "title": reason}))
 
 
 def _fill(

@@ -5,7 +5,10 @@ GitHub renders it) and `interleaved` (each Chinese paragraph followed by its Eng
 blockquote). A header names the source, encoding, script, engine and date; glossary terms are
 marked in bold in both languages, and an appendix lists every term found with its rendering,
 count and what the translation did with it. Lines dropped by cleaning are listed at the end so
-a wrong guess is visible. The result is a string.
+a wrong guess is visible. A flagged English paragraph (reader.translation.results: degenerate
+output, placeholder remnants, a reply that is not English) ends in
+`<span class="reader-flagged" title="REASON">⚠ flagged: REASON</span>`: the reason visible
+also where HTML is stripped. The result is a string.
 
 Bold marks render in every CommonMark renderer: `**` next to punctuation only counts when the
 other side is whitespace or punctuation too (CommonMark's flanking rules), so `行**“零报告”制度**`
@@ -16,11 +19,20 @@ Asterisks in the text itself are escaped so they cannot pair with a mark.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import unicodedata
 from collections.abc import Mapping
 
 from reader.documents.document import Document, Paragraph
-from reader.exports.common import STATUSES, document_title, source_name, term_summary
+from reader.exports.common import (
+    FLAG_CLASS,
+    FLAG_MARK,
+    STATUSES,
+    document_title,
+    flag_title,
+    source_name,
+    term_summary,
+)
 from reader.translation.pipeline import ParagraphTranslation
 
 LAYOUTS = ("table", "interleaved")
@@ -93,6 +105,11 @@ def _marked_pair(
     zh, en = _bold(para.text, zh_spans), _bold(tr.text, en_spans)
     if tr.human:
         en += " *(edited)*"
+    if tr.flagged:
+        reason = html.escape(_escape(flag_title(tr.flagged)))
+        where = ", ".join(str(f.sentence + 1) for f in tr.flagged if f.sentence >= 0)
+        said = f"sentence {where}: {reason}" if where else reason
+        en += f' <span class="{FLAG_CLASS}" title="{reason}">{FLAG_MARK} flagged ({said})</span>'
     return zh, en
 
 

@@ -76,6 +76,12 @@ class SentenceRecord(TypedDict):
     en: str
     terms: list[TermRecord]
     post_edited: bool
+    flag: FlagRecord | None  # why the English is not to be trusted (results.Flag), or null
+
+
+class FlagRecord(TypedDict):
+    kind: str  # degenerate, placeholder, not-english
+    reason: str
 
 
 def sentence_records(
@@ -91,6 +97,8 @@ def sentence_records(
             for t in translation.terms
             if pair.zh_start <= t.start < pair.zh_end
         ]
+        flag = translation.flagged[0] if pair.whole and translation.flagged else None
+        flag = translation.flag_of(pair.number) if not pair.whole else flag
         records.append(
             {
                 "paragraph": number,
@@ -99,6 +107,7 @@ def sentence_records(
                 "en": translation.text[pair.en_start : pair.en_end],
                 "terms": terms,
                 "post_edited": translation.human,
+                "flag": {"kind": flag.kind, "reason": flag.reason} if flag else None,
             }
         )
     return records

@@ -14,8 +14,12 @@ Guarantees:
 Two protection modes, both selectable:
 - "placeholder": each term is replaced in the source by a token (`XTERM0X`), the engine copies
   it, and the token is replaced by the rendering. A token the engine mangled (spaces inserted,
-  case changed, brackets or the trailing letter lost) is still found; a duplicated one is
-  deduplicated.
+  case changed, brackets or the trailing letter lost, glued to a word) is still found; a
+  duplicated one is deduplicated. What is left of one the engine broke apart (`XTERM maintainX`:
+  its number translated as a word; a tail `X` glued to a word; `TERM`) never reaches the
+  English: it takes the rendering of a lost term when the term can be told (its number
+  survived, or as many such heads as lost terms, in order), else it is removed and the
+  sentence flagged ("placeholder", reader.translation.results).
 - "inline": the English rendering replaces the Chinese in the source and the engine is
   trusted to carry it through.
 
@@ -46,10 +50,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
 from reader.translation.checking import check_english
 from reader.translation.degenerate import degenerate_reason
+from reader.translation.results import Flag
 
 if TYPE_CHECKING:
     from reader.glossary.file import Entry
@@ -101,8 +107,17 @@ class TermCheck:
 class Enforced:
     english: str
     checks: list[TermCheck]  # one per term, in source order
-    degenerate: str | None = None  # why the output is unusable, after retries
+    flag: Flag | None = None  # why the English is not to be trusted (degenerate, remnants)
     steps: list[str] = field(default_factory=list)  # repair steps taken, for debugging
+
+
+@dataclass(slots=True)
+class Restored:
+    """The engine's output with its placeholders replaced by renderings."""
+
+    english: str
+    repaired: set[int]  # terms whose placeholder was found only mangled, or duplicated
+    remnants: list[str]  # pieces of placeholders that no term could take: removed, unrepaired
 
 
 def rendering_for(entry: Entry, surface: str = "") -> str:
@@ -142,8 +157,15 @@ def protect(text: str, terms: Sequence[SentenceTerm], mode: Protect) -> Protecte
             pieces.append(f" {term.rendering} ")
             tokens.append("")
         else:
+            # glued to the Chinese: a space is a piece of its own (`▁`), two per placeholder
+            # (the glossary's decoding cost over none, bench/translate_speed.py (c)/(c0):
+            # 1.37 with spaces, 1.17 without); spaced from Latin text, digits and another
+            # placeholder, so the number stays its own
             token = TOKEN.format(index)
-            pieces.append(f" {token} ")
+            gap = text[pos : term.start]
+            left = " " if _ascii_word(gap[-1:]) or (not gap and index) else ""
+            right = " " if _ascii_word(text[term.end : term.end + 1]) else ""
+            pieces.append(f"{left}{token}{right}")
             tokens.append(token)
         pos = term.end
     pieces.append(text[pos:])
@@ -158,9 +180,22 @@ def restore(protected: Protected, output: str) -> tuple[str, set[int]]:
     """Replace placeholders in the engine's output by renderings.
 
     Returns the English and the indexes of terms whose placeholder had to be repaired
-    (found only in a mangled form, or duplicated). One pass over the output finds every
-    placeholder, whatever its number, so the cost is linear in the output (a regex per
-    placeholder over the whole output took 44 of 68 s on a 40,000-character sentence)."""
+    (found only in a mangled form, or duplicated, or put back in place of its remnants)."""
+    restored = restore_remnants(protected, output)
+    return restored.english, restored.repaired
+
+
+def restore_remnants(protected: Protected, output: str) -> Restored:
+    """`restore`, saying also which pieces of placeholders were left over.
+
+    One pass over the output finds every placeholder, whatever its number, so the cost is
+    linear in the output (a regex per placeholder over the whole output took 44 of 68 s on a
+    40,000-character sentence). What is left of a placeholder the engine broke apart
+    (`XTERM maintainX`: its number translated as a word; `TERM`; a tail `X` glued to a word)
+    never reaches the English: a remnant holding a head is given the rendering of a term
+    whose placeholder is missing when that term can be told (its number survived, or as many
+    heads as missing terms, taken in order), and every other piece is removed and reported
+    in `Restored.remnants`."""
     repaired: set[int] = set()
     spans: list[tuple[int, int, int]] = []  # (start, end, term index) of each placeholder
     index_of = {token: i for i, token in enumerate(protected.tokens) if token}
@@ -182,17 +217,27 @@ def restore(protected: Protected, output: str) -> tuple[str, set[int]]:
             if output[start:end] != token:
                 repaired.add(index)
             spans.append((start, end, index))
+    remnants: list[str] = []
+    if index_of:
+        spans, remnants = _remnants(protected, output, spans, index_of, repaired)
     english: list[str] = []
     pos = 0
     used: set[int] = set()
     for start, end, index in spans:
         english.append(output[pos:start])
-        if index in used:  # the first copy gets the rendering, duplicates are dropped
+        if index < 0:  # a remnant no term could take
+            pass
+        elif index in used:  # the first copy gets the rendering, duplicates are dropped
             repaired.add(index)
         else:
             rendering = protected.terms[index].rendering
             if start == 0 and not protected.terms[index].entry.dnt:
                 rendering = rendering[:1].upper() + rendering[1:]
+            # a placeholder glued to an English word (`theXTERM0X`) is a word of its own
+            if start > 0 and _ascii_word(output[start - 1]):
+                rendering = " " + rendering
+            if end < len(output) and _ascii_word(output[end]):
+                rendering += " "
             english.append(rendering)
             used.add(index)
         pos = end
@@ -210,7 +255,7 @@ def restore(protected: Protected, output: str) -> tuple[str, set[int]]:
         text, n = doubled.subn(lambda m: m.group(1), text)
         if n:
             repaired.update(indexes)
-    return tidy(text), repaired
+    return Restored(tidy(text), repaired, remnants)
 
 
 # `XTERM0X` as an engine may mangle it: `X TERM 0 X`, `xterm0x`, `XTERM0`, `[XTERM0X]`; never
@@ -222,12 +267,86 @@ _PLACEHOLDER = re.compile(
     + _SEP.join(_HEAD)
     + _SEP
     + r"(?P<number>\d+)"
-    + f"(?:{_SEP}{_SEP.join(_TAIL)}(?![A-Za-z]))?"
+    # the tail right after the number even when a word follows (`XTERM0Xand`); after a space
+    # only when it is no word's first letter (`XTERM0 Xi Jinping`)
+    + f"(?:{_SEP.join(_TAIL)}|{_SEP}{_SEP.join(_TAIL)}(?![A-Za-z]))?"
     + r"[\[\]⟦⟧【】<>«»_]*",
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(rf"[\[【]\s*({_HEAD}\d+{_TAIL})\s*[\]】]")
 _SQUARE = "[]【】"
+
+# What an engine leaves of `XTERM0X` when it breaks it apart (the piecewise test model with
+# 64-dimensional position heads, tests/test_remnants.py: 'XTERM' followed by a word where the
+# number was, a tail 'X' glued to a word, 'TERM', a lone 'X'). Matched case-sensitively, whole
+# (not inside a capitalised word such as INTERMEDIATE), but the full head in any case.
+_HEAD_PARTS = sorted(
+    {_HEAD[i:j] for i in range(len(_HEAD)) for j in range(i + 3, len(_HEAD) + 1)} - {_HEAD},
+    key=len,
+    reverse=True,
+)
+_REMNANT = re.compile(
+    r"(?<![A-Z])"
+    + (f"(?:{re.escape(_TAIL)})*" if _TAIL else "")  # a doubled tail before it: XXTERMXX
+    + r"(?P<head>(?i:"
+    + re.escape(_HEAD)
+    + ")"
+    + "".join(f"|{re.escape(part)}" for part in _HEAD_PARTS)
+    + ")"
+    + (f"(?!(?!{re.escape(_TAIL)})[A-Z])" if _TAIL else "(?![A-Z])")  # not in a capital word
+    + r"(?:[\s_\-]*(?P<number>\d+))?"
+    + (rf"(?:\s*[a-z]{{0,20}}(?:{re.escape(_TAIL)})+(?![A-Za-z]))?" if _TAIL else "")
+    + (
+        rf"|(?P<tail>(?<=[a-z0-9]){re.escape(_TAIL)}(?![A-Za-z0-9])"
+        rf"|(?<![\w]){re.escape(_TAIL)}(?![\w\-]))"
+        if _TAIL
+        else ""
+    )
+)
+
+
+def _remnants(
+    protected: Protected,
+    output: str,
+    spans: list[tuple[int, int, int]],
+    index_of: dict[str, int],
+    repaired: set[int],
+) -> tuple[list[tuple[int, int, int]], list[str]]:
+    """The placeholder spans with the remnants between them added: a remnant given to a term
+    carries its index, one removed carries -1. Returns them and the remnants that leave a
+    placeholder's term unplaced (the sentence then lost what they stood for)."""
+    placed = {index for _, _, index in spans}
+    missing = [i for i in index_of.values() if i not in placed]  # in source order
+    found: list[tuple[int, int, re.Match[str]]] = []
+    bounds = [(0, 0, -1), *sorted(spans), (len(output), len(output), -1)]
+    for (_, gap_start, _), (gap_end, _, _) in pairwise(bounds):
+        for m in _REMNANT.finditer(output, gap_start, gap_end):
+            piece = m.group(0).strip()
+            # the sentence's own Latin text (XX书记 → "XX", a model name) is not a remnant
+            if piece and piece not in protected.original:
+                found.append((m.start(), m.end(), m))
+    if not found:
+        return spans, []
+    heads = [(start, end, m) for start, end, m in found if m.group("head")]
+    given: dict[int, int] = {}  # start of a head remnant -> the term it is given
+    for start, _, m in heads:
+        number = m.group("number")
+        index = index_of.get(TOKEN.format(int(number))) if number else None
+        if index is not None and index in missing:
+            given[start] = index
+            missing.remove(index)
+    unnumbered = [start for start, _, _ in heads if start not in given]
+    if unnumbered and len(unnumbered) == len(missing):  # as many heads as lost terms: in order
+        given |= dict(zip(unnumbered, missing, strict=True))
+        missing = []
+    repaired.update(given.values())
+    spans = sorted(spans + [(start, end, given.get(start, -1)) for start, end, _ in found])
+    lost = [m.group(0).strip() for start, _, m in found if start not in given] if missing else []
+    return spans, lost
+
+
+def _ascii_word(char: str) -> bool:
+    return len(char) == 1 and char.isascii() and char.isalnum()
 
 
 def tidy(text: str) -> str:
@@ -277,35 +396,41 @@ def enforce(
     """Turn the engine's output for a protected sentence into checked English.
 
     Retries a degenerate output with n-best hypotheses and then clause by clause before
-    enforcing terms; `Enforced.degenerate` says why when every attempt was unusable.
+    enforcing terms; `Enforced.flag` says why when every attempt was unusable, or when
+    pieces of a placeholder were left that no term could take (removed from the English).
     Each call to the engine is made only while `allowed()` (the pipeline's retry budget):
     past it, a degenerate output is kept and flagged and missing terms are spliced."""
     steps: list[str] = []
-    english, repaired = restore(protected, output)
+    restored = restore_remnants(protected, output)
+    english, repaired = restored.english, restored.repaired
     reason = _degenerate(protected, english, degenerate)
     if reason:
         if allowed():
-            english, repaired, reason = _retry_degenerate(
-                engine, protected, english, repaired, reason, degenerate, steps, allowed
+            restored, reason = _retry_degenerate(
+                engine, protected, restored, reason, degenerate, steps, allowed
             )
+            english, repaired = restored.english, restored.repaired
         else:
             reason += f" ({BUDGET_SPENT})"
+    remnants = restored.remnants
     checks = verify(english, protected.terms)
     if not repair or all(c.status == "applied" for c in checks):
-        return Enforced(english, _label(checks, repaired), reason, steps)
+        return Enforced(english, _label(checks, repaired), _flag(reason, remnants), steps)
     initially_missing = {i for i, c in enumerate(checks) if c.status != "applied"}
     nbest = getattr(engine, "translate_nbest", None)
 
     if nbest is not None and reason is None and allowed():
         for hypothesis in nbest(protected.source, NBEST):
-            candidate, fixed = restore(protected, hypothesis)
-            candidate_checks = verify(candidate, protected.terms)
-            if all(c.status == "applied" for c in candidate_checks) and not _degenerate(
-                protected, candidate, degenerate
+            candidate = restore_remnants(protected, hypothesis)
+            candidate_checks = verify(candidate.english, protected.terms)
+            if (
+                all(c.status == "applied" for c in candidate_checks)
+                and not candidate.remnants
+                and not _degenerate(protected, candidate.english, degenerate)
             ):
                 steps.append("n-best")
-                repaired |= fixed | initially_missing
-                return Enforced(candidate, _label(candidate_checks, repaired), None, steps)
+                repaired |= candidate.repaired | initially_missing
+                return Enforced(candidate.english, _label(candidate_checks, repaired), None, steps)
 
     if nbest is not None and reason is None:
         for index in sorted(initially_missing, key=lambda i: protected.terms[i].start):
@@ -317,17 +442,18 @@ def enforce(
             hypotheses = nbest(protected.source, 1, target_prefix=forced)
             if not hypotheses:
                 continue
-            candidate, fixed = restore(protected, hypotheses[0])
-            candidate_checks = verify(candidate, protected.terms)
+            candidate = restore_remnants(protected, hypotheses[0])
+            candidate_checks = verify(candidate.english, protected.terms)
             applied = sum(c.status == "applied" for c in checks)
             if (
                 candidate_checks[index].status == "applied"
                 and sum(c.status == "applied" for c in candidate_checks) > applied
-                and not _degenerate(protected, candidate, degenerate)
+                and not _degenerate(protected, candidate.english, degenerate)
             ):
                 steps.append(f"prefix {index}")
-                english, checks = candidate, candidate_checks
-                repaired |= fixed
+                english, checks = candidate.english, candidate_checks
+                repaired |= candidate.repaired
+                remnants = candidate.remnants
 
     # forbidden renderings are replaced where they stand, last first so spans stay valid
     forbidden = [i for i in initially_missing if checks[i].status == "forbidden"]
@@ -345,7 +471,17 @@ def enforce(
         steps += [f"splice {i}" for i in missing]
         checks = verify(english, protected.terms)
     repaired |= initially_missing
-    return Enforced(english, _label(checks, repaired), reason, steps)
+    return Enforced(english, _label(checks, repaired), _flag(reason, remnants), steps)
+
+
+def _flag(degenerate: str | None, remnants: list[str]) -> Flag | None:
+    """One flag per sentence: the guard's verdict first, else the remnants removed."""
+    if degenerate:
+        return Flag("degenerate", degenerate)
+    if remnants:
+        quoted = ", ".join(f"'{piece}'" for piece in dict.fromkeys(remnants))
+        return Flag("placeholder", f"{quoted} removed, a term's place in the English lost")
+    return None
 
 
 def _label(checks: list[TermCheck], repaired: set[int]) -> list[TermCheck]:
@@ -384,30 +520,29 @@ def degenerate_output(
 def _retry_degenerate(
     engine: TranslationEngine,
     protected: Protected,
-    english: str,
-    repaired: set[int],
+    restored: Restored,
     reason: str,
     degenerate: Callable[[str, str], str | None],
     steps: list[str],
     allowed: Callable[[], bool],
-) -> tuple[str, set[int], str | None]:
+) -> tuple[Restored, str | None]:
     """Another try for an unusable output: n-best alternatives, then clause by clause."""
     nbest = getattr(engine, "translate_nbest", None)
     if nbest is not None:
         for hypothesis in nbest(protected.source, NBEST)[1:]:
-            candidate, fixed = restore(protected, hypothesis)
-            if not _degenerate(protected, candidate, degenerate):
+            candidate = restore_remnants(protected, hypothesis)
+            if not _degenerate(protected, candidate.english, degenerate):
                 steps.append("degenerate: n-best")
-                return candidate, fixed, None
+                return candidate, None
     # decoders loop on long inputs: shorter clauses (split at ，；：) rarely do
     clauses = [c for c in re.split(r"(?<=[，；：,;:])", protected.source) if c.strip()]
     if len(clauses) > 1 and allowed():
         outputs = engine.translate_batch(clauses)
-        candidate, fixed = restore(protected, " ".join(o.strip() for o in outputs))
-        if not _degenerate(protected, candidate, degenerate):
+        candidate = restore_remnants(protected, " ".join(o.strip() for o in outputs))
+        if not _degenerate(protected, candidate.english, degenerate):
             steps.append("degenerate: clauses")
-            return candidate, fixed, None
-    return english, repaired, reason
+            return candidate, None
+    return restored, reason
 
 
 def _prefix_before(english: str, position: float) -> str:

@@ -27,8 +27,10 @@ Guarantees of `Translator.translate`:
 - Degenerate outputs (loops, passthrough, absurd lengths) of a batch are first decoded again
   together, in one call, when the engine can decode differently (`VariedEngine`: repeats
   forbidden); what still fails gets per-sentence retries (n-best, clause by clause), and output
-  the guard still rejects is kept but flagged in `ParagraphTranslation.flags`. `guard=False`
-  turns all of this off (for speed runs; its results are remembered under their own key).
+  the guard still rejects is kept but flagged in `ParagraphTranslation.flagged`
+  (`reader.translation.results.Flag`, as are placeholder remnants no term could take and an
+  engine's own `FlaggedOutput`). `guard=False` turns the guard and its retries off (for speed
+  runs; its results are remembered under their own key).
 - Bounded work on a model that loops: the engine caps each decode (3× the source + 10 pieces,
   see `reader.translation.engines.base.decoding_cap`), and on an engine that counts its work
   (`MeteredEngine`) every decode beyond the first pass (the batched re-decode, per-sentence
@@ -46,7 +48,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -74,6 +76,7 @@ from reader.translation.engines.base import (
     VariedEngine,
 )
 from reader.translation.memory import MemoryKey, glossary_digest
+from reader.translation.results import Flag, FlaggedOutput
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
@@ -115,13 +118,21 @@ class ParagraphTranslation:
     engine: str  # "argos", "gloss", "human"
     terms: list[TermOccurrence] = field(default_factory=list)
     human: bool = False  # a user's post-edit; always wins over MT
-    flags: list[str] = field(default_factory=list)  # e.g. "degenerate output in sentence 2"
+    flagged: list[Flag] = field(default_factory=list)  # sentences not to trust, in order
     # per sentence: (start, end) in the paragraph's text and (start, end) in `text`; empty when
     # the English is one block (a post-edit, a passthrough), so exports align by paragraph
     sentences: list[tuple[int, int, int, int]] = field(default_factory=list)
 
+    @property
+    def flags(self) -> list[str]:
+        """The flags as warnings: "degenerate output in sentence 2: repetition loop (…)"."""
+        return [str(flag) for flag in self.flagged]
 
-NOT_ENGLISH = "not English"  # the flag of a sentence whose engine output was `Unusable`
+    def flag_of(self, sentence: int) -> Flag | None:
+        """The flag of sentence `sentence` (0-based), if it has one."""
+        return next((f for f in self.flagged if f.sentence == sentence), None)
+
+
 PASSTHROUGH_ENGINE = "none"  # ParagraphTranslation.engine for text with no Han characters
 _META_VERSION = 1
 
@@ -153,7 +164,7 @@ class _Sentence:
     key: MemoryKey | None
     english: str = ""
     checks: list[TermCheck] = field(default_factory=list)
-    flag: str | None = None
+    flag: Flag | None = None
     done: bool = False
 
 
@@ -357,8 +368,7 @@ class Translator:
             if self.guard:
                 outputs = self._retry_varied([by_key[k][0] for k in batch], outputs)
             finished: list[_Sentence] = []
-            finished_keys: list[MemoryKey] = []
-            for key, output in zip(batch, outputs, strict=True):
+            for index, (key, output) in enumerate(zip(batch, outputs, strict=True)):
                 first = by_key[key][0]
                 assert first.protected is not None
                 # repairs may call the engine again (n-best, prefix): seconds per sentence
@@ -370,39 +380,38 @@ class Translator:
                     degenerate=degenerate,
                     allowed=self._budget.allows,
                 )
-                flag = unusable.get(key_index := len(finished_keys), result.degenerate)
-                finished_keys.append(key)
+                # an engine that knows its output is no translation says so (FlaggedOutput)
+                flag = output.flag if isinstance(output, FlaggedOutput) else result.flag
                 for sentence in by_key[key]:
                     sentence.english, sentence.checks = result.english, result.checks
                     sentence.flag, sentence.done = flag, True
                 finished += by_key[key]
-                if self.memory is not None and key_index not in unusable:
+                if self.memory is not None and index not in unusable:
                     meta = {
                         "v": _META_VERSION,
                         "terms": [c.status for c in result.checks],
-                        "degenerate": result.degenerate,
+                        "flag": flag.to_meta() if flag else None,
                     }
                     # a commit per sentence (cheap in WAL mode): an interrupted run keeps it
                     self.memory.put(key, result.english, meta)
             done(finished)
 
-    def _gloss_unusable(self, sources: list[str], outputs: list[str]) -> dict[int, str]:
-        """Put the word gloss in place of each output the engine could not make English
-        (`Unusable`); the flag for each, by index."""
+    def _gloss_unusable(self, sources: list[str], outputs: list[str]) -> set[int]:
+        """Put the word gloss, flagged "not English", in place of each output the engine could
+        not make English (`Unusable`); the indexes of those outputs (kept out of the memory, so
+        a re-run asks the engine again)."""
         bad = [i for i, output in enumerate(outputs) if isinstance(output, Unusable)]
         if not bad:
-            return {}
+            return set()
         if self._fallback is None:
             from reader.translation.engines.gloss import GlossEngine
 
             self._fallback = GlossEngine()  # CC-CEDICT: ~0.5 s, once, only when needed
         glossed = self._fallback.translate_batch([sources[i] for i in bad])
-        flags: dict[int, str] = {}
         for i, text in zip(bad, glossed, strict=True):
             reason = outputs[i].reason  # type: ignore[attr-defined]
-            flags[i] = f"{NOT_ENGLISH} ({reason}); word gloss shown"
-            outputs[i] = text
-        return flags
+            outputs[i] = FlaggedOutput(text, Flag("not-english", f"{reason}; word gloss shown"))
+        return set(bad)
 
     def _checked(self, sources: list[str], outputs: list[str]) -> list[str]:
         if len(outputs) != len(sources):
@@ -478,7 +487,7 @@ class Translator:
             for i, c in enumerate(checks)
         ]
         sentence.english = entry.english
-        sentence.flag = entry.meta.get("degenerate")
+        sentence.flag = Flag.from_meta(entry.meta)
         sentence.done = True
 
     # -- paragraphs ----------------------------------------------------------------------
@@ -488,7 +497,7 @@ class Translator:
         out = ""
         open_cell = False  # the current cell has English: the next sentence needs a space
         terms: list[TermOccurrence] = []
-        flags: list[str] = []
+        flags: list[Flag] = []
         spans = [(s.start, s.end) for s in item.paragraph.sentences] or [(0, len(text))]
         aligned: list[tuple[int, int, int, int]] = []
         previous = 0
@@ -505,16 +514,12 @@ class Translator:
             aligned.append((start, end, len(out), len(out) + len(english)))
             if english:
                 out, open_cell = out + english, True
-            if sentence.flag and sentence.flag.startswith(NOT_ENGLISH):
-                flags.append(f"sentence {sentence.number + 1}: {sentence.flag}")
-            elif sentence.flag:
-                flags.append(
-                    f"degenerate output in sentence {sentence.number + 1}: {sentence.flag}"
-                )
+            if sentence.flag:
+                flags.append(replace(sentence.flag, sentence=sentence.number))
         out += english_joiner(text[previous:]) or ""
         engine = self.engine.name
         return ParagraphTranslation(
-            item.paragraph.id, out, engine, terms, flags=flags, sentences=aligned
+            item.paragraph.id, out, engine, terms, flagged=flags, sentences=aligned
         )
 
     def _human(

@@ -29,6 +29,7 @@ from textual.widgets import Footer, Input
 from reader.documents.search import Query
 from reader.errors import ReaderError
 from reader.translation.order import needs_reorder, translation_queue
+from reader.translation.results import FLAG_TEXT
 from reader.ui.jobs import Segments, find_terms, load
 from reader.ui.keys import BINDINGS
 from reader.ui.messages import (
@@ -328,9 +329,24 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             chapter=chapter.title if (chapter := self.doc.chapter_at(view.cursor)) else "",
             unsaved=bool(self._unsaved),
             search=self._search_label(),
+            flagged=self._cursor_flag(),
             **self._sentence_position(),
         )
         self.status.show(lambda cells: text(width=cells))
+
+    def _cursor_flag(self) -> str:
+        """Why the paragraph at the cursor is flagged (its cursor sentence's flag first), or ""."""
+        view = self.view
+        if not view.paragraphs:
+            return ""
+        tr = view.translations.get(view.paragraphs[view.cursor].id)
+        if tr is None or not tr.flagged:
+            return ""
+        sentence = view.sentence
+        flag = (tr.flag_of(sentence.number) if sentence is not None else None) or tr.flagged[0]
+        where = f"sentence {flag.sentence + 1}: " if flag.sentence >= 0 else ""
+        more = f" (+{len(tr.flagged) - 1})" if len(tr.flagged) > 1 else ""
+        return f"{where}{FLAG_TEXT[flag.kind]}{more}"
 
     def _sentence_position(self) -> dict[str, Any]:
         """The cursor sentence for the status line: k of n (nothing for a paragraph of one

@@ -37,12 +37,15 @@ def status_text(
     search: str = "",
     sentence: tuple[int, int] | None = None,
     whole: bool = False,
+    flagged: str = "",
     width: int | None = None,
 ) -> str:
     """Position, chapter, progress, engine, problems, script, document: most useful first.
-    Given `width`, the script and "no problem terms" go, then the progress becomes a
-    percentage and the sentence (k of n, or `whole`: a post-edited paragraph, one unit) is
-    abbreviated, so the document name still fits (at 80 columns it was cut away entirely)."""
+    `flagged` says the paragraph at the cursor is flagged and why ("sentence 2: degenerate
+    output"): the line then never says "no problem terms". Given `width`, the script and "no
+    problem terms" go, then the progress becomes a percentage, the sentence (k of n, or
+    `whole`: a post-edited paragraph, one unit) is abbreviated and the flag says only
+    "⚠ flagged", so the document name still fits (at 80 columns it was cut away entirely)."""
     cursor, n = position
     head = [
         f"¶{cursor + 1}/{n} {100 * (cursor + 1) // max(1, n)}%",
@@ -60,11 +63,14 @@ def status_text(
         head.insert(1, search)
     if chapter:  # the book's own chapter the cursor is in (EPUB)
         head.insert(1, _cut(chapter, CHAPTER_CELLS))
+    flag = f"⚠ flagged: {flagged}" if flagged else ""
+    if flag:
+        head.append(flag)
     if problems:
         head.append(f"{problems} problems (])")
     if unsaved:
         head.insert(0, "glossary edits unsaved (ctrl+s)")
-    optional = [script] if problems else ["no problem terms", script]
+    optional = [script] if problems or flagged else ["no problem terms", script]
 
     def line(parts: list[str], cells: int) -> str:
         return " · ".join([*parts, _cut(name, cells)])
@@ -79,6 +85,8 @@ def status_text(
     if at:
         short = f"s{sentence[0]}/{sentence[1]}" if sentence is not None else "✎ whole ¶"
         head[head.index(at)] = short
+    if flag:
+        head[head.index(flag)] = "⚠ flagged"
     if translated < n:
         head[head.index(f"{translated}/{n} translated")] = f"{100 * translated // n}% translated"
     else:
