@@ -8,7 +8,7 @@ Here the same data are built once into the cache directory and memory-mapped (~5
 - `words.marisa`: every word of jieba's dict.txt in a marisa trie, with its count
   (`words.freq`, uint32 by key id) and part-of-speech tag (`words.tag`, one byte by key id);
 - `cedict.marisa`: both headwords of every CC-CEDICT line -> (byte offset, length) of the line
-  in the data file, big-endian so a word's lines come back in file order;
+  in the data file (a word's lines are sorted back into file order on lookup);
 - `hmm.marshal`: jieba's two hidden Markov models (unknown words; their tags), loaded only
   when a text has a run of characters no dictionary word covers (~15 ms).
 
@@ -46,7 +46,7 @@ from typing import Any
 
 FORMAT = 1  # bump when the files' layout or content changes
 _STALE_BUILD_SECONDS = 3600  # a temp build folder older than this was left by a dead builder
-_OFFSETS = ">II"  # CC-CEDICT line (offset, length); big-endian sorts in file order
+_OFFSETS = ">II"  # CC-CEDICT line (offset, length)
 
 
 @dataclass(frozen=True)
@@ -154,17 +154,25 @@ class Lexicon:
         """The raw CC-CEDICT lines with `word` as either headword, in file order."""
         text = self._cedict_text
         lines = []
-        for offset, length in self._cedict.get(word, ()):
+        for offset, length in sorted(self._cedict.get(word, ())):  # marisa's order is its own
             line = bytes(text[offset : offset + length]).decode("utf-8")
             lines.append(line.rstrip("\r\n") + "\n")
         return lines
 
     def hmm(self) -> dict[str, Any]:
         """jieba's HMM models: "finalseg" (start, trans, emit) segments unknown words,
-        "posseg" (char states, start, trans, emit) tags them; ~15 ms, once."""
+        "posseg" (char states, start, trans, emit, and the states with a transition into
+        each state) tags them; ~15 ms, once."""
         with self._lock:
             if self._hmm is None:
-                self._hmm = marshal.loads((self.folder / "hmm.marshal").read_bytes())
+                hmm = marshal.loads((self.folder / "hmm.marshal").read_bytes())
+                trans = hmm["posseg"][2]
+                into: dict[Any, set[Any]] = {}
+                for source, targets in trans.items():
+                    for target in targets:
+                        into.setdefault(target, set()).add(source)
+                hmm["posseg"] = (*hmm["posseg"], into)
+                self._hmm = hmm
             return self._hmm
 
 
@@ -181,11 +189,20 @@ _opened: dict[tuple[Path, str], Lexicon] = {}
 _open_lock = threading.Lock()
 
 
-def lexicon() -> Lexicon:
-    """The lexicon of the installed jieba and CC-CEDICT, built on first use; one per process."""
-    from reader.paths import cache_dir
+_installed: list[Lexicon] = []  # the installed sources' lexicon, once opened
+_installed_lock = threading.Lock()
 
-    return open_lexicon(cache_dir() / "lexicon", Sources.installed())
+
+def lexicon() -> Lexicon:
+    """The lexicon of the installed jieba and CC-CEDICT, built on first use; opened once per
+    process (checking its key stats 10 files: ~0.2 ms, too much for every lookup)."""
+    if not _installed:
+        from reader.paths import cache_dir
+
+        with _installed_lock:
+            if not _installed:
+                _installed.append(open_lexicon(cache_dir() / "lexicon", Sources.installed()))
+    return _installed[0]
 
 
 def open_lexicon(root: Path, sources: Sources) -> Lexicon:
@@ -376,6 +393,7 @@ _HMM_HAN = re.compile("([\u4e00-\u9fd5]+)")
 _HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")
 _MIN_FLOAT = -3.14e100
 _MIN_INF = float("-inf")
+_NONE: frozenset[Any] = frozenset()
 _PREV_STATUS = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
 
 Dag = list[list[tuple[int, int]]]  # per start: (end, count) of each word, else [(start+1, 0)]
@@ -641,8 +659,7 @@ def _viterbi_bmes(obs: str, start_p: Any, trans_p: Any, emit_p: Any) -> list[str
 
 def _tag_with_hmm(sentence: str, model: Any) -> list[tuple[str, str]]:
     """jieba.posseg's __cut: its viterbi over (position, tag) states."""
-    states, start_p, trans_p, emit_p = model
-    route = _viterbi_pos(sentence, states, start_p, trans_p, emit_p)
+    route = _viterbi_pos(sentence, *model)
     out: list[tuple[str, str]] = []
     begin, nexti = 0, 0
     for i, char in enumerate(sentence):
@@ -660,8 +677,13 @@ def _tag_with_hmm(sentence: str, model: Any) -> list[tuple[str, str]]:
     return out
 
 
-def _viterbi_pos(obs: str, states: Any, start_p: Any, trans_p: Any, emit_p: Any) -> list[Any]:
-    """jieba/posseg/viterbi.py's viterbi, line for line."""
+def _viterbi_pos(
+    obs: str, states: Any, start_p: Any, trans_p: Any, emit_p: Any, into: Any
+) -> list[Any]:
+    """jieba/posseg/viterbi.py's viterbi, with one shortcut that keeps its result: a state
+    is reached only from the states with a transition into it (`into`, ~20 of 256), as any
+    other gives -inf, unless every candidate does (then all are tried, as jieba does, for the
+    same tie-break). 5-10x faster: jieba tags a 900-character paragraph in ~0.8 s."""
     v: list[dict[Any, float]] = [{}]
     mem_path: list[dict[Any, Any]] = [{}]
     all_states = trans_p.keys()
@@ -671,20 +693,24 @@ def _viterbi_pos(obs: str, states: Any, start_p: Any, trans_p: Any, emit_p: Any)
     for t in range(1, len(obs)):
         v.append({})
         mem_path.append({})
+        last, char = v[t - 1], obs[t]
         prev_states = [x for x in mem_path[t - 1] if len(trans_p[x]) > 0]
+        prev_set = set(prev_states)
         prev_states_expect_next = {y for x in prev_states for y in trans_p[x]}
-        obs_states = set(states.get(obs[t], all_states)) & prev_states_expect_next
+        obs_states = set(states.get(char, all_states)) & prev_states_expect_next
         if not obs_states:
             obs_states = prev_states_expect_next if prev_states_expect_next else set(all_states)
         for y in obs_states:
-            prob, state = max(
-                (
-                    v[t - 1][y0] + trans_p[y0].get(y, _MIN_INF) + emit_p[y].get(obs[t], _MIN_FLOAT),
-                    y0,
+            emit = emit_p[y].get(char, _MIN_FLOAT)
+            sources = into.get(y, _NONE) & prev_set
+            best = _MIN_INF
+            if sources:
+                best, state = max((last[y0] + trans_p[y0][y] + emit, y0) for y0 in sources)
+            if best == _MIN_INF:
+                best, state = max(
+                    (last[y0] + trans_p[y0].get(y, _MIN_INF) + emit, y0) for y0 in prev_states
                 )
-                for y0 in prev_states
-            )
-            v[t][y] = prob
+            v[t][y] = best
             mem_path[t][y] = state
     _, state = max((v[-1][y], y) for y in mem_path[-1])
     route: list[Any] = [None] * len(obs)
@@ -696,17 +722,17 @@ def _viterbi_pos(obs: str, states: Any, start_p: Any, trans_p: Any, emit_p: Any)
     return route
 
 
+_default: list[Segmenter] = []
+
+
 def segmenter() -> Segmenter:
     """The process-wide segmenter over the installed lexicon, no words added (jieba.dt)."""
-    lex = lexicon()
-    with _open_lock:
-        made = _segmenters.get(lex.folder)
-        if made is None:
-            made = _segmenters[lex.folder] = Segmenter(lex)
-        return made
-
-
-_segmenters: dict[Path, Segmenter] = {}
+    if not _default:
+        lex = lexicon()
+        with _installed_lock:
+            if not _default:
+                _default.append(Segmenter(lex))
+    return _default[0]
 
 
 __all__ = ["Lexicon", "Segmenter", "Sources", "build", "lexicon", "open_lexicon", "segmenter"]
