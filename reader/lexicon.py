@@ -138,7 +138,7 @@ class Lexicon:
 
     def has_prefix(self, text: str) -> bool:
         """Whether `text` is a dictionary word or the start of one (a key of jieba's FREQ)."""
-        return bool(self._words.has_keys_with_prefix(text))
+        return next(self._words.iterkeys(text), None) is not None
 
     def words_at(self, text: str, start: int) -> list[tuple[int, int]]:
         """(end, count) of every dictionary word with a count that starts at `start`."""
@@ -242,9 +242,12 @@ def _build_into(root: Path, key: str, sources: Sources) -> Path:
 
 
 def _build_elsewhere(sources: Sources) -> Path:
+    import atexit
+
     temp = Path(tempfile.mkdtemp(prefix="reader-lexicon-"))
+    atexit.register(shutil.rmtree, temp, ignore_errors=True)  # used until the process ends
     build(temp, sources)
-    return temp  # left for the OS's temp cleaner: the files are mapped for the process's life
+    return temp
 
 
 def _sweep(root: Path, key: str) -> None:
