@@ -132,8 +132,11 @@ def _word_reading(word: str, flag: str) -> str:
         if by_tag:
             return by_tag
     if len(word) > 1 and not readings and any(ch in _READING_BY_TAG for ch in word):
-        # a word CC-CEDICT lacks (很长): its known pieces, the word's tag for the others
-        return " ".join(_word_reading(piece, flag) for piece in _pieces(word))
+        # a word CC-CEDICT lacks (很长): its known pieces, the word's tag for the others; a
+        # proper noun it has (成都) is one piece, read as a whole (recursing never ended)
+        pieces = _pieces(word)
+        if len(pieces) > 1:
+            return " ".join(_word_reading(piece, flag) for piece in pieces)
     syllables = lazy_pinyin(word, style=Style.TONE, errors="ignore")
     return " ".join(s for s in syllables if s.strip())
 
