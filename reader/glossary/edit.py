@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from reader.glossary.file import Entry, Glossary, simplify, split_list
-from reader.glossary.matching import TermMatcher
+from reader.glossary.matching import matcher_for
 
 if TYPE_CHECKING:
     from reader.documents.document import Document
@@ -107,7 +107,7 @@ def conflict(fresh: Glossary, edit: TermEdit) -> Entry | None:
 def find_hits(glossary: Glossary, doc: Document) -> dict[str, list[TermHit]]:
     """Paragraph id -> the glossary terms found in it, for the whole document."""
     hits: dict[str, list[TermHit]] = defaultdict(list)
-    for hit in TermMatcher(glossary.entries).find_in_document(doc):
+    for hit in matcher_for(glossary).find_in_document(doc):
         hits[hit.paragraph_id].append(hit)
     return dict(hits)
 

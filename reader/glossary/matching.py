@@ -29,13 +29,14 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from reader.documents.document import Document, Paragraph
 from reader.documents.scripts import detect_script, fold_variants, to_simplified
-from reader.glossary.file import Entry, simplify
+from reader.glossary.file import Entry, Glossary, simplify
 from reader.lexicon import Segmenter, lexicon
 
 # joins paragraphs for one pass; no term contains it, so no match crosses a paragraph break
@@ -236,6 +237,24 @@ class TermMatcher:
                         Shadow(self._owners[i], long_entry, paragraph.id, o_start, o_end)
                     )
         return shadows
+
+
+_shared: list[tuple[weakref.ref[Glossary], tuple[int, int, int], TermMatcher]] = []
+_shared_lock = threading.Lock()
+
+
+def matcher_for(glossary: Glossary) -> TermMatcher:
+    """The glossary's matcher, shared until the glossary changes (its `revision`, or its entry
+    list replaced or grown behind its back): the reader's term finder and its translation
+    each built their own, the same ~0.2 s twice, while the first English waited. A second
+    caller waits for the first one's build."""
+    state = (glossary.revision, id(glossary.entries), len(glossary.entries))
+    with _shared_lock:
+        if _shared and _shared[0][0]() is glossary and _shared[0][1] == state:
+            return _shared[0][2]
+        matcher = TermMatcher(glossary.entries)
+        _shared[:] = [(weakref.ref(glossary), state, matcher)]
+        return matcher
 
 
 def _index_of(matches: list[Match], start: int, end: int) -> int:

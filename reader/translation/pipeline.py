@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reader.documents.sentences import english_joiner
-from reader.glossary.matching import TermMatcher
+from reader.glossary.matching import TermMatcher, matcher_for
 from reader.han import has_han
 from reader.translation.degenerate import degenerate_reason
 from reader.translation.enforcement import (
@@ -437,7 +437,7 @@ class Translator:
         # rebuild when the glossary was edited since the last call (the TUI edits it live)
         revision = (id(self.glossary), self.glossary.revision)
         if self._matcher is None or revision != self._matcher_revision:
-            self._matcher = TermMatcher(self.glossary.entries)
+            self._matcher = matcher_for(self.glossary)  # shared with the TUI's term finder
             self._matcher_revision = revision
         return self._matcher
 
