@@ -39,10 +39,12 @@ class Services:
     def open_glossary(self) -> Glossary:
         with self._lock:
             if self.glossary is None:
-                # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
-                from reader.translation.session import open_glossary
+                # lazy: off the TUI's first paint (all such hoisted: +~150 ms); not through
+                # translation.session, whose engines, pipeline and packages (~60 ms of
+                # imports) would delay the document's text (the reader shows the problems)
+                from reader.glossary.file import Glossary, resolve_glossary_path
 
-                self.glossary = open_glossary(self.glossary_path, warn=False)
+                self.glossary = Glossary.load(resolve_glossary_path(self.glossary_path))
             return self.glossary
 
     def set_glossary(self, glossary: Glossary) -> None:
