@@ -35,13 +35,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import marshal
 import mmap
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 from array import array
@@ -136,6 +133,8 @@ class Lexicon:
     """An opened lexicon folder: word counts and tags, CC-CEDICT lines, the HMM models."""
 
     def __init__(self, folder: Path, cedict: Path) -> None:
+        import json
+
         import marisa_trie  # marisa-trie: ~2 ms import, ~1 ms to map each trie
 
         self.folder = folder
@@ -330,6 +329,9 @@ def open_lexicon(root: Path, sources: Sources) -> Lexicon:
 def _build_into(root: Path, key: str, sources: Sources) -> Path:
     """Build in a temp folder beside the target and rename it into place; stale lexicons and
     dead builds are removed. Where the cache cannot be written, build in a temp folder."""
+    import shutil
+    import tempfile
+
     try:
         root.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".build-{key}-", dir=root))
@@ -352,6 +354,8 @@ def _build_into(root: Path, key: str, sources: Sources) -> Path:
 
 def _build_elsewhere(sources: Sources) -> Path:
     import atexit
+    import shutil
+    import tempfile
 
     temp = Path(tempfile.mkdtemp(prefix="reader-lexicon-"))
     atexit.register(shutil.rmtree, temp, ignore_errors=True)  # used until the process ends
@@ -361,6 +365,8 @@ def _build_elsewhere(sources: Sources) -> Path:
 
 def _sweep(root: Path, key: str) -> None:
     """Remove lexicons of other keys and temp builds whose builder died long ago."""
+    import shutil
+
     now = time.time()
     for entry in root.iterdir():
         if entry.name == key:
@@ -375,6 +381,8 @@ def _sweep(root: Path, key: str) -> None:
 def build(folder: Path, sources: Sources) -> None:
     """Write the lexicon files into `folder` (~2 s for jieba's 349k words and CC-CEDICT's
     119k lines); meta.json last, and every file synced before the caller renames it."""
+    import json
+
     import marisa_trie
 
     counts, tags, total = _read_dictionary(sources.dictionary)

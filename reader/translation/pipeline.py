@@ -73,6 +73,7 @@ from reader.translation.engines.base import (
     VariedEngine,
 )
 from reader.translation.memory import MemoryKey, glossary_digest
+from reader.translation.review import TermStatusName
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
@@ -81,7 +82,6 @@ if TYPE_CHECKING:
     from reader.translation.enforcement import Protect, Protected, TermCheck
     from reader.translation.memory import MemoryEntry, MemoryKey, TranslationMemory
 
-TermStatusName = Literal["applied", "repaired", "missing", "forbidden", "found"]
 Order = Literal["asked", "length"]
 
 # Decoding beyond the first pass may cost this share of the first pass's tokens: one batched
