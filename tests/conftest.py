@@ -28,8 +28,21 @@ def seed(prefix: str) -> Path:
     return match
 
 
+@pytest.fixture(scope="session")
+def shared_lexicon(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The lexicon (reader.lexicon) built once per test session (~2 s), not once per test's
+    fresh cache directory nor once per subprocess."""
+    from reader.lexicon import Sources, open_lexicon
+
+    root = tmp_path_factory.mktemp("lexicon")
+    open_lexicon(root, Sources.installed())
+    return root
+
+
 @pytest.fixture(autouse=True)
-def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def hermetic(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, shared_lexicon: Path
+) -> Path:
     home = tmp_path_factory.mktemp("home")
     for var, sub in [
         ("XDG_DATA_HOME", "data"),
@@ -39,6 +52,8 @@ def hermetic(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     ]:
         (home / sub).mkdir()
         monkeypatch.setenv(var, str(home / sub))
+    (home / "cache" / "reader").mkdir()
+    (home / "cache" / "reader" / "lexicon").symlink_to(shared_lexicon, target_is_directory=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
     monkeypatch.delenv("READER_GLOSSARY", raising=False)

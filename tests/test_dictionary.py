@@ -42,6 +42,13 @@ def test_segment_reassembles_text() -> None:
     assert "疫情" in words and "召开" in words
 
 
+def test_pinyin_of_a_proper_noun_with_a_polyphonic_character() -> None:
+    # 成都: CC-CEDICT has only the place (Chéng dū), 都 reads by its tag: this recursed
+    # until RecursionError (seed 003's paragraph 9 had no pinyin)
+    assert dictionary.pinyin("成都") == "chéng dū"
+    assert dictionary.pinyin("我市到成都") == "wǒ shì dào chéng dū"
+
+
 def test_pinyin_skips_non_han() -> None:
     assert dictionary.pinyin("联防联控") == "lián fáng lián kòng"
     assert dictionary.pinyin("COVID-19疫情") == "yì qíng"

@@ -38,7 +38,7 @@ def test_post_edits_live_in_the_data_dir_apart_from_the_cache(hermetic: Path) ->
 
 def test_old_post_edits_are_moved_out_of_the_cache(hermetic: Path) -> None:
     cache = hermetic / "cache" / "reader" / "memory.sqlite3"
-    cache.parent.mkdir(parents=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)  # conftest links the lexicon in there
     with sqlite3.connect(cache) as conn:
         conn.executescript(OLD_SCHEMA)
         conn.execute(

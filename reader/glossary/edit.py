@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from reader.glossary.file import Entry, Glossary, simplify, split_list
 from reader.glossary.layers import LayeredGlossary
-from reader.glossary.matching import TermMatcher
+from reader.glossary.matching import matcher_for
 
 if TYPE_CHECKING:
     from reader.documents.document import Document
@@ -121,7 +121,7 @@ def conflict(fresh: Editable, edit: TermEdit) -> Entry | None:
 def find_hits(glossary: Editable, doc: Document) -> dict[str, list[TermHit]]:
     """Paragraph id -> the glossary terms found in it, for the whole document."""
     hits: dict[str, list[TermHit]] = defaultdict(list)
-    for hit in TermMatcher(glossary.entries).find_in_document(doc):
+    for hit in matcher_for(glossary).find_in_document(doc):
         hits[hit.paragraph_id].append(hit)
     return dict(hits)
 

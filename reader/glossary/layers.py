@@ -28,7 +28,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
 
 from reader.atomic import check_output, write_bytes_atomic
 from reader.errors import ReaderError
@@ -40,16 +39,6 @@ IN_CWD = "./glossary.csv in the current directory"
 YOURS = "your glossary"
 REFERENCE = "a reference layer: only the first glossary layer is written to"
 _EMPTY_HEADER = ",".join(COLUMNS) + "\n"
-
-
-class Terms(Protocol):
-    """What term matching needs of a glossary: `Glossary` and `LayeredGlossary` both are."""
-
-    @property
-    def entries(self) -> list[Entry]: ...
-
-    @property
-    def revision(self) -> int: ...
 
 
 # --- which layers ----------------------------------------------------------------------------

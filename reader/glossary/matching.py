@@ -19,8 +19,9 @@ Guarantees:
   whatever the term's length.
 - Hit offsets are spans of `Paragraph.text` (the original, as displayed) and `surface` is the
   original characters, whatever script the paragraph is in.
-- A whole document is matched in one automaton pass over its paragraphs joined; jieba runs only
-  on the clauses where a dictionary word could cross a short term's edge.
+- A whole document is matched in one automaton pass over its paragraphs joined; the
+  segmentation (jieba's, over reader.lexicon) runs only on the clauses where a dictionary word
+  could cross a short term's edge.
 """
 
 from __future__ import annotations
@@ -28,15 +29,16 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Protocol
 
-from reader.dictionary import segment
 from reader.documents.document import Document, Paragraph
 from reader.documents.scripts import detect_script, fold_variants, to_simplified
 from reader.glossary.file import Entry, simplify
+from reader.lexicon import Segmenter, lexicon
 
 # joins paragraphs for one pass; no term contains it, so no match crosses a paragraph break
 _SEPARATOR = "\n"
@@ -93,7 +95,7 @@ class TermMatcher:
         self._owners = [self.entries[owner[form]] for form in self._forms]
         self._exclude = [_contexts(entry) for entry in self._owners]
         self._search = _overlapping(self._forms) if self._forms else None
-        self._segmenter: Any = None  # jieba.Tokenizer, built on first use
+        self._segmenter: Segmenter | None = None  # built on first use
         self._lock = threading.Lock()
         self._clauses: dict[str, list[int]] = {}  # clause -> its word boundaries
 
@@ -201,30 +203,25 @@ class TermMatcher:
         if cached is None:
             segmenter = self.segmenter()
             cached = [0]
+            for word in segmenter.cut(clause):
+                cached.append(cached[-1] + len(word))
             with self._lock:
-                for word in segmenter.cut(clause, HMM=True):
-                    cached.append(cached[-1] + len(word))
                 if len(self._clauses) >= _CLAUSE_CACHE:
                     self._clauses.clear()
                 self._clauses[clause] = cached
         return [offset + b for b in cached]
 
-    def segmenter(self) -> Any:
-        """A jieba tokenizer of its own whose dictionary also holds every glossary form, so a
-        term is never split; the process-wide one (reader.dictionary) is left as it is. Built
-        on first use from a copy of jieba's frequencies (~0.1 s, ~50 MB), not from disk."""
+    def segmenter(self) -> Segmenter:
+        """jieba's segmentation with every glossary form added to its dictionary (as jieba's
+        `add_word` adds them), so a term is never split; the process-wide one
+        (reader.dictionary) is left as it is. ~10 ms per 1,000 forms, on first use."""
         with self._lock:
             if self._segmenter is None:
-                segment("词")  # jieba's own dictionary, loaded once per process (~0.7 s)
-                import jieba  # already loaded by segment()
-
-                tokenizer = jieba.Tokenizer()
-                tokenizer.FREQ, tokenizer.total = dict(jieba.dt.FREQ), jieba.dt.total
-                tokenizer.initialized = True
+                segmenter = Segmenter(lexicon())
                 for form in self._forms:
-                    if len(form) > 1 and not tokenizer.FREQ.get(form):
-                        tokenizer.add_word(form, tag="nz")  # a term: a noun to the POS tagger
-                self._segmenter = tokenizer
+                    if len(form) > 1 and not segmenter.freq(form):
+                        segmenter.add_word(form)  # tagged nz: a noun to the tagger
+                self._segmenter = segmenter
             return self._segmenter
 
     def shadowed(self, paragraph: Paragraph) -> list[Shadow]:
@@ -245,26 +242,44 @@ class TermMatcher:
         return shadows
 
 
+_shared: list[tuple[weakref.ref[Terms], tuple[int, int, int], TermMatcher]] = []
+_shared_lock = threading.Lock()
+
+
+class Terms(Protocol):
+    """What term matching needs of a glossary: `Glossary` and `LayeredGlossary` both are."""
+
+    @property
+    def entries(self) -> list[Entry]: ...
+
+    @property
+    def revision(self) -> int: ...
+
+
+def matcher_for(glossary: Terms) -> TermMatcher:
+    """The glossary's matcher, shared until the glossary changes (its `revision`, or its entry
+    list replaced or grown behind its back): the reader's term finder and its translation
+    each built their own, the same ~0.2 s twice, while the first English waited. A second
+    caller waits for the first one's build."""
+    state = (glossary.revision, id(glossary.entries), len(glossary.entries))
+    with _shared_lock:
+        if _shared and _shared[0][0]() is glossary and _shared[0][1] == state:
+            return _shared[0][2]
+        matcher = TermMatcher(glossary.entries)
+        _shared[:] = [(weakref.ref(glossary), state, matcher)]
+        return matcher
+
+
 def _index_of(matches: list[Match], start: int, end: int) -> int:
     return next(i for i, s, e in matches if (s, e) == (start, end))
 
 
 def _is_word(text: str) -> bool:
-    return len(text) > 1 and bool(_frequencies().get(text))
+    return len(text) > 1 and bool(lexicon().freq(text))
 
 
 def _contexts(entry: Entry) -> list[str]:
     return [fold_variants(simplify(c)) for c in entry.exclude if c]
-
-
-@cache
-def _frequencies() -> dict[str, int]:
-    """jieba's word counts (60M words), loaded once per process (~0.7 s)."""
-    segment("词")  # loads jieba's dictionary
-    import jieba  # already loaded by segment()
-
-    freq: dict[str, int] = jieba.dt.FREQ
-    return freq
 
 
 @lru_cache(maxsize=65536)
@@ -272,12 +287,12 @@ def _crossing(window: str, start: int, end: int) -> bool:
     """Whether some jieba dictionary word in `window` crosses an edge of [start, end) or
     holds the term with text after it; when none does, jieba cannot split the term (a cheap
     test that spares segmenting most clauses: ~30 dictionary look-ups, cached by context)."""
-    freq = _frequencies()
+    freq = lexicon().freq  # jieba's word counts (60M words)
     for a in range(0, end):
         for b in range(max(a + 2, start + 1), min(len(window), a + _LONGEST_WORD) + 1):
             crosses = a < start < b or a < end < b
             runs_on = a <= start and b > end  # holds the term with more after it: not its head
-            if (crosses or runs_on) and freq.get(window[a:b]):
+            if (crosses or runs_on) and freq(window[a:b]):
                 return True
     return False
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 from reader.dictionary import gloss_word
 from reader.documents.document import Document
-from reader.glossary.layers import Terms
-from reader.glossary.matching import TermMatcher
+from reader.glossary.matching import TermMatcher, Terms
 from reader.han import HAN
+from reader.lexicon import lexicon
 
 _HAN_ONLY = re.compile(f"^[{HAN}]+$")
 # function words and generic verbs that make poor term edges (…的, 在…, 加强…)
@@ -127,23 +127,14 @@ _RARE = 100  # a single word rarer than this in jieba's counts (返京: 3) may b
 
 
 def _tagger(matcher: TermMatcher) -> Callable[[str], list[tuple[str, str]]]:
-    """Words and their part of speech from jieba.posseg over the matcher's tokenizer, whose
-    dictionary holds the glossary's forms (loading the tag table: ~1 s)."""
-    import jieba.posseg
-
-    tagger = jieba.posseg.POSTokenizer(matcher.segmenter())
-
-    def tag(text: str) -> list[tuple[str, str]]:
-        return [(pair.word, pair.flag) for pair in tagger.cut(text)]
-
-    return tag
+    """Words and their part of speech as jieba.posseg gives them over the matcher's
+    segmenter, whose dictionary holds the glossary's forms."""
+    return matcher.segmenter().tag
 
 
 def _headed(run: list[tuple[str, str]]) -> bool:
     """Whether a run of words looks like a term: a noun phrase (its last word a noun), a
     compound of several content words, or one rare word."""
-    import jieba  # already loaded by _tagger()
-
     words, flags = [w for w, _ in run], [f for _, f in run]
     if words[0].startswith(_ADVERBS) or "nr" in flags:  # 坚决打赢…, person names
         return False
@@ -155,7 +146,7 @@ def _headed(run: list[tuple[str, str]]) -> bool:
         return True
     if len(run) > 1:
         return flags[-1].startswith("v")
-    return jieba.dt.FREQ.get(words[0], 0) < _RARE and not flags[0].startswith(("m", "b", "x"))
+    return lexicon().freq(words[0]) < _RARE and not flags[0].startswith(("m", "b", "x"))
 
 
 def _gloss(word: str, gloss_word: Callable[[str], str]) -> str:
@@ -191,11 +182,9 @@ def _score(term: str, count: int, words: tuple[str, ...], total: int) -> float:
     compounds and 4-character set phrases: how much more often the document uses the term than
     the language does. A compound missing from the list counts as a tenth as frequent as its
     rarest word; 工作 and 会议 sink, 返京 rises."""
-    import jieba  # already loaded by _tagger()
-
-    freq = jieba.dt.FREQ
-    general = freq.get(term) or min(freq.get(w, 0) for w in words) / 10
-    keyness = (count / max(total, 1)) / ((general + 1) / jieba.dt.total)
+    freq = lexicon().freq
+    general = freq(term) or min(freq(w) for w in words) / 10
+    keyness = (count / max(total, 1)) / ((general + 1) / lexicon().total)
     weight = 1.0 + 0.3 * min(len(words) - 1, 2)
     if len(term) == 4:
         weight *= 1.3

@@ -23,8 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from reader.translation.pipeline import PASSTHROUGH_ENGINE
-
 if TYPE_CHECKING:
     from reader.documents.document import Paragraph
     from reader.translation.pipeline import ParagraphTranslation
@@ -51,6 +49,10 @@ def sentence_pairs(
     spans = [(s.start, s.end) for s in paragraph.sentences] or [(0, len(paragraph.text))]
     if translation is None:
         return [SentencePair(n, a, b) for n, (a, b) in enumerate(spans)]
+    # here, not at the top: the reader's view imports this module before its first paint,
+    # the pipeline (~50 ms) only when it translates
+    from reader.translation.pipeline import PASSTHROUGH_ENGINE
+
     if translation.engine == PASSTHROUGH_ENGINE and translation.text == paragraph.text:
         return [SentencePair(n, a, b, a, b) for n, (a, b) in enumerate(spans)]
     if translation.human or not translation.sentences:

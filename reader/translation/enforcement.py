@@ -60,7 +60,7 @@ from reader.translation.results import Flag
 if TYPE_CHECKING:
     from reader.glossary.file import Entry
     from reader.translation.engines.base import TranslationEngine
-    from reader.translation.pipeline import TermStatusName
+    from reader.translation.review import TermStatusName
 
 Protect = Literal["placeholder", "inline"]
 PROTECT_MODES: tuple[Protect, ...] = ("placeholder", "inline")

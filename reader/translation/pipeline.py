@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from reader.documents.sentences import english_joiner
-from reader.glossary.matching import TermMatcher
+from reader.glossary.matching import TermMatcher, matcher_for
 from reader.han import has_han
 from reader.translation.degenerate import degenerate_reason
 from reader.translation.enforcement import (
@@ -77,15 +77,14 @@ from reader.translation.engines.base import (
 )
 from reader.translation.memory import MemoryKey, glossary_digest
 from reader.translation.results import Flag, FlaggedOutput
+from reader.translation.review import TermStatusName
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
-    from reader.glossary.layers import Terms
-    from reader.glossary.matching import TermMatcher
+    from reader.glossary.matching import TermMatcher, Terms
     from reader.translation.enforcement import Protect, Protected, TermCheck
     from reader.translation.memory import MemoryEntry, MemoryKey, TranslationMemory
 
-TermStatusName = Literal["applied", "repaired", "missing", "forbidden", "found"]
 Order = Literal["asked", "length"]
 
 # Decoding beyond the first pass may cost this share of the first pass's tokens: one batched
@@ -471,7 +470,7 @@ class Translator:
         # rebuild when the glossary was edited since the last call (the TUI edits it live)
         revision = (id(self.glossary), self.glossary.revision)
         if self._matcher is None or revision != self._matcher_revision:
-            self._matcher = TermMatcher(self.glossary.entries)
+            self._matcher = matcher_for(self.glossary)  # shared with the TUI's term finder
             self._matcher_revision = revision
         return self._matcher
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, get_args
-
-from reader.translation.pipeline import TermStatusName
+from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:
     from reader.glossary.matching import TermHit
     from reader.translation.pipeline import ParagraphTranslation
 
+# a term's status in a translation; defined here, not in the pipeline (which uses it), so
+# that the reader's view can import this module without the pipeline (~50 ms) before its
+# first paint
+TermStatusName = Literal["applied", "repaired", "missing", "forbidden", "found"]
 STATUSES: tuple[TermStatusName, ...] = get_args(TermStatusName)
 PROBLEMS: frozenset[str] = frozenset({"missing", "forbidden"})
 

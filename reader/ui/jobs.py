@@ -32,7 +32,7 @@ Segments = dict[str, list[tuple[int, int, int, int]]]
 def words_of(p: Paragraph, segments: Segments) -> list[tuple[int, int, int, int]]:
     """The paragraph's words (segmented once, cached by id): spans in Paragraph.text and in
     Paragraph.simplified."""
-    from reader import dictionary  # jieba + CC-CEDICT: ~1 s on first use, in this thread
+    from reader import dictionary  # the lexicon: ~5 ms to open (built on a first start)
 
     spans = segments.get(p.id)
     if spans is None:
@@ -59,7 +59,7 @@ def read_pinyin(p: Paragraph, segments: Segments) -> PinyinRead:
 
 
 def look_up_word(p: Paragraph, char: int, segments: Segments) -> WordLookedUp:
-    from reader import dictionary  # jieba + CC-CEDICT: ~1 s on first use, in this thread
+    from reader import dictionary  # the lexicon: ~5 ms to open (built on a first start)
 
     spans = words_of(p, segments)
     start, end, s_start, s_end = next(

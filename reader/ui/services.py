@@ -17,9 +17,6 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from reader.translation.memory import TranslationMemory
-from reader.translation.pipeline import Translator
-
 if TYPE_CHECKING:
     from reader.glossary.layers import LayeredGlossary
     from reader.translation.pipeline import Translator
@@ -55,12 +52,12 @@ class Services:
                 if self.glossary is not None and not self._same_layers(document):
                     self.glossary = None
             if self.glossary is None:
-                # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
-                from reader.translation.session import open_glossary
+                # lazy: off the TUI's first paint (all such hoisted: +~150 ms); not through
+                # translation.session, whose engines, pipeline and packages (~60 ms of
+                # imports) would delay the document's text (the reader shows the problems)
+                from reader.glossary.layers import open_layers
 
-                self.glossary = open_glossary(
-                    self.glossary_path, warn=False, document=self.document
-                )
+                self.glossary = open_layers(self.glossary_path, document=self.document)
                 if self.translator is not None:
                     self.translator.glossary = self.glossary
             return self.glossary
@@ -88,8 +85,11 @@ class Services:
         with self._lock:
             if self.translator is not None:
                 return self.translator, False
-            # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
+            # lazy: off the TUI's first paint (all such hoisted: +~150 ms; the pipeline and
+            # the memory alone ~50 ms)
             from reader.translation.engines.select import select_engine
+            from reader.translation.memory import TranslationMemory
+            from reader.translation.pipeline import Translator
 
             engine, message = select_engine(self.engine_choice)
             model = getattr(engine, "model_id", "")

@@ -181,8 +181,8 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self._show_status()
         if os.environ.get(EXIT_AFTER_PAINT) == "document":
             self.call_after_refresh(self.app.exit)
-        # after the text is painted: the term matcher and the engine load jieba (~1 s), which
-        # holds the GIL the frame needs
+        # after the text is painted: the term matcher and the engine (~0.2 s of imports and
+        # set-up for the gloss engine; a model load for Argos) hold the GIL the frame needs
         self.call_after_refresh(self.find_terms_in_background, self.doc)
         self.call_after_refresh(self.start_translation)
         self.call_after_refresh(self.find_earlier_edits, self.doc)

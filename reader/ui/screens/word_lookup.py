@@ -1,10 +1,10 @@
 """The reader screen's word lookup: the dictionary panel follows the cursor.
 
 Mixed into `ReaderScreen`. Guarantees: a lookup runs in a daemon thread after the paint (the
-first one loads jieba and CC-CEDICT, ~0.8 s); a result for a position the cursor has left is
-dropped, so the panel never shows a stale word. Pinyin (`P`, `ctrl+p`) is read in the same
-kind of thread, with the panel's segmentation and reading (`reader.ui.jobs.read_pinyin`), each
-paragraph once.
+first one opens the lexicon, ~5 ms, or builds it on a first start, ~2-4 s); a result for a
+position the cursor has left is dropped, so the panel never shows a stale word. Pinyin (`P`,
+`ctrl+p`) is read in the same kind of thread, with the panel's segmentation and reading
+(`reader.ui.jobs.read_pinyin`), each paragraph once.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class WordLookup(ReaderParts):
         panel = self.query_one(DictionaryPanel)
         if panel.display:
             panel.looking_up()
-            # after the paint: the first lookup imports jieba and CC-CEDICT (~0.8 s of GIL)
+            # after the paint: the first lookup opens the lexicon (built on a first start)
             self.call_after_refresh(self._look_up, p.id, self.view.char)
 
     def _look_up(self, pid: str, char: int) -> None:
