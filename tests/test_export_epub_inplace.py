@@ -543,3 +543,35 @@ def test_a_broken_ncx_or_nav_is_one_reason_not_a_traceback(tmp_path: Path) -> No
         with pytest.raises(NotKeptWhole, match=re.escape(reason)):
             export_epub_inplace(data, doc, translations, INFO)
         assert load_document("b.epub", data=data).paragraphs  # the book is still read
+
+
+@pytest.mark.slow
+def test_a_flagged_paragraph_is_marked_in_the_book(tmp_path: Path) -> None:
+    """Issue 20: a sentence not to trust (here: a reply that was not English) carries a visible
+    mark with the reason in the book too, and the book still passes epubcheck."""
+    from dataclasses import replace
+
+    from reader.translation.results import Flag
+
+    source = tmp_path / "epub3.epub"
+    source.write_bytes(epub_books.epub3_book())
+    doc, translations = _translated(source, tmp_path)
+    first = next(p for p in doc.paragraphs if has_han(p.text) and translations[p.id].text)
+    flag = Flag("not-english", "the server's reply is mostly Chinese; word gloss shown", 0)
+    translations[first.id] = replace(translations[first.id], flagged=[flag])
+    out = render_export(doc, translations, "epub", INFO)
+    marks = [
+        (member, mark)
+        for member in _members(out)
+        if member.endswith(".xhtml") and "reader-terms" not in member
+        for mark in _chapter(out, member).iterfind(
+            ".//h:span[@class='reader-flagged flag-mark']", NS
+        )
+    ]
+    assert len(marks) == 1
+    _, mark = marks[0]
+    assert mark.text == "⚠" and "mostly Chinese" in mark.get("title")
+    assert book.has_class(mark.getparent(), "reader-en")
+    path = tmp_path / "out.epub"
+    path.write_bytes(out)
+    epubcheck(path)

@@ -49,10 +49,13 @@ from reader.documents.document import Document, Paragraph
 from reader.documents.formats import FormatError
 from reader.documents.loading import block_text
 from reader.exports.common import (
+    FLAG_CLASS,
+    FLAG_MARK,
     TOOL,
     TOOL_VERSION,
     ExportInfo,
     TermRow,
+    flag_title,
     term_summary,
     term_tooltip,
     xml_safe,
@@ -85,6 +88,7 @@ _SIBLING_TAGS = frozenset(
 CSS = """\
 /* reader: the English of a bilingual book */
 .reader-en { color: #3b4048; }
+.flag-mark { color: #b00020; font-weight: bold; margin-left: 0.15em; }
 p.reader-en, div.reader-en, blockquote.reader-en, dd.reader-en, pre.reader-en {
   margin-top: 0.15em; }
 /* the book's own heading sizes stay (a size in em here would be the body's, not the h1's) */
@@ -698,6 +702,13 @@ def _fill_english(target: _Element, pieces: list[_Found]) -> None:
         _append_text(target, span.text or "")
         for child in list(span):
             target.append(child)
+        if found.tr is not None and found.tr.flagged:  # not to be trusted: say so, and why
+            mark = target.makeelement(
+                f"{{{XHTML}}}span",
+                {"class": f"{FLAG_CLASS} flag-mark", "title": flag_title(found.tr.flagged)},
+            )
+            mark.text = FLAG_MARK
+            target.append(mark)
 
 
 def _append_text(element: _Element, text: str) -> None:
