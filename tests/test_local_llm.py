@@ -47,6 +47,16 @@ def installed_gguf(tiny_gguf: Path, capsys: pytest.CaptureFixture[str]) -> insta
     return info
 
 
+@pytest.fixture(autouse=True)
+def short_replies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tiny random model never says </s>: each free reply runs to `max_tokens` (~1,100
+    tokens, 10-30 s a request on a loaded machine), which made these tests wait past their
+    timeouts. Its replies are junk anyway; 32 tokens of junk exercise the same path."""
+    from reader.translation.engines import llm
+
+    monkeypatch.setattr(llm, "REPLY_TOKENS", 32)
+
+
 def short_doc(tmp_path: Path) -> Path:
     doc = tmp_path / "short.txt"
     doc.write_text("国务院召开常务会议。\n\n今天天气很好。\n", encoding="utf-8")

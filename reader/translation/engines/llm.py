@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 
 PROMPT_VERSION = "1"  # bump when the prompt changes: it keys the translation memory
 MAX_ITEMS = 16  # sentences per request, whatever their length
+REPLY_TOKENS = 1024  # a reply's room beyond 8 tokens a character: a reasoning model thinks
 MAX_RETRY_AFTER = 120.0  # seconds; a longer Retry-After is an outage, not throttling
 MAX_BACKOFF = 30.0
 TOO_LONG_SLACK = 80  # characters over the guard's MAX_RATIO: short headlines grow in English
@@ -393,7 +394,7 @@ class LLMEngine:
             "messages": self.messages(items, require),
             "temperature": self.temperature,
             # room for the English (~4 tokens a character) and a reasoning model's <think>
-            "max_tokens": 1024 + 8 * chars,
+            "max_tokens": REPLY_TOKENS + 8 * chars,
             "stream": False,
         }
         if self.slot_context:  # vLLM refuses a max_tokens the context cannot hold
