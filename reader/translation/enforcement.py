@@ -233,10 +233,12 @@ def restore_remnants(protected: Protected, output: str) -> Restored:
             rendering = protected.terms[index].rendering
             if start == 0 and not protected.terms[index].entry.dnt:
                 rendering = rendering[:1].upper() + rendering[1:]
-            # a placeholder glued to an English word (`theXTERM0X`) is a word of its own
-            if start > 0 and _ascii_word(output[start - 1]):
+            # a placeholder glued to an English word (`theXTERM0X`) is a word of its own, and
+            # English punctuation keeps its space (`said,XTERM0X(village)`: placeholders are
+            # glued to the Chinese, and the Chinese punctuation becomes English)
+            if start > 0 and (_ascii_word(output[start - 1]) or output[start - 1] in ",;:!?"):
                 rendering = " " + rendering
-            if end < len(output) and _ascii_word(output[end]):
+            if end < len(output) and (_ascii_word(output[end]) or output[end] == "("):
                 rendering += " "
             english.append(rendering)
             used.add(index)
