@@ -288,14 +288,19 @@ _HEAD_PARTS = sorted(
     reverse=True,
 )
 _REMNANT = re.compile(
-    r"(?<![A-Z])"
+    # not inside a capitalised word, but right after another remnant (`XTERMXTERM`)
+    f"(?:(?<![A-Z])|(?<={re.escape(_HEAD[-1])})"
+    + (f"|(?<={re.escape(_TAIL)}))" if _TAIL else ")")
     + (f"(?:{re.escape(_TAIL)})*" if _TAIL else "")  # a doubled tail before it: XXTERMXX
     + r"(?P<head>(?i:"
     + re.escape(_HEAD)
     + ")"
     + "".join(f"|{re.escape(part)}" for part in _HEAD_PARTS)
     + ")"
-    + (f"(?!(?!{re.escape(_TAIL)})[A-Z])" if _TAIL else "(?![A-Z])")  # not in a capital word
+    # not in a capital word (TERMINAL), but another remnant may follow (XTERMTERM, TERMX)
+    + "(?:(?![A-Z])|(?="
+    + "|".join(re.escape(form) for form in ([_TAIL] if _TAIL else []) + [_HEAD, *_HEAD_PARTS])
+    + "))"
     + r"(?:[\s_\-]*(?P<number>\d+))?"
     + (rf"(?:\s*[a-z]{{0,20}}(?:{re.escape(_TAIL)})+(?![A-Za-z]))?" if _TAIL else "")
     + (
