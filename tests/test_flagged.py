@@ -16,7 +16,7 @@ from reader.translation.memory import TranslationMemory
 from reader.translation.pipeline import ParagraphTranslation, Translator
 from reader.translation.results import Flag, FlaggedOutput
 from tests.engines import DictEngine, LoopEngine, make_doc
-from tests.export_fixtures import INFO
+from tests.export_fixtures import DATA, INFO
 
 TEXT = "会议召开。全市检测结果都是阴性。"  # LoopEngine loops on the second sentence
 
@@ -116,6 +116,8 @@ def test_epub_marks_the_flagged_paragraph_visibly(flagged) -> None:
 
 def tmx_units(data: bytes) -> list[dict[str, str]]:
     tree = etree.parse(io.BytesIO(data))
+    dtd = etree.DTD(str(DATA / "tmx14.dtd"))
+    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
     units = []
     for tu in tree.iter("tu"):
         unit = {p.get("type"): p.text for p in tu.iter("prop")}

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.glossary.file import Entry
 from reader.translation.enforcement import (
@@ -176,3 +178,31 @@ def test_a_placeholder_glued_to_a_word_becomes_a_word_of_its_own() -> None:
         "resumption of work and production requirements."
     )
     assert not repaired
+
+
+PIECES = ["XTERM", "TERM", "X", "XTERM0X", "XTERM1X", "XTERM maintainX", "xterm", "TERM1", "XX"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789,.;()-", min_size=1),
+            st.sampled_from(PIECES),
+        ),
+        max_size=12,
+    ),
+    st.lists(st.booleans(), max_size=12),
+)
+def test_no_remnant_survives_any_output(parts: list[str], glue: list[bool]) -> None:
+    """Whatever an engine does with the pieces of two placeholders among English, the English
+    holds none of them; if a term's place was lost, the sentence says so."""
+    protected = protected_sentence()
+    output = ""
+    for part, glued in zip(parts, glue + [False] * len(parts), strict=False):
+        output += part if glued else f" {part}"
+    restored = restore_remnants(protected, output)
+    assert not remnants(restored.english, SENTENCE), (output, restored.english)
+    result = enforce(DictEngine(), protected, output)
+    assert not remnants(result.english, SENTENCE), (output, result.english)
+    assert all(c.status in ("applied", "repaired") for c in result.checks)

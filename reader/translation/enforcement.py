@@ -158,9 +158,9 @@ def protect(text: str, terms: Sequence[SentenceTerm], mode: Protect) -> Protecte
             tokens.append("")
         else:
             # glued to the Chinese: a space is a piece of its own (`▁`), two per placeholder
-            # (the glossary's decoding cost over none, bench/translate_speed.py (c)/(c0):
-            # 1.37 with spaces, 1.17 without); spaced from Latin text, digits and another
-            # placeholder, so the number stays its own
+            # (bench/translate_speed.py, CPU time (c)/(c0), the glossary's cost over none:
+            # 1.37 spaced, 1.17 and 1.29 in two runs glued; decoded tokens +33% -> +16%);
+            # spaced from Latin text, digits and another placeholder: the number stays its own
             token = TOKEN.format(index)
             gap = text[pos : term.start]
             left = " " if _ascii_word(gap[-1:]) or (not gap and index) else ""
@@ -233,10 +233,12 @@ def restore_remnants(protected: Protected, output: str) -> Restored:
             rendering = protected.terms[index].rendering
             if start == 0 and not protected.terms[index].entry.dnt:
                 rendering = rendering[:1].upper() + rendering[1:]
-            # a placeholder glued to an English word (`theXTERM0X`) is a word of its own
-            if start > 0 and _ascii_word(output[start - 1]):
+            # a placeholder glued to an English word (`theXTERM0X`) is a word of its own, and
+            # English punctuation keeps its space (`said,XTERM0X(village)`: placeholders are
+            # glued to the Chinese, and the Chinese punctuation becomes English)
+            if start > 0 and (_ascii_word(output[start - 1]) or output[start - 1] in ",;:!?"):
                 rendering = " " + rendering
-            if end < len(output) and _ascii_word(output[end]):
+            if end < len(output) and (_ascii_word(output[end]) or output[end] == "("):
                 rendering += " "
             english.append(rendering)
             used.add(index)
@@ -286,14 +288,19 @@ _HEAD_PARTS = sorted(
     reverse=True,
 )
 _REMNANT = re.compile(
-    r"(?<![A-Z])"
+    # not inside a capitalised word, but right after another remnant (`XTERMXTERM`)
+    f"(?:(?<![A-Z])|(?<={re.escape(_HEAD[-1])})"
+    + (f"|(?<={re.escape(_TAIL)}))" if _TAIL else ")")
     + (f"(?:{re.escape(_TAIL)})*" if _TAIL else "")  # a doubled tail before it: XXTERMXX
     + r"(?P<head>(?i:"
     + re.escape(_HEAD)
     + ")"
     + "".join(f"|{re.escape(part)}" for part in _HEAD_PARTS)
     + ")"
-    + (f"(?!(?!{re.escape(_TAIL)})[A-Z])" if _TAIL else "(?![A-Z])")  # not in a capital word
+    # not in a capital word (TERMINAL), but another remnant may follow (XTERMTERM, TERMX)
+    + "(?:(?![A-Z])|(?="
+    + "|".join(re.escape(form) for form in ([_TAIL] if _TAIL else []) + [_HEAD, *_HEAD_PARTS])
+    + "))"
     + r"(?:[\s_\-]*(?P<number>\d+))?"
     + (rf"(?:\s*[a-z]{{0,20}}(?:{re.escape(_TAIL)})+(?![A-Za-z]))?" if _TAIL else "")
     + (
