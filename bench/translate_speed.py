@@ -67,7 +67,7 @@ BEAM = 4
 MAX_DECODING_LENGTH = 256  # the shipped ArgosEngine default, and CTranslate2's (what Argos gets)
 BATCH = 32
 ARGOS_LARGE_BATCH = 4096  # tokens
-SECTIONS = ("argos", "layouts", "llm")
+SECTIONS = ("argos", "layouts-base", "layouts-tiny", "llm")
 MAIN_ROWS = ("b", "c", "d", "c-", "c0", "a", "a1", "a'", "w", "w-")
 LAYOUT_KINDS = ("argos", "quickmt", "opus-mt", "nllb")  # the rows of the layouts section
 
@@ -253,9 +253,10 @@ def main() -> int:
     rows: dict[str, Row] = {}
     if "argos" in sections:
         rows |= argos_rows(args, tmp)
-    if "layouts" in sections:
-        print()
-        rows |= layout_rows(tmp, args.threads, args.runs, args.layout_paragraphs)
+    for size in ("base", "tiny"):
+        if f"layouts-{size}" in sections:
+            print()
+            rows |= layout_rows(tmp, args.threads, args.runs, args.layout_paragraphs, size)
     if "llm" in sections:
         print()
         rows |= llm_rows(tmp, args.runs, args.llm_paragraphs)
@@ -490,9 +491,10 @@ RATIOS = [  # numerator, denominator, what it says
     ("d", "c", "target >= 100: cached re-run"),
     ("w-", "w", "target <= 2.5: every output loops, guard on/off"),
     *[
-        (f"L-{kind}{variant}", f"L-{kind}-raw", f"target >= 0.91{what}" if not variant else what)
+        (f"{size}-{kind}{variant}", f"{size}-{kind}-raw", what)
+        for size in ("L", "T")
         for kind in LAYOUT_KINDS
-        for variant, what in (("", ": reader within 10% of raw"), ("-nomem", "no memory"))
+        for variant, what in (("", "target >= 0.91: within 10% of raw"), ("-nomem", "no memory"))
     ],
     ("E", "E-raw", "target >= 0.87: reader within 15% of llama.cpp driven directly"),
 ]
@@ -594,31 +596,54 @@ class RawLayout:
         return out
 
 
-def layout_rows(tmp: Path, threads: int, runs: int, paragraphs: int) -> dict[str, Row]:
-    """(L…) per layout: the reader (pipeline + CTranslate2Engine, no glossary, guard off, an
-    empty memory; and without a memory) against RawLayout on the same calls."""
-    from reader.translation.engines.argos import CTranslate2Engine
+def layout_models(tmp: Path, size: str) -> dict[str, Any]:
+    """Installed models (ModelInfo) of every layout: "base" the looping model's shape
+    (bench/build_base_model.py), "tiny" the test models (2+2 layers, d64, float32)."""
     from reader.translation.installed import from_argos, install_ct2
-    from reader.translation.memory import TranslationMemory
     from reader.translation.packages import install_from_file
-    from reader.translation.pipeline import Translator
+
+    if size == "base":
+        from bench.build_base_model import base_package, layout_model
+
+        argos = from_argos(install_from_file(base_package("looping")))
+        return {"argos": argos} | {
+            kind: install_ct2(layout_model(kind), name=f"{kind}-base") for kind in LAYOUT_KINDS[1:]
+        }
     from tests.layout_models import OPUS, QUICKMT, build_nllb, build_separate
-    from tests.tiny_model import TINY_OUTPUT_PIECES, build_tiny_package
+    from tests.tiny_model import build_tiny_package
 
     build = tmp / "layout-models"
-    argos_model = from_argos(install_from_file(build_tiny_package(build)))
-    models = {
-        "argos": argos_model,
+    return {
+        "argos": from_argos(install_from_file(build_tiny_package(build))),
         "quickmt": install_ct2(build_separate(build, QUICKMT)),
         "opus-mt": install_ct2(build_separate(build, OPUS)),
         "nllb": install_ct2(build_nllb(build)),
     }
+
+
+def layout_rows(tmp: Path, threads: int, runs: int, paragraphs: int, size: str) -> dict[str, Row]:
+    """(L…) per layout ("base"; (T…) "tiny"): the reader (pipeline + CTranslate2Engine, no
+    glossary, guard off, an empty memory; and without a memory) against RawLayout on the
+    same calls."""
+    from reader.translation.engines.argos import CTranslate2Engine
+    from reader.translation.memory import TranslationMemory
+    from reader.translation.pipeline import Translator
+
+    prefix = "L" if size == "base" else "T"
+    models = layout_models(tmp, size)
     docs = load_seeds(paragraphs)
     n = sum(len(p.sentences) for d in docs for p in d.paragraphs)
+    if size == "base":
+        from bench.build_base_model import OUTPUT_PIECES
+
+        shape = "base-size random-weight models (6+6 layers, d512, 32k vocabularies, int8)"
+    else:
+        from tests.tiny_model import TINY_OUTPUT_PIECES as OUTPUT_PIECES
+
+        shape = "tiny random-weight models (2+2 layers, d64, float32)"
     print(
-        f"layouts: tiny random-weight models (2+2 layers, d64, float32; tests/layout_models.py, "
-        f"tests/tiny_model.py), every output {TINY_OUTPUT_PIECES} pieces; {n} sentences; "
-        f"beam {BEAM}, the same cap both sides"
+        f"layouts ({prefix}): {shape}, outputs stop after {OUTPUT_PIECES} pieces or at the cap; "
+        f"{n} sentences; beam {BEAM}, the same cap both sides"
     )
     specs: list[Spec] = []
     checks: list[tuple[str, CTranslate2Engine, RawLayout, dict[str, int]]] = []
@@ -635,7 +660,7 @@ def layout_rows(tmp: Path, threads: int, runs: int, paragraphs: int) -> dict[str
             return plain(sentences)
 
         engine.translate_batch = recording  # type: ignore[method-assign]
-        memory = TranslationMemory(tmp / f"L-{kind}-record.sqlite3")
+        memory = TranslationMemory(tmp / f"{prefix}-{kind}-record.sqlite3")
         for doc in docs:
             Translator(engine, None, memory, guard=False, order="length").translate(doc)
         memory.close()
@@ -654,7 +679,7 @@ def layout_rows(tmp: Path, threads: int, runs: int, paragraphs: int) -> dict[str
 
         def run_reader(i: int, kind: str = kind, engine: CTranslate2Engine = engine,
                        memory: bool = True, tokens: dict[str, int] = tokens) -> None:  # fmt: skip
-            store = TranslationMemory(tmp / f"L-{kind}-{i}.sqlite3") if memory else None
+            store = TranslationMemory(tmp / f"{prefix}-{kind}-{i}.sqlite3") if memory else None
             translator = Translator(engine, None, store, guard=False, order="length")
             before = engine.decoded_tokens
             for doc in docs:
@@ -665,9 +690,11 @@ def layout_rows(tmp: Path, threads: int, runs: int, paragraphs: int) -> dict[str
                 store.close()
 
         specs += [
-            (f"L-{kind}-raw", f"({kind}) raw CTranslate2, same calls", n, run_raw),
-            (f"L-{kind}", f"({kind}) reader, no glossary, guard off", n, run_reader),
-            (f"L-{kind}-nomem", f"({kind}) the same, no memory", n,
+            (f"{prefix}-{kind}-raw", f"({prefix} {kind}) raw CTranslate2, same calls", n,
+             run_raw),
+            (f"{prefix}-{kind}", f"({prefix} {kind}) reader, no glossary, guard off", n,
+             run_reader),
+            (f"{prefix}-{kind}-nomem", f"({prefix} {kind}) the same, no memory", n,
              lambda i, run=run_reader: run(i, memory=False)),
         ]  # fmt: skip
         checks.append((kind, engine, raw, tokens))
@@ -675,7 +702,7 @@ def layout_rows(tmp: Path, threads: int, runs: int, paragraphs: int) -> dict[str
     for kind, _engine, _raw, tokens in checks:
         same = "the same" if tokens["engine"] == tokens["raw"] else "DIFFERENT"
         print(
-            f"    ({kind}) decoded tokens (steps x beams) per run: reader "
+            f"    ({prefix} {kind}) decoded tokens (steps x beams) per run: reader "
             f"{tokens['engine'] / runs:.0f}, raw {tokens['raw'] / runs:.0f} ({same})"
         )
     return rows
