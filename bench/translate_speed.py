@@ -407,6 +407,11 @@ def argos_rows(args: argparse.Namespace, tmp: Path) -> dict[str, Row]:
             f"    (c) flagged {flagged['c']} of {len(paragraphs)} paragraphs; term statuses "
             f"{statuses['c']}"
         )
+    tokens = ", ".join(
+        f"({key}) {decoded[key] / args.runs:.0f}" for key in ("c", "c-", "c0") if key in decoded
+    )
+    if tokens:  # what the glossary's placeholders add to the decoding
+        print(f"    decoded tokens (steps x beams) per run: {tokens}")
     if args.profile:
         profile_glossary(
             {
