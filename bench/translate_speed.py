@@ -1,6 +1,14 @@
-"""Translation speed on the five seeds: plain Argos against raw CTranslate2 and the product.
+"""Translation speed on the five seeds: plain Argos against raw CTranslate2 and the product;
+every CTranslate2 layout and the embedded LLM against their engines driven directly.
 
     python bench/translate_speed.py [--paragraphs N] [--worst-paragraphs N] [--runs 3]
+        [--sections argos,layouts-base,layouts-tiny,llm] [--rows b,c,c-,c0] [--profile]
+        [--layout-paragraphs N] [--llm-paragraphs N]
+
+Sections: "argos" is rows (a) to (w) below (`--rows` picks some; `--profile` adds a cProfile
+of one (c) and one (c0) run: the functions whose own time grew most); "layouts-base" and
+"layouts-tiny" the rows (L…) and (T…); "llm" the rows (E…). All run in one process, each
+section's rows interleaved round by round.
 
 Models (bench/build_base_model.py, built once and cached): transformer-base size (6+6 layers,
 d512, 32k vocabulary, int8). A trained zh→en package cannot be downloaded here, so rows (a) to
@@ -41,6 +49,21 @@ choose: (a1) is (a) with ARGOS_INTRA_THREADS=1, so the gain from threads is show
 (d)  (c) again over its own memory: the cached re-run.
 (w), (w-) (c) and (c-) on the looping model (first --worst-paragraphs paragraphs of each
      seed): what the guard and its retry budget cost when every output loops.
+
+(L kind), (T kind) for each layout (argos, quickmt, opus-mt, nllb): the reader (Translator +
+     CTranslate2Engine, no glossary, guard off, an empty memory; "-nomem" without one) against
+     `RawLayout`, CTranslate2 + SentencePiece with the layout's tokens written out here, given
+     the calls the pipeline made to the engine (recorded in a first, untimed run), each sorted
+     and cut into the same batches, queued at once, with the same cap; the decoded tokens of
+     both sides are printed (and must be the same). (L) random weights at the looping model's
+     size (bench/build_base_model.py `layout_model`; the Argos one is the looping model), (T)
+     the tiny test models (tests/layout_models.py): there decoding is ~1 ms a sentence and
+     only the reader's fixed cost shows.
+(E), (E-raw) the embedded LLM: `LocalLLMEngine` on tests/llm_server.py's tiny GGUF in the
+     in-process llama.cpp (pipeline, no glossary, guard off, an empty memory) against the same
+     server sent the reader's own request bodies (recorded once: same prompts, same
+     max_tokens) `concurrency` at a time, call by call. Each reply is pinned by a GBNF grammar
+     (tests/llm_server.py's `good_reply`), so both sides generate the same tokens (printed).
 
 Every figure is the median of `--runs` runs (min and max printed); model loading is excluded
 (each method translates one sentence first); (a) also excludes loading spaCy. Encoder padding
