@@ -228,7 +228,7 @@ def test_4_a_second_convert_keeps_the_gbk_original(
     path = tmp_path / "glossary.csv"
     path.write_bytes(GBK)
     code, _, err = run(capsys, "glossary", "add", "四早", "x", "--glossary", str(path))
-    assert code == 2 and f"`reader glossary convert {path}`" in err
+    assert code == 2 and f"`reader glossary convert {path}`" in one_message(err)
     for run_number in range(2):
         monkeypatch.setattr("reader.atomic._backed_up", set())  # a fresh process
         code, out, err = run(capsys, "glossary", "convert", str(path))
