@@ -164,7 +164,9 @@ def test_reader_on_a_bad_path_is_one_line_before_any_ui(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main([str(tmp_path / "missing.txt")]) == 2
-    assert one_message(capsys.readouterr().err) == f"reader: {tmp_path / 'missing.txt'}: no such file"
+    assert (
+        one_message(capsys.readouterr().err) == f"reader: {tmp_path / 'missing.txt'}: no such file"
+    )
     assert main([str(tmp_path)]) == 2
     assert "is a directory" in one_message(capsys.readouterr().err)
 

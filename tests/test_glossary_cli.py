@@ -282,4 +282,6 @@ def test_show_prints_every_column_its_line_and_the_documents_using_it(
 
 def test_show_unknown_term_is_one_line(capsys: pytest.CaptureFixture[str], gpath: Path) -> None:
     code, out, err = run(capsys, "glossary", "show", "没有", "--glossary", str(gpath))
-    assert (code, out) == (2, "") and one_message(err) == f"reader: {gpath}: 没有 is not in the glossary"
+    assert (code, out) == (2, "") and one_message(
+        err
+    ) == f"reader: {gpath}: 没有 is not in the glossary"
