@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from tests.conftest import ROOT, SEEDS, one_message, seed
+from tests.conftest import ROOT, SEEDS, messages, one_message, seed
 
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
@@ -42,7 +42,7 @@ def test_auto_engine_without_a_model_falls_back_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["export", str(seed("003")), "-o", str(tmp_path / "o.md")]) == 0
-    err = capsys.readouterr().err
+    err = "\n".join(messages(capsys.readouterr().err))
     assert "engine: gloss" in err and "reader model install" in err
 
 
