@@ -72,3 +72,18 @@ def one_message(err: str) -> str:
     assert first.startswith("reader: "), err
     assert all(line.startswith("  ") and line.strip() for line in rest), err
     return " ".join([first, *(line.strip() for line in rest)])
+
+
+def messages(err: str) -> list[str]:
+    """Every message on stderr (`reader: …` notices, `warning: …`, the error last), each with
+    its indented continuation lines joined back into one line as `one_message` does. Fails on a
+    traceback or a continuation with nothing before it."""
+    assert "Traceback" not in err, err
+    joined: list[str] = []
+    for line in err.rstrip("\n").split("\n") if err.strip() else []:
+        if line.startswith("  "):
+            assert joined and line.strip(), err
+            joined[-1] += " " + line.strip()
+        else:
+            joined.append(line)
+    return joined

@@ -13,7 +13,7 @@ import pytest
 
 from reader.cli import main
 from reader.ui.app import ReaderApp
-from tests.conftest import ROOT, seed
+from tests.conftest import ROOT, messages, seed
 from tests.ui.helpers import make_app, wait_until
 
 
@@ -30,9 +30,9 @@ def logs(hermetic: Path) -> list[Path]:
 
 
 def assert_one_line_report(text: str, what: str, hermetic: Path) -> None:
-    """`text` ends in the one-line report (progress lines may come before it)."""
+    """`text` ends in the one-message report (progress lines may come before it)."""
     assert "Traceback" not in text
-    last = text.strip().splitlines()[-1]
+    last = messages(text)[-1]
     assert what in last and "Injected: an injected fault" in last, text
     # the log this line names (a background thread may log its own failure as the app ends)
     (log,) = [log for log in logs(hermetic) if str(log) in last]
@@ -79,7 +79,8 @@ def test_in_a_real_process_nothing_else_reaches_the_terminal(hermetic: Path) -> 
     )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
-    last = done.stderr.strip().splitlines()[-1]
+    last = messages(done.stderr)[-1]
+    assert last.startswith("reader: ")
     assert "`reader export` failed (RuntimeError: an injected fault)" in last
     (log,) = logs(hermetic)
     assert str(log) in last and "sitecustomize.py" in log.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 
 from reader.cli import main
 from reader.exports import default_output_path, format_for_path
-from tests.conftest import one_message, seed
+from tests.conftest import messages, one_message, seed
 
 
 def test_each_format_from_the_output_extension(tmp_path: Path) -> None:
@@ -34,7 +34,9 @@ def test_format_wins_over_the_extension_and_names_the_default_output(
     )
     assert main(["export", str(source), "--format", "html", "--engine", "gloss"]) == 0
     assert (tmp_path / "news.bilingual.html").exists()
-    assert f"wrote {tmp_path / 'news.bilingual.html'} (html)" in capsys.readouterr().err
+    assert f"wrote {tmp_path / 'news.bilingual.html'} (html)" in "\n".join(
+        messages(capsys.readouterr().err)
+    )
     # an extension that names no format is refused before any translation (it once wrote
     # Markdown into x.pdf); --format says what to write
     for name in ("notes.txt", "x.pdf"):

@@ -26,6 +26,7 @@ from reader.errors import ReaderError
 from reader.glossary.file import Entry, Glossary, simplify
 from reader.glossary.layers import Layer, LayeredGlossary, LayerSource, open_layers, resolve_layers
 from reader.glossary.matching import TermMatcher
+from tests.conftest import messages, one_message
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "glossary.csv"
@@ -215,7 +216,7 @@ def test_a_bad_config_list_is_one_line(
 ) -> None:
     config = write(hermetic / "config" / "reader" / "config.toml", text)
     code, _, err = run(capsys, "glossary", "path")
-    assert code == 2 and err == f"reader: {config}: {message}\n"
+    assert code == 2 and one_message(err) == f"reader: {config}: {message}"
 
 
 def test_project_glossary_beside_the_document_then_in_the_current_folder(
@@ -287,7 +288,7 @@ def test_path_of_a_term_names_its_layer_and_what_it_overrides(
     _, out, _ = run(capsys, "glossary", "path", "四早", *args)
     assert " ".join(out.split()) == f"四早 → four earlies: layer 2 (team), {team} line 3"
     code, _, err = run(capsys, "glossary", "path", "没有", *args)
-    assert code == 1 and "in no glossary layer" in err
+    assert code == 1 and "in no glossary layer" in "\n".join(messages(err))
 
 
 # --- editing ---------------------------------------------------------------------------------
@@ -312,8 +313,10 @@ def test_editing_a_reference_term_adds_an_override_to_the_first_layer(
     code, out, _ = run(capsys, "glossary", "remove", "四早", *args)
     assert code == 0 and "四早 → four earlies of layer team applies again" in out
     code, _, err = run(capsys, "glossary", "remove", "四早", *args)
-    assert code == 2 and err.count("\n") == 1
-    assert err.startswith(f"reader: {team}: 四早 is in layer team, a read-only reference")
+    assert code == 2
+    assert one_message(err).startswith(
+        f"reader: {team}: 四早 is in layer team, a read-only reference"
+    )
     assert team.read_bytes() == before
     # adding a term only a reference layer has is an override too
     code, out, _ = run(capsys, "glossary", "add", "四早", "4 earlies", *args)
@@ -338,7 +341,7 @@ def test_check_and_convert_work_per_layer(
     team.write_text(team.read_text(encoding="utf-8") + "四早,other\n", encoding="utf-8")
     code, out, err = run(capsys, "glossary", "check", *layers_args(project, team))
     assert code == 1 and f"{team}:4: conflicting renderings for 四早" in out
-    assert f"1 problem(s) in {team}" in err
+    assert f"1 problem(s) in {team}" in "\n".join(messages(err))
 
 
 # --- concurrency and read-only paths ---------------------------------------------------------
@@ -353,10 +356,12 @@ def test_a_read_only_first_layer_refuses_edits_in_one_line(
     try:
         args = layers_args(project, team)
         code, _, err = run(capsys, "glossary", "add", "口罩", "mask", *args)
-        assert code == 2 and err.count("\n") == 1
-        assert err.startswith(f"reader: {project}: glossary edits refused: is read-only")
+        assert code == 2
+        assert one_message(err).startswith(
+            f"reader: {project}: glossary edits refused: is read-only"
+        )
         code, _, err = run(capsys, "glossary", "edit", "四早", "--en", "x", *args)
-        assert code == 2 and "glossary edits refused" in err
+        assert code == 2 and "glossary edits refused" in one_message(err)
         # reading still works, and `path` says so
         code, out, _ = run(capsys, "glossary", "path", *args)
         assert code == 0 and out.splitlines()[2].startswith("read-only: is read-only")
@@ -379,8 +384,9 @@ def test_a_first_layer_in_a_read_only_folder_is_read_only(
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
         code, _, err = run(capsys, "glossary", "add", "口罩", "mask", *layers_args(project, team))
-        assert code == 2 and err.count("\n") == 1
-        assert err.startswith(f"reader: {project}: glossary edits refused: folder {folder}")
+        assert code == 2
+        message = one_message(err)
+        assert message.startswith(f"reader: {project}: glossary edits refused: folder {folder} ")
         assert not (folder / "glossary.csv.lock").exists()
     finally:
         folder.chmod(0o755)
@@ -510,7 +516,7 @@ def test_a_gbk_reference_layer_is_read_and_its_advice_runs(
     team.write_bytes("zh,en\n口罩,mask\n".encode("gbk"))
     code, out, err = run(capsys, "glossary", "list", "口罩", *layers_args(project, team))
     assert code == 0 and "mask" in out
-    (advice,) = [line for line in err.splitlines() if "convert it first" in line]
+    (advice,) = [message for message in messages(err) if "convert it first" in message]
     command = advice.split("`")[1].split()
     assert command[:3] == ["reader", "glossary", "convert"]
     code, _, _ = run(capsys, *command[1:])
@@ -523,7 +529,7 @@ def test_a_missing_reference_layer_is_one_line_and_a_missing_first_layer_is_crea
     project, _ = two
     missing = tmp_path / "nowhere.csv"
     code, _, err = run(capsys, "glossary", "list", *layers_args(project, missing))
-    assert code == 2 and err == f"reader: {missing}: no such glossary file\n"
+    assert code == 2 and one_message(err) == f"reader: {missing}: no such glossary file"
     new = tmp_path / "new.csv"
     code, out, _ = run(capsys, "glossary", "add", "口罩", "mask", *layers_args(new, project))
     assert code == 0 and " ".join(out.split()) == f"added 口罩 → mask ({new})"

@@ -15,7 +15,7 @@ import pytest
 from reader.cli import main
 from reader.han import has_han
 from reader.translation import installed
-from tests.conftest import one_message, seed
+from tests.conftest import messages, one_message, seed
 from tests.layout_models import NLLB_TOKENS, OPUS, QUICKMT, archive, build_nllb, build_separate
 
 
@@ -68,7 +68,8 @@ def test_each_layout_installs_and_translates(
 
     assert main(["translate", str(seed("003"))]) == 0
     captured = capsys.readouterr()
-    assert f"engine: ctranslate2 ({folder}" in captured.err and layout in captured.err
+    notices = "\n".join(messages(captured.err))
+    assert f"engine: ctranslate2 ({folder}" in notices and layout in notices
     english = captured.out.strip()
     assert english and not has_han(english)  # the target tokenizer decoded English pieces
     assert "eng_Latn" not in english and "▁" not in english
@@ -152,13 +153,13 @@ def test_auto_takes_the_model_installed_last_and_model_picks_any(
     install(capsys, tiny_argos_archive)
     install(capsys, layout_dir / "quickmt-zh-en-tiny")
     assert main(["translate", str(seed("003"))]) == 0
-    err = capsys.readouterr().err
+    err = "\n".join(messages(capsys.readouterr().err))
     assert "engine: ctranslate2 (quickmt-zh-en-tiny" in err and "installed last of 2" in err
     assert main(["translate", str(seed("003")), "--model", "translate-zh_en"]) == 0
-    err = capsys.readouterr().err
+    err = "\n".join(messages(capsys.readouterr().err))
     assert "engine: argos (translate-zh_en 0.1, argos; chosen with --model)" in err
     assert main(["translate", str(seed("003")), "--engine", "argos"]) == 0
-    assert "engine: argos (translate-zh_en" in capsys.readouterr().err
+    assert "engine: argos (translate-zh_en" in "\n".join(messages(capsys.readouterr().err))
     line = one_error(capsys, "translate", str(seed("003")), "--model", "nope")
     assert "no such installed model (installed: translate-zh_en, quickmt-zh-en-tiny)" in line
 

@@ -11,6 +11,7 @@ from reader.cli import main
 from reader.documents.loading import load_document
 from reader.translation.memory import TranslationMemory
 from reader.translation.pipeline import document_key
+from tests.conftest import messages
 
 FIRST = "北京市今天召开会议，强调要加强疫情防控工作，落实各项措施。"
 SECOND = "全市社区要坚持做好防控工作，重要的是落实。"
@@ -100,12 +101,13 @@ def test_export_does_not_use_an_earlier_edit_and_says_so(
     assert code == 0
     written = out_md.read_text(encoding="utf-8")
     assert "Keep at it." in written and "Beijing met today." not in written
-    lines = err.splitlines()
-    note = [line for line in lines if line.startswith("  ")]  # its continuation lines
-    assert "1 changed paragraph has a post-edit of an earlier version, not exported" in " ".join(
-        line.strip() for line in note
+    (note,) = [message for message in messages(err) if "changed paragraph" in message]
+    assert note.startswith("reader: ") and note.endswith(
+        ": 1 changed paragraph has a post-edit of an earlier version, not exported: accept it "
+        "in the reader (A); see `reader postedits list`"
     )
-    assert all(len(line) <= 80 for line in note), note
+    continued = [line for line in err.splitlines() if line.startswith("  ")]
+    assert all(len(line) <= 80 for line in continued), continued
 
 
 def test_translate_does_not_use_it_either_and_says_so(

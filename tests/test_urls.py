@@ -17,7 +17,7 @@ from reader.cli import main
 from reader.config import LLMConfig
 from reader.errors import ReaderError
 from reader.translation.engines.llm import LLMEngine
-from tests.conftest import one_message, seed
+from tests.conftest import messages, one_message, seed
 from tests.llm_server import ScriptedProxy
 
 PASSWORD = "hunter2-pw-9f3c"
@@ -112,7 +112,7 @@ def test_3_engine_line_and_exports_show_no_password(
         argv = ["export", str(text), "--engine", "llm", "--llm-url", url, "--llm-model", "tiny"]
         assert main([*argv, "-o", str(out)]) == 0
         captured = capsys.readouterr()
-        assert f"at {urls.shown(url)})" in captured.err
+        assert f"at {urls.shown(url)})" in "\n".join(messages(captured.err))
         if suffix == "epub":
             with zipfile.ZipFile(out) as book:
                 written = "".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
