@@ -138,6 +138,11 @@ def wrap(text: str, width: int | None, indent: str = "", *, cut_words: bool = Tr
     `indent`); a word wider than a line is broken between characters (Chinese has no spaces),
     or with `cut_words=False` kept whole on a line of its own (a path, a URL), and a quoted
     command (`reader model install --file PATH`) kept on one line when it fits one."""
+    if "\n" in text:  # lines of their own (a note under a message): each wrapped alone
+        head, rest = text.split("\n", 1)
+        return wrap(head, width, indent, cut_words=cut_words) + wrap(
+            rest, width, indent, cut_words=cut_words
+        )
     if width is None or display_width(text) <= width:
         return [text]
     from rich.cells import chop_cells

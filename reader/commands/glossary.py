@@ -340,7 +340,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     if entry is None:
         raise ReaderError(glossary.path, f"{args.zh.strip()} is not in the glossary")
     layer = glossary.layer_of(entry)  # the layer the term comes from, and why that file
-    path, reason = layer.path, f"{layer.source.reason}; layer {layer.label}"
+    path, reason = layer.path, layer.source.reason
+    if len(glossary.layers) > 1:
+        reason += f"; layer {layer.label}"
     width = output_width()
     shown: list[tuple[str, str]] = [
         ("zh", entry.zh),

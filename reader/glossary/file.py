@@ -715,7 +715,7 @@ def _not_utf8(encoding: str, path: Path | None, *, saving: bool = False) -> str:
     where = path or "glossary.csv"
     name, _, rest = encoding.partition(" ")
     what = f"saved as {name.upper()}{' ' + rest if rest else ''}, not UTF-8"
-    fix = f"convert it first with `reader glossary convert --glossary {where}`"
+    fix = f"convert it first with `reader glossary convert {where}`"
     if "undecodable" in encoding:
         fix += " --encoding NAME"
     if saving:

@@ -309,12 +309,12 @@ class LLMEngine:
             reply = self._ask(items, stop)
         except ContextExceeded as error:
             if len(items) == 1:
-                size = f"{error.n_ctx:,} tokens" if error.n_ctx else "its context"
+                size = f" ({error.n_ctx:,} tokens a slot)" if error.n_ctx else ""
                 raise ReaderError(
                     self.url,
                     f"one sentence ({len(items[0].text):,} characters) does not fit the "
-                    f"server's context ({size} a slot); give llama-server a larger "
-                    "--ctx-size or fewer --parallel slots",
+                    f"server's context{size}; give llama-server a larger --ctx-size or "
+                    "fewer --parallel slots",
                 ) from None
             self._shrink(sum(len(item.text) for item in items), error.n_ctx)
             half = len(items) // 2
