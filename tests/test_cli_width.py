@@ -183,7 +183,7 @@ class _ErrorServer:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
         body = json.dumps(
-            {"error": {"code": 400, "message": self.MESSAGE, "type": "exceed_context_size_error"}}
+            {"error": {"code": 400, "message": self.MESSAGE, "type": "invalid_request_error"}}
         ).encode()
 
         class Handler(BaseHTTPRequestHandler):
