@@ -21,7 +21,7 @@ import pytest
 
 from reader.cli import main
 from reader.translation import installed
-from tests.conftest import seed
+from tests.conftest import one_message, seed
 
 pytest.importorskip("xllamacpp", reason="the llama extra (xllamacpp) is needed")
 pytest.importorskip("gguf", reason="the test extra (gguf) is needed")
@@ -75,7 +75,7 @@ def test_install_by_reference_or_copy_and_refuse_what_is_not_gguf(
     capsys.readouterr()
     assert main(["model", "install", "--file", str(fake)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == f"reader: {fake}: not a GGUF file (no GGUF magic)"
+    assert one_message(err) == f"reader: {fake}: not a GGUF file (no GGUF magic)"
 
 
 def test_translate_and_export_start_the_local_server(
@@ -136,7 +136,7 @@ def test_without_the_extra_one_line_names_it(
     monkeypatch.setitem(sys.modules, "xllamacpp", None)  # import fails as when not installed
     assert main(["translate", str(short_doc(tmp_path)), "--engine", "llm"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "reader: --engine llm: " + (
+    assert one_message(err) == "reader: --engine llm: " + (
         "the local llama.cpp server needs the optional extra: pip install 'reader[llama]'"
     )
 

@@ -163,7 +163,7 @@ def test_reader_translate_on_the_seeds_prints_no_placeholder_remnant(
         for paragraph, english in zip(doc.paragraphs, blocks, strict=True):
             pieces += remnants(english, paragraph.text)
         paragraphs += len(blocks)
-        flagged += err.count("placeholder remnant")
+        flagged += " ".join(err.split()).count("placeholder remnant")  # warnings wrap at 80
     assert paragraphs == 135
     assert pieces == []
     # the model does break placeholders on these seeds: some could not be put back, and said so
