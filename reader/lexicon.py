@@ -644,22 +644,29 @@ class Segmenter:
             score[idx], end[idx] = best[0], best[1] + 1
         return end
 
-    def _cut_block(self, sentence: str) -> list[str]:
+    def _route_pieces(self, sentence: str) -> Iterator[tuple[bool, str]]:
+        """The sentence along its best route: (True, word) for each word of two or more
+        characters, (False, run) for each run of single characters between them (jieba's
+        `__cut_DAG` and posseg's `__cut_DAG` walk it the same way, then differ in the runs)."""
         end = self._route(sentence)
-        out: list[str] = []
-        x, buf, n = 0, "", len(sentence)
+        x, run, n = 0, "", len(sentence)
         while x < n:
             y = end[x]
             if y - x == 1:
-                buf += sentence[x]
+                run += sentence[x]
             else:
-                if buf:
-                    out += self._unknown(buf)
-                    buf = ""
-                out.append(sentence[x:y])
+                if run:
+                    yield False, run
+                    run = ""
+                yield True, sentence[x:y]
             x = y
-        if buf:
-            out += self._unknown(buf)
+        if run:
+            yield False, run
+
+    def _cut_block(self, sentence: str) -> list[str]:
+        out: list[str] = []
+        for word, text in self._route_pieces(sentence):
+            out += [text] if word else self._unknown(text)
         return out
 
     def _unknown(self, buf: str) -> list[str]:
@@ -730,22 +737,9 @@ class Segmenter:
         return self.lexicon.tag(word) or "x"
 
     def _tag_block(self, sentence: str) -> list[tuple[str, str]]:
-        end = self._route(sentence)
         out: list[tuple[str, str]] = []
-        x, buf, n = 0, "", len(sentence)
-        while x < n:
-            y = end[x]
-            if y - x == 1:
-                buf += sentence[x]
-            else:
-                if buf:
-                    out += self._tag_unknown(buf)
-                    buf = ""
-                word = sentence[x:y]
-                out.append((word, self._tag_of(word)))
-            x = y
-        if buf:
-            out += self._tag_unknown(buf)
+        for word, text in self._route_pieces(sentence):
+            out += [(text, self._tag_of(text))] if word else self._tag_unknown(text)
         return out
 
     def _tag_unknown(self, buf: str) -> list[tuple[str, str]]:
