@@ -112,7 +112,7 @@ def prompt_lines() -> list[str]:
     with open(root / "glossary.csv", encoding="utf-8", newline="") as file:
         english = [row["en"] for row in csv.DictReader(r for r in file if not r.startswith("#"))]
     texts = [llm.SYSTEM, llm.TOKEN_NOTE, llm.GLOSSARY_HEAD, "Translate:", *english]
-    texts += [v for v in vars(llama_local).values() if isinstance(v, str) and " " in v]
+    texts += [llama_local.HUNYUAN_INSTRUCTION, llama_local.HUNYUAN_FORMAT]
     return [line for text in texts for line in text.splitlines() if line.strip()] * 3
 
 

@@ -14,11 +14,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.config import LLMConfig
 from reader.errors import ReaderError
-from reader.translation.engines.base import Unusable
-from reader.translation.engines.llm import LLMEngine
+from reader.translation.engines.llm import (
+    LLMEngine,
+    _Item,
+    broken,
+    implausible,
+    not_english,
+    single_reply,
+)
+from reader.translation.results import FlaggedOutput
 from tests.conftest import seed
 from tests.llm_server import Request, ScriptedProxy, good_reply, running_llama
 
@@ -85,7 +94,6 @@ def test_every_paragraph_is_exported_in_order(
     for _, en in table:
         assert en and not re.search(r"[\u4e00-\u9fff]{2}", re.sub(r"\*\*[^*]+\*\*", "", en))
     refused = small_proxy.statuses.count(400)
-    print(f"{refused} of {len(small_proxy.statuses)} requests refused", small_proxy.statuses)
     if props:  # sized to the context from the start (the glossary table may still overflow)
         assert refused <= 3
     elif small_proxy.slot_tokens == 512:  # type: ignore[attr-defined]
@@ -138,7 +146,7 @@ def test_a_reply_that_is_not_english_becomes_the_flagged_gloss(
     )
     engine = _engine(llm_proxy)
     (output,) = engine.translate_batch(["国务院召开常务会议，研究部署经济工作。"])
-    assert isinstance(output, Unusable) and output == ""
+    assert isinstance(output, FlaggedOutput) and output == "" and output.flag.kind == "not-english"
     doc = load_text("国务院召开常务会议，研究部署经济工作。\n\n会议由总理主持。")
     results = list(Translator(engine, None, None).translate(doc).values())
     for result in results:
@@ -165,3 +173,30 @@ def test_the_gloss_fallback_is_not_kept_in_the_memory(
     llm_proxy.script = good_reply
     (second,) = Translator(_engine(llm_proxy), None, memory).translate(doc).values()
     assert not second.flags and second.text == good_reply(_request_for("国务院召开常务会议。"))[4:]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.text())
+def test_reply_checks_take_any_reply(source: str, reply: str) -> None:
+    """A server's reply is user data: the checks never raise, and a reply holding U+FFFD or
+    mostly Chinese is never taken as English."""
+    item = _Item(source)
+    for check in (not_english, broken, implausible):
+        problem = check(item, reply)
+        assert problem is None or isinstance(problem, str)
+    if "\ufffd" in reply:
+        assert not_english(item, reply) is not None
+    single_reply(reply)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), st.binary().map(lambda b: b.decode("latin-1"))))
+def test_context_errors_of_any_body(body: str) -> None:
+    import httpx
+
+    from reader.translation.engines.llm import _context_of, body_detail
+
+    response = httpx.Response(400, text=body)
+    n_ctx = _context_of(response)
+    assert n_ctx is None or n_ctx > 0
+    assert "\n" not in body_detail(body)

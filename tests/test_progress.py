@@ -173,7 +173,6 @@ def test_an_error_mid_run_says_how_far_it_got(
     monkeypatch.setattr(session.Translator, "__init__", _small_batches(session.Translator.__init__))
     assert main(["export", str(doc), "-o", str(tmp_path / "out.md")]) == 2
     err = capsys.readouterr().err
-    print(err)
     assert "reader: http://127.0.0.1:9/v1/chat/completions: HTTP 500 " in " ".join(err.split())
     last = err.splitlines()[-1]
     assert last.startswith("  ") and last.endswith(

@@ -39,8 +39,8 @@ def degenerate_reason(source: str, output: str) -> str | None:
         return None
     if not out:
         return "empty output"
-    loop = _repetition(output)
-    if loop and _repetition(source) is None:
+    loop = repetition(output)
+    if loop and repetition(source) is None:
         return f"repetition loop ({loop})"
     han_out = han_count(out)
     if han_out >= 2 and han_out >= PASSTHROUGH_SHARE * len(out):
@@ -56,7 +56,7 @@ def degenerate_reason(source: str, output: str) -> str | None:
     return None
 
 
-def _repetition(text: str) -> str | None:
+def repetition(text: str) -> str | None:
     """A description of the repetition loop in `text`, or None."""
     for match in _CHAR_LOOP.finditer(text):
         unit = match.group(1)

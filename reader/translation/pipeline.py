@@ -72,7 +72,6 @@ from reader.translation.engines.base import (
     MeteredEngine,
     TermsEngine,
     TranslationEngine,
-    Unusable,
     VariedEngine,
 )
 from reader.translation.memory import MemoryKey, glossary_digest
@@ -208,7 +207,7 @@ class Translator:
         self._matcher: TermMatcher | None = None
         self._matcher_revision: tuple[int, int] | None = None
         self._budget = _Budget(engine)
-        self._fallback: TranslationEngine | None = None  # the gloss, for `Unusable` outputs
+        self._fallback: TranslationEngine | None = None  # the gloss, for empty `FlaggedOutput`s
 
     # -- public --------------------------------------------------------------------------
 
@@ -396,10 +395,14 @@ class Translator:
             done(finished)
 
     def _gloss_unusable(self, sources: list[str], outputs: list[str]) -> set[int]:
-        """Put the word gloss, flagged "not English", in place of each output the engine could
-        not make English (`Unusable`); the indexes of those outputs (kept out of the memory, so
-        a re-run asks the engine again)."""
-        bad = [i for i, output in enumerate(outputs) if isinstance(output, Unusable)]
+        """Put the word gloss in place of each output the engine could not make English (an
+        empty `FlaggedOutput`), keeping its flag; the indexes of those outputs (kept out of
+        the memory, so a re-run asks the engine again)."""
+        bad = {
+            i: output.flag
+            for i, output in enumerate(outputs)
+            if isinstance(output, FlaggedOutput) and not output
+        }
         if not bad:
             return set()
         if self._fallback is None:
@@ -407,9 +410,9 @@ class Translator:
 
             self._fallback = GlossEngine()  # CC-CEDICT: ~0.5 s, once, only when needed
         glossed = self._fallback.translate_batch([sources[i] for i in bad])
-        for i, text in zip(bad, glossed, strict=True):
-            reason = outputs[i].reason  # type: ignore[attr-defined]
-            outputs[i] = FlaggedOutput(text, Flag("not-english", f"{reason}; word gloss shown"))
+        for (i, flag), text in zip(bad.items(), glossed, strict=True):
+            shown = replace(flag, reason=f"{flag.reason}; word gloss shown")
+            outputs[i] = FlaggedOutput(text, shown)
         return set(bad)
 
     def _checked(self, sources: list[str], outputs: list[str]) -> list[str]:

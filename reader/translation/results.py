@@ -65,7 +65,10 @@ class Flag:
 
 class FlaggedOutput(str):
     """An engine's output that the engine itself knows is not a translation: the pipeline
-    keeps the text as the sentence's English and flags the sentence with `flag`."""
+    keeps the text as the sentence's English and flags the sentence with `flag`. Empty, it
+    says the engine has no English at all (an LLM reply still mostly Chinese, U+FFFD or a
+    loop after every retry): the pipeline shows the word gloss in its place, flagged, and
+    keeps it out of the memory, so a re-run asks the engine again."""
 
     flag: Flag
 

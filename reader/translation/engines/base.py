@@ -53,21 +53,6 @@ class VariedEngine(TranslationEngine, Protocol):
     def translate_batch_varied(self, sentences: Sequence[str]) -> list[str]: ...
 
 
-class Unusable(str):
-    """What a `TermsEngine` returns for a sentence it could not translate (an LLM's reply that
-    is still mostly Chinese, replacement characters or a loop after every retry): empty text
-    and the reason. The pipeline shows the word gloss in its place and flags the sentence, so
-    it is never shown or exported as English, and keeps it out of the memory (a re-run asks
-    again)."""
-
-    reason: str
-
-    def __new__(cls, reason: str) -> Unusable:
-        self = super().__new__(cls, "")
-        self.reason = reason
-        return self
-
-
 class Cancelled(Exception):
     """Raised by a `TermsEngine` that saw the caller's cancel event mid-batch; nothing of
     that batch is kept."""

@@ -8,8 +8,8 @@ Guarantees:
   not far longer than its source). Otherwise the batch is split in two and each half asked
   again, down to one sentence, so a dropped, merged or shifted paragraph never reaches the
   reader. A one-sentence reply is taken whole, so a source never maps to two outputs; one
-  that is still not English (mostly Chinese, U+FFFD, a loop) comes back as `Unusable` and the
-  pipeline shows the word gloss, flagged.
+  that is still not English (mostly Chinese, U+FFFD, a loop) comes back as an empty
+  `FlaggedOutput` and the pipeline shows the word gloss, flagged.
 - Small contexts: llama-server divides its context among its slots (2 slots of 1,024 tokens
   are ordinary). The per-slot context is read from llama.cpp's `/props` when the server has
   one, and batches are sized to it from the start; a 400 that says the request exceeds the
@@ -47,9 +47,10 @@ from reader import urls
 from reader.config import setting_origin
 from reader.errors import ReaderError
 from reader.han import han_count
-from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE, degenerate_reason
+from reader.translation.degenerate import MAX_RATIO, PASSTHROUGH_SHARE, repetition
 from reader.translation.enforcement import verify
-from reader.translation.engines.base import Cancelled, Unusable
+from reader.translation.engines.base import Cancelled
+from reader.translation.results import Flag, FlaggedOutput
 
 if TYPE_CHECKING:
     import httpx
@@ -323,13 +324,13 @@ class LLMEngine:
             text = single_reply(reply)
             problem = not_english(items[0], text)
             if problem:
-                return [Unusable(f"the server's reply is {problem}")]
+                return [FlaggedOutput("", Flag("not-english", f"the server's reply is {problem}"))]
             texts = [text]
         else:
             try:
                 texts = parse_reply(reply, len(items))
                 for item, text in zip(items, texts, strict=True):
-                    problem = implausible(item, text) or not_english(item, text)
+                    problem = implausible(item, text) or broken(item, text)
                     if problem:
                         raise BadReply(problem)
             except BadReply:
@@ -589,17 +590,19 @@ def implausible(item: _Item, text: str) -> str | None:
 
 
 def not_english(item: _Item, text: str) -> str | None:
-    """Why a one-sentence reply cannot be shown as English, or None: mostly Chinese,
-    replacement characters (U+FFFD: broken bytes), a loop."""
+    """Why a one-sentence reply cannot be shown as English, or None: empty, mostly Chinese,
+    or broken (see `broken`)."""
     problem = implausible(item, text)
-    if problem in ("mostly Chinese", "empty"):
-        return problem
+    return problem if problem in ("mostly Chinese", "empty") else broken(item, text)
+
+
+def broken(item: _Item, text: str) -> str | None:
+    """Replacement characters (U+FFFD: bytes lost on the way) or a loop the source does not
+    have, or None."""
     if "\ufffd" in text:
         return "broken text (replacement characters)"
-    reason = degenerate_reason(item.text, text)
-    if reason and reason.startswith("repetition"):
-        return f"a {reason}"
-    return None
+    loop = repetition(text)
+    return f"a repetition loop ({loop})" if loop and repetition(item.text) is None else None
 
 
 def _one_line(text: str) -> str:
