@@ -55,7 +55,7 @@ def add_max_size_arg(parser: argparse.ArgumentParser) -> None:
 
 def _size(text: str) -> int:
     # lazy: run time only; cli imports every command (all hoisted: --help 0.17 s -> 0.39 s)
-    from reader.documents.loading import parse_size
+    from reader.documents.source import parse_size
 
     try:
         return parse_size(text)

@@ -92,7 +92,7 @@ def render_export(
 
 
 def _original(doc: Document, original: bytes | None) -> bytes:
-    from reader.documents.loading import read_source
+    from reader.documents.source import read_source
     from reader.errors import ReaderError
 
     if original is not None:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from textual.app import AutopilotCallbackType
 
+    from reader.ui.preload import Preload
+
 
 class ReaderApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -44,18 +46,22 @@ class ReaderApp(App[None]):
         engine: str = "auto",
         glossary: str | Sequence[str] | None = None,
         data: bytes | None = None,
+        preload: Preload | None = None,
     ) -> None:
         super().__init__()
         self.path, self.encoding = path, encoding
         self.services = Services(engine, glossary, document=path)
         self.services.on_warning = self._warn
         self.data = data  # already read and checked by `reader read` (stdin can be read once)
+        self.preload = preload  # the first document, loading in a child process
         self.crash_report: str | None = None  # the one line, when an exception ended the app
 
     def on_mount(self) -> None:
         # pushed, not the default screen: only pushed screens can be switched for another
         # document (`o`)
-        self.push_screen(ReaderScreen(self.path, encoding=self.encoding, data=self.data))
+        screen = ReaderScreen(self.path, encoding=self.encoding, data=self.data)
+        screen.preload = self.preload
+        self.push_screen(screen)
 
     def _warn(self, text: str) -> None:
         """A warning of the core (the memory warns from worker threads), shown as it happens."""
@@ -119,6 +125,8 @@ class ReaderApp(App[None]):
         )
         if self.crash_report is not None:
             print(self.crash_report, file=sys.stderr)
+        if self.preload is not None:
+            self.preload.cancel()  # quit before the document was read: the child goes too
         if self.services.busy:
             # a thread is inside an engine call (Argos: up to ~80 s a batch) or a first
             # dictionary load; its result is not wanted and the interpreter would wait for it

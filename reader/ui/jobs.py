@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
-from reader.glossary.edit import find_hits
 from reader.han import has_han
 from reader.ui.messages import (
     DocumentLoaded,
@@ -20,6 +19,7 @@ from reader.ui.messages import (
     TermsFound,
     WordLookedUp,
 )
+from reader.ui.preload import failure_line, read_document
 
 if TYPE_CHECKING:
     from reader.documents.document import Document, Paragraph
@@ -78,30 +78,15 @@ def load(
 ) -> DocumentLoaded | LoadFailed:
     """Read, decode and clean the document (in a worker); its glossary terms come after, from
     `find_terms`, so the text is on screen first."""
-    # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
-    from reader.documents.loading import load_document, read_source
-    from reader.documents.positions import document_key
-
     try:
-        # `data`: already read and checked by `reader read` (stdin can be read only once)
-        data = data if data is not None else read_source(path)
-        doc = load_document(path, encoding, data=data)
-        glossary = services.open_glossary(path)  # its project glossary, if another one
-        warnings = [*doc.warnings, *(str(p) for p in glossary.problems)]
-        return DocumentLoaded(
-            path,
-            doc,
-            document_key(path, data) if path != "-" else "",
-            {},
-            warnings,
-        )
-    except ReaderError as error:
-        return LoadFailed(path, error.render())
-    except OSError as error:
-        return LoadFailed(path, f"reader: {path}: {error.strerror or error}")
+        doc, key, warnings = read_document(path, encoding, services.open_glossary, data)
+        return DocumentLoaded(path, doc, key, {}, warnings)
+    except (ReaderError, OSError) as error:
+        return LoadFailed(path, failure_line(path, error))
 
 
 def find_terms(doc: Document, services: Services) -> TermsFound:
     """The document's glossary terms, paragraph by paragraph (in a worker)."""
+    from reader.glossary.edit import find_hits  # the matcher and lexicon: ~25 ms of imports
 
     return TermsFound(doc, find_hits(services.open_glossary(), doc))

@@ -17,17 +17,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
-from reader.glossary.edit import (
-    TermEdit,
-    affected_paragraphs,
-    apply_edit,
-    conflict,
-    find_hits,
-    refusal,
-)
 from reader.ui.screens.parts import ReaderParts
 
+# reader.glossary.edit is imported where an edit happens: with the term matcher and the
+# lexicon it is ~25 ms the first paint need not wait for
+
 if TYPE_CHECKING:
+    from reader.glossary.edit import TermEdit
     from reader.glossary.file import Entry
     from reader.glossary.layers import LayeredGlossary
     from reader.glossary.matching import TermHit
@@ -80,6 +76,8 @@ class GlossaryEditing(ReaderParts):
         return min(inside, key=lambda h: h.start).entry if inside else None
 
     def _refuse(self, zh: str, original: str | None) -> str | None:
+        from reader.glossary.edit import refusal
+
         return refusal(self.glossary, zh, original) if self.glossary is not None else None
 
     def _edit(self, entry: Entry | None, zh: str = "", en: str = "") -> None:
@@ -141,6 +139,8 @@ class GlossaryEditing(ReaderParts):
         self.app.push_screen(GlossarySearch(self.glossary.entries), chosen)
 
     def _term_edited(self, edit: TermEdit | None) -> None:
+        from reader.glossary.edit import apply_edit
+
         if edit is None or self.glossary is None:
             return
         try:
@@ -170,6 +170,8 @@ class GlossaryEditing(ReaderParts):
         self._rematch(keys)
 
     def _rematch(self, keys: set[str]) -> None:
+        from reader.glossary.edit import affected_paragraphs, find_hits
+
         """Find the terms again; translate again the paragraphs whose terms changed (entries
         edited in place look unchanged, hence the `keys` the edits touched)."""
         if self.doc is None or self.glossary is None:
@@ -197,6 +199,8 @@ class GlossaryEditing(ReaderParts):
     def _merge(
         self, fresh: LayeredGlossary, todo: list[TermEdit], kept: list[TermEdit], keys: set[str]
     ) -> None:
+        from reader.glossary.edit import apply_edit, conflict
+
         # lazy: off the TUI's first paint (all such hoisted: +~150 ms)
         from reader.ui.screens.conflict_dialog import Choice, ConflictDialog
 
