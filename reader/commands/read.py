@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from reader.ui.preload import Preload
 
     # the document loads on the other core while Textual starts (see reader.ui.preload)
-    preload = Preload.start(args.file, args.encoding, args.glossary, data)
+    preload = Preload.start(args.file, args.encoding, args.glossary, data, args.engine)
     from reader.ui.app import ReaderApp  # textual: ~150 ms, only when the reader opens
 
     app = ReaderApp(

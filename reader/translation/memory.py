@@ -125,8 +125,16 @@ class _Store:
     """One SQLite file: opens it, tells corruption from a passing failure, salvages and moves
     aside a corrupt file. Not thread-safe on its own: `TranslationMemory` holds the lock."""
 
-    def __init__(self, path: Path, schema: str, table: str, warn: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        schema: str,
+        table: str,
+        warn: Callable[[str], None],
+        read_only: bool = False,
+    ) -> None:
         self.path, self.schema, self.table, self.warn = path, schema, table, warn
+        self.read_only = read_only
         self.conn: sqlite3.Connection | None = None
         self.salvaged: list[tuple[Any, ...]] = []  # rows read back from a corrupt file
 
@@ -136,11 +144,23 @@ class _Store:
         except sqlite3.OperationalError:
             raise
         except sqlite3.DatabaseError as error:
+            if self.read_only:  # repairing is the writer's: this reader goes without
+                raise sqlite3.OperationalError(str(error)) from None
             self.rebuild(error)
         assert self.conn is not None
         return self.conn
 
     def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            # no file made, no schema, no column added: a reader beside the writing process
+            uri = f"{self.path.absolute().as_uri()}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT)
+            try:
+                conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()
+            except BaseException:
+                conn.close()
+                raise
+            return conn
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # the UI thread reads while a worker thread writes; TranslationMemory's lock serialises
         conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT)
@@ -243,9 +263,13 @@ class TranslationMemory:
         *,
         edits_path: Path | None = None,
         on_warning: Callable[[str], None] | None = None,
+        read_only: bool = False,
     ) -> None:
         """The cache at `path` and post-edits at `edits_path` (defaults: the cache and data
-        directories; beside `path` as `<stem>.post-edits.sqlite3` when only `path` is given)."""
+        directories; beside `path` as `<stem>.post-edits.sqlite3` when only `path` is given).
+        `read_only`: a reader beside another process that writes (reader.ui.preload): nothing
+        is created, migrated or repaired, and a file that cannot be read is a ReaderError
+        (post-edits) or no cache."""
         from reader import paths
 
         if path is None:
@@ -259,19 +283,21 @@ class TranslationMemory:
         self._on_warning = on_warning
         self._lock = threading.RLock()
         self._cache_failed = False  # warned once; the run continues uncached
-        self._edits = _Store(self.edits_path, EDITS_SCHEMA, "post_edit", self._warn)
+        self.read_only = read_only
+        self._edits = _Store(self.edits_path, EDITS_SCHEMA, "post_edit", self._warn, read_only)
         try:
             self._edits.open()
         except sqlite3.OperationalError as error:
             raise ReaderError(
                 self.edits_path, f"cannot open your post-edits: {_why(error)}"
             ) from None
-        self._cache = _Store(self.path, MT_SCHEMA, "mt", self._warn)
+        self._cache = _Store(self.path, MT_SCHEMA, "mt", self._warn, read_only)
         try:
             self._cache.open()
         except sqlite3.OperationalError as error:
             self._cache_unavailable(error)
-        self._migrate_post_edits()
+        if not read_only:
+            self._migrate_post_edits()
 
     def _warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -484,6 +510,8 @@ class TranslationMemory:
         except sqlite3.OperationalError:
             raise  # locked, disk full, cannot open: not corruption
         except sqlite3.DatabaseError as error:
+            if store.read_only:  # repairing is the writer's
+                raise sqlite3.OperationalError(str(error)) from None
             # damaged while open (malformed page): salvage, rebuild once and carry on
             store.rebuild(error)
             if store is self._cache:

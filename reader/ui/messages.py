@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from reader.glossary.matching import TermHit
     from reader.translation.earlier_edits import EarlierEdit
     from reader.translation.pipeline import ParagraphTranslation
+    from reader.ui.preload import Cached
 
 
 @dataclass
@@ -65,6 +66,13 @@ class ParagraphsTranslated(Message):
     translations: list[ParagraphTranslation]
     done: int  # paragraphs finished in this run so far
     total: int  # paragraphs this run will translate
+
+
+@dataclass
+class CachedFound(Message):
+    """The preload's English from the translation memory, for the first screen."""
+
+    cached: Cached
 
 
 @dataclass

@@ -7,9 +7,11 @@ the other core; the screen shows the text in its first paint when the child is d
 
 Guarantees:
 - the child reads nothing from and writes nothing to the terminal (its standard streams are
-  /dev/null, ctrl+c is the parent's), and always ends with `os._exit`; it sends back one
-  pickle: the `Document`, its key and its warnings, or the one-line error of a document that
-  cannot be read;
+  /dev/null, ctrl+c is the parent's), and always ends with `os._exit`; it sends back frames
+  (an 8-byte length, a pickle): first the `Document`, its key, its warnings and whether a
+  reading position was kept, or the one-line error of a document that cannot be read; then
+  what the translation memory holds for the first screen (`Cached`, read-only: the child
+  never writes, migrates or repairs a file the reader's own process may be writing);
 - anything unexpected (no fork on this system, other threads running, the child crashing,
   killed or sending garbage) makes `message()` return None and the caller load the document
   itself, as it did before; the child's failure is never the user's;
@@ -23,6 +25,7 @@ import os
 import pickle
 import signal
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,15 +34,30 @@ if TYPE_CHECKING:
     from reader.documents.document import Document
     from reader.errors import ReaderError
     from reader.glossary.layers import LayeredGlossary
+    from reader.translation.pipeline import ParagraphTranslation
     from reader.ui.messages import DocumentLoaded, LoadFailed
+
+
+FIRST_SCREEN = 60  # paragraphs from the reading position whose English the child looks up
+
+
+@dataclass
+class Cached:
+    """The English the translation memory holds for the first screen's paragraphs, keyed by
+    the engine that would produce it (named without loading its model)."""
+
+    engine: tuple[str, str, str]  # name, model_id, settings_key
+    translations: list[ParagraphTranslation]
 
 
 class Preload:
     def __init__(self, pid: int, fd: int) -> None:
         self.pid = pid
-        self._chunks: list[bytes] = []
-        self._done = threading.Event()
-        # reading the pipe releases the interpreter lock; unpickling waits for `message()`
+        self.seen_before = False  # a reading position was kept: its English is likely cached
+        self._frames: list[bytes] = []
+        self._changed = threading.Condition()
+        self._done = False  # the child closed its end
+        # reading the pipe releases the interpreter lock; unpickling waits for the caller
         threading.Thread(target=self._read, args=(fd,), name="preload", daemon=True).start()
 
     @classmethod
@@ -49,6 +67,7 @@ class Preload:
         encoding: str | None,
         glossary: str | Sequence[str] | None,
         data: bytes | None,
+        engine: str = "auto",
     ) -> Preload | None:
         """Fork the loading child; None where that is not safe (no fork, other threads, whose
         locks the child would inherit held) or the system refuses."""
@@ -61,49 +80,79 @@ class Preload:
             return None
         if pid == 0:  # the child
             os.close(read_end)
-            _child(write_end, path, encoding, glossary, data)
+            _child(write_end, path, encoding, glossary, data, engine)
         os.close(write_end)
         return cls(pid, read_end)
 
     def _read(self, fd: int) -> None:
+        """Frames of an 8-byte length and a pickle, as they come, until the child is done."""
+        buffer = bytearray()  # appended in place: a 10 MB document's pickle is ~35 MB
         try:
             while chunk := os.read(fd, 1 << 20):
-                self._chunks.append(chunk)
+                buffer += chunk
+                while len(buffer) >= 8 and len(buffer) >= 8 + (size := _length(buffer)):
+                    with self._changed:
+                        self._frames.append(bytes(buffer[8 : 8 + size]))
+                        self._changed.notify_all()
+                    del buffer[: 8 + size]
         except OSError:
-            self._chunks.clear()
+            pass  # what was read stays; a cut frame is dropped
         finally:
             os.close(fd)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
-            self._done.set()
+            with self._changed:
+                self._done = True
+                self._changed.notify_all()
+
+    def _frame(self, index: int, timeout: float | None) -> object | None:
+        """Frame `index` unpickled, waiting up to `timeout` (None: until the child is done)
+        for it; None when it did not come."""
+        with self._changed:
+            self._changed.wait_for(lambda: len(self._frames) > index or self._done, timeout)
+            if len(self._frames) <= index:
+                return None
+            frame, self._frames[index] = self._frames[index], b""
+        try:
+            answer: object = pickle.loads(frame)
+            return answer
+        except Exception:  # a child killed mid-write, out of memory: as if it never came
+            return None
 
     def ready(self, timeout: float = 0.0) -> bool:
-        """Whether the child's answer is in (waiting up to `timeout` seconds for it)."""
-        return self._done.wait(timeout)
+        """Whether the child's document (or its error) is in, waiting up to `timeout` s."""
+        with self._changed:
+            return self._changed.wait_for(lambda: bool(self._frames) or self._done, timeout)
 
     def message(self, path: str) -> DocumentLoaded | LoadFailed | None:
         """The loaded document (or why it cannot be read), waiting for the child; None when
         the child gave no usable answer."""
         from reader.ui.messages import DocumentLoaded, LoadFailed
 
-        self._done.wait()
-        try:
-            answer = pickle.loads(b"".join(self._chunks))
-        except Exception:  # killed mid-write, out of memory: the caller loads it itself
-            return None
-        finally:
-            self._chunks.clear()
+        answer = self._frame(0, None)
         if isinstance(answer, str):
             return LoadFailed(path, answer)
-        if not isinstance(answer, tuple) or len(answer) != 3:
+        if not isinstance(answer, tuple) or len(answer) != 4:
             return None
-        doc, key, warnings = answer
+        doc, key, warnings, self.seen_before = answer
         return DocumentLoaded(path, doc, key, {}, warnings)
 
+    def cached(self, timeout: float | None = None) -> Cached | None:
+        """The first screen's cached English (after `message`), waiting up to `timeout` s;
+        None when there is none to give (an LLM engine, no memory, the child failed)."""
+        answer = self._frame(1, timeout)
+        return answer if isinstance(answer, Cached) else None
+
     def cancel(self) -> None:
-        if not self._done.is_set():
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
+        with self._changed:
+            if self._done:
+                return
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def _length(buffer: bytearray) -> int:
+    return int.from_bytes(buffer[:8], "big")
 
 
 def _child(
@@ -112,8 +161,10 @@ def _child(
     encoding: str | None,
     glossary: str | Sequence[str] | None,
     data: bytes | None,
+    engine: str,
 ) -> None:
-    """In the forked child: load, send, exit. Never returns."""
+    """In the forked child: load and send the document, then the first screen's cached
+    English; exit. Never returns."""
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl+c is for the reader
@@ -123,18 +174,56 @@ def _child(
         from reader.errors import ReaderError
 
         try:
-            answer: object = _load(path, encoding, glossary, data)
+            doc, key, warnings, layers = _load(path, encoding, glossary, data)
         except (ReaderError, OSError) as error:
-            answer = failure_line(path, error)
-        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
+            _send(fd, failure_line(path, error))
+        else:
+            from reader.documents.positions import load_position
+
+            position = load_position(key) if key else None
+            _send(fd, (doc, key, warnings, position is not None))
+            start = position.paragraph_index if position is not None else 0
+            cached = _cached(doc, layers, engine, max(0, start - 5), FIRST_SCREEN)
+            if cached is not None:
+                _send(fd, cached)
         status = 0
     except BaseException:  # anything: the parent loads it itself and says what failed
         pass
     finally:
         os._exit(status)
+
+
+def _send(fd: int, answer: object) -> None:
+    payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(len(payload).to_bytes(8, "big") + payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _cached(
+    doc: Document, glossary: LayeredGlossary, choice: str, start: int, count: int
+) -> Cached | None:
+    """What the memory holds for paragraphs start..start+count, for the engine `choice`
+    names; None without an engine to name or a memory to read."""
+    from reader.errors import ReaderError
+    from reader.translation.engines.select import unloaded_engine
+    from reader.translation.memory import TranslationMemory
+    from reader.translation.pipeline import Translator
+
+    engine = unloaded_engine(choice)
+    if engine is None:
+        return None
+    try:
+        memory = TranslationMemory(read_only=True)  # the reader's own process writes it
+    except ReaderError:
+        return None
+    try:
+        ids = [p.id for p in doc.paragraphs[start : start + count]]
+        found = Translator(engine, glossary, memory).cached(doc, ids)
+    finally:
+        memory.close()
+    identity = (engine.name, engine.model_id, engine.settings_key)
+    return Cached(identity, list(found.values()))
 
 
 def read_document(
@@ -166,9 +255,14 @@ def failure_line(path: str, error: ReaderError | OSError) -> str:
 
 def _load(
     path: str, encoding: str | None, glossary: str | Sequence[str] | None, data: bytes | None
-) -> tuple[Document, str, list[str]]:
+) -> tuple[Document, str, list[str], LayeredGlossary]:
     from reader.glossary.layers import open_layers
 
-    return read_document(
-        path, encoding, lambda document: open_layers(glossary, document=document), data
-    )
+    opened: list[LayeredGlossary] = []
+
+    def open_glossary(document: str) -> LayeredGlossary:
+        opened.append(open_layers(glossary, document=document))
+        return opened[-1]
+
+    doc, key, warnings = read_document(path, encoding, open_glossary, data)
+    return doc, key, warnings, opened[-1]

@@ -147,3 +147,52 @@ def test_reader_read_shows_the_text_in_its_first_paint(tmp_path: Path) -> None:
     before = _until_shown(argv, env, "第一段文字在这里")
     assert "Loading" not in before
     assert "Help" not in before  # the footer: no frame was painted before this one
+
+
+CACHED = """
+import json, sys
+from reader.ui.preload import Preload
+from reader.ui.services import Services
+path, engine = sys.argv[1], sys.argv[2]
+services = Services(engine, None, document=path)
+if sys.argv[3] == "translated":  # an earlier session put the document in the memory
+    from reader.documents.loading import load_document
+    translator, _ = services.open_translator()
+    translator.translate(load_document(path))
+    translator.memory.close()
+preload = Preload.start(path, None, None, None, engine)
+assert preload is not None, "no fork"
+assert preload.message(path) is not None
+cached = preload.cached(30)
+print(json.dumps(None if cached is None else
+      {"engine": cached.engine, "english": {t.paragraph_id: t.text for t in cached.translations}}))
+"""
+
+
+@pytest.mark.parametrize("before", ["translated", "fresh"])
+def test_the_child_gives_the_first_screens_cached_english(before: str) -> None:
+    """Read-only from the memory, keyed by the engine named without loading it; a document
+    never translated gets nothing (and the memory file is not made by the child)."""
+    out = _python(CACHED, str(seed("001")), "gloss", before)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    if before == "fresh":
+        assert result is None or result["english"] == {}
+        return
+    from reader.documents.loading import load_document
+    from reader.translation.engines.gloss import GlossEngine
+    from reader.translation.pipeline import Translator
+
+    from reader.glossary.layers import open_layers
+
+    doc = load_document(seed("001"))
+    glossary = open_layers(None, document=str(seed("001")))  # what the reader opens
+    expected = Translator(GlossEngine(), glossary, None).translate(doc)
+    assert result["engine"][0] == "gloss"
+    assert result["english"] == {pid: t.text for pid, t in expected.items()}
+
+
+def test_an_llm_engine_has_no_cached_english_before_it_starts() -> None:
+    out = _python(CACHED, str(seed("001")), "llm", "fresh")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) is None

@@ -33,6 +33,7 @@ from reader.translation.results import FLAG_TEXT
 from reader.ui.jobs import Segments, find_terms, load
 from reader.ui.keys import BINDINGS
 from reader.ui.messages import (
+    CachedFound,
     DocumentLoaded,
     EarlierEditsFound,
     EngineReady,
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from reader.glossary.matching import TermHit
     from reader.translation.earlier_edits import EarlierEdit
     from reader.ui.app import ReaderApp
-    from reader.ui.preload import Preload
+    from reader.ui.preload import Cached, Preload
     from reader.ui.services import Services
 
 # For bench/startup.py: "translated" ends the app once the first paragraph on screen has its
@@ -67,8 +68,12 @@ if TYPE_CHECKING:
 # callback before the first frame runs before anything is written)
 EXIT_AFTER_PAINT = "READER_EXIT_AFTER_PAINT"
 # How long the first paint may wait for a preloaded document: a "Loading…" frame for less is
-# only a flicker (seed 001 is loaded ~0.1 s before the screen mounts; 2 MB ~0.2 s after)
-PRELOAD_WAIT = 0.4
+# only a flicker (seed 001 is loaded ~0.1 s before the screen mounts); a 2 MB one (~0.6 s
+# after) gets a "Loading…" frame first
+PRELOAD_WAIT = 0.1
+# and for its cached English, when the document was read before (seed 001: ~0.1 s after the
+# text; the first open does not wait)
+CACHED_WAIT = 0.25
 
 
 class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
@@ -102,6 +107,8 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self._pinyin_asked: set[str] = set()
         self.earlier: dict[str, EarlierEdit] = {}  # paragraph id -> offered earlier post-edit
         self.preload: Preload | None = None  # set by the app for its first document
+        # the preload's engine and the paragraphs it gave English for, until the engine loads
+        self._cached: tuple[tuple[str, str, str], list[str]] | None = None
 
     # -- composition ---------------------------------------------------------------------
 
@@ -162,8 +169,35 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
             self.call_after_refresh(self.load_in_background, self.path, False)
         elif isinstance(result, DocumentLoaded):
             self.on_document_loaded(result)
+            # a document read before: its English is likely in the memory, worth a wait
+            cached = preload.cached(CACHED_WAIT if preload.seen_before else 0.0)
+            if cached is not None:
+                self._show_cached(cached)
+            else:
+                self.await_cached(preload)
         else:
             self.post_message(result)
+
+    @work(thread=True, exclusive=True, group="cached", exit_on_error=False, description="cached")
+    def await_cached(self, preload: Preload) -> None:
+        """The child's cached English, when it comes after the first paint (seconds before
+        a model's load, for Argos)."""
+        cached = preload.cached()
+        if cached is not None:
+            self.post_message(CachedFound(cached))
+
+    def on_cached_found(self, message: CachedFound) -> None:
+        self._show_cached(message.cached)
+
+    def _show_cached(self, cached: Cached) -> None:
+        """English from the memory, for paragraphs the run has not already given."""
+        fresh = [t for t in cached.translations if t.paragraph_id not in self.view.translations]
+        if fresh:
+            self._cached = cached.engine, [t.paragraph_id for t in fresh]
+            self.view.set_translations(fresh)
+            self._show_status()
+            if os.environ.get(EXIT_AFTER_PAINT) == "translated" and self._first_shown_translated():
+                self.call_after_refresh(self.app.exit)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def load_in_background(self, path: str, replace: bool) -> None:
@@ -302,6 +336,13 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
 
     def on_engine_ready(self, message: EngineReady) -> None:
         self.engine_name = message.name
+        translator = self.services.translator
+        if self._cached is not None and translator is not None:
+            engine = translator.engine
+            named, ids = self._cached
+            self._cached = None
+            if named != (engine.name, engine.model_id, engine.settings_key):
+                self.start_translation(redo=ids)  # the model did not load: another engine
         if message.first and self.services.is_gloss:
             self.notify(
                 "The English column is a word-by-word dictionary gloss, not a translation. "
