@@ -23,6 +23,7 @@ from reader.documents.cleaning import (
     strip_invisible,
     strip_pinyin_artifacts,
 )
+from reader.han import HAN
 from tests.conftest import SEEDS, seed
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
@@ -462,3 +463,25 @@ def test_cell_width_of_every_seed_line() -> None:
     ]
     assert len(lines) > 500
     assert [cell_width(line) for line in lines] == [cell_len(line) for line in lines]
+
+
+# --- patterns after a Han character: the look-behind moved, the matches the same -----------------
+
+AFTER_HAN = [
+    ("[\ue000-\uf8ff]", f"[\ue000-\uf8ff]{{0,2}}(?=[{HAN}])"),
+    ("[a-z0-9]", f"[a-z0-9]{{2,7}}(?=[{HAN}])"),
+    ("[(（]", f"{cleaning._PINYIN_INSIDE}(?:[(（]{cleaning._PINYIN_INSIDE})*"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from([*"北京a3f9xz( )（）ǎü\ue000^`\\", "guān", "(lǜ)", "𠀀"]), max_size=40
+    ).map("".join)
+)
+def test_after_han_matches_the_plain_look_behind(text: str) -> None:
+    for first, rest in AFTER_HAN:
+        plain = re.compile(f"(?<=[{HAN}]){first}{rest}")
+        fast = cleaning._after_han(first, rest)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -74,10 +74,19 @@ def normalise_newlines(text: str) -> str:
 
 # --- 2. invisible characters -------------------------------------------------------------------
 
+
+def _after_han(first: str, rest: str) -> re.Pattern[str]:
+    """The pattern `(?<=[HAN])` + `first` + `rest`, written with the look-behind after `first`
+    (a character class) so that re scans for `first` in C instead of trying the look-behind at
+    every position: the same matches, 2-4 times faster (2 MB: 13 ms -> 3 ms)."""
+    return re.compile(f"{first}(?<=[{HAN}]{first}){rest}")
+
+
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_PUA_JUNK = re.compile(f"(?<=[{HAN}])[\ue000-\uf8ff]{{1,3}}(?=[{HAN}])")
-_SYMBOL_JUNK = re.compile(f"(?<=[{HAN}])[\\\\^`]{{1,3}}(?=[{HAN}])")
-_ASCII_JUNK = re.compile(f"(?<=[{HAN}])[a-z0-9]{{3,8}}(?=[{HAN}])")
+# 1-3 private-use characters, 1-3 of \\ ^ `, 3-8 lower-case letters and digits, between Han
+_PUA_JUNK = _after_han("[\ue000-\uf8ff]", f"[\ue000-\uf8ff]{{0,2}}(?=[{HAN}])")
+_SYMBOL_JUNK = _after_han("[\\\\^`]", f"[\\\\^`]{{0,2}}(?=[{HAN}])")
+_ASCII_JUNK = _after_han("[a-z0-9]", f"[a-z0-9]{{2,7}}(?=[{HAN}])")
 _LETTER_DIGIT_SWITCH = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 # Lowercase letter-digit words that are real (business and tech jargon), never junk.
 _REAL_JUMBLES = frozenset({"b2b", "b2c", "c2c", "c2b", "o2o", "p2p", "b2g", "m2m", "c2m", "p2c"})
@@ -116,11 +125,11 @@ def normalise_whitespace(text: str) -> str:
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙǕǗǙǛÜńňǹḿ"
 _PINYIN_LETTERS = f"a-zA-Z{_TONED}"
-_PINYIN_GROUP = (
-    f"[(（] ?(?=[^)）]{{0,40}}[{_TONED}])"  # a tone mark (or ü) somewhere inside
+_PINYIN_INSIDE = (  # what follows the opening parenthesis
+    f" ?(?=[^)）]{{0,40}}[{_TONED}])"  # a tone mark (or ü) somewhere inside
     f"[{_PINYIN_LETTERS}]{{1,8}}(?:[ '’·-]?[{_PINYIN_LETTERS}]{{1,8}}){{0,5}} ?[)）]"
 )
-_PINYIN_ARTIFACT = re.compile(f"(?<=[{HAN}])(?:{_PINYIN_GROUP})+")
+_PINYIN_ARTIFACT = _after_han("[(（]", f"{_PINYIN_INSIDE}(?:[(（]{_PINYIN_INSIDE})*")
 
 
 def strip_pinyin_artifacts(text: str) -> str:
@@ -132,6 +141,7 @@ def strip_pinyin_artifacts(text: str) -> str:
 
 _LIST_MARKER = re.compile(r"^(?:[-•·*]\s*)+|\s*-$")
 _BRACKETS = re.compile(r"^[【\[(（]\s*|\s*[】\])）]$")
+_CLOSING_BRACKETS = frozenset("】])）")
 
 _LINE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
     (reason, re.compile(pattern), max_len)
@@ -214,21 +224,29 @@ def _line_reason(line: str) -> str | None:
     if not _HAS_CONTENT.search(line):
         # Rules like "-" or "***", never "……" or "？！", which can be a line of dialogue.
         return "separator" if len(line) <= 20 and _SEPARATOR.match(line) else None
-    core = _BRACKETS.sub("", _LIST_MARKER.sub("", line))
+    core = _core(line)
     for reason, pattern, max_len in _LINE_RULES:
         if len(core) <= max_len and pattern.search(core):
             return reason
     if len(core) <= 150 and _RIGHTS_SUBJECT.search(core) and _RIGHTS_VERB.search(core):
         return "reprint notice"
+    if len(core) > 50:  # every rule below is for short lines: no split of prose (2 MB: 14 ms)
+        return None
     parts = _BREADCRUMB_SEP.split(core)
-    if (
-        len(parts) >= 3
-        and len(core) <= 50
-        and all(0 < len(p) <= 10 for p in parts)
-        and _BREADCRUMB_WORD.search(core)
-    ):
+    if len(parts) >= 3 and all(0 < len(p) <= 10 for p in parts) and _BREADCRUMB_WORD.search(core):
         return "breadcrumb"
     return None
+
+
+def _core(line: str) -> str:
+    """`line` without list markers and enclosing brackets. Each pattern is tried only when the
+    line's ends hold what it needs (a match is anchored there): their scans of every line
+    took 36 ms per 2 MB."""
+    if line[:1] in "-•·*" or "-" in line[-2:]:  # "$" also matches before a final "\n"
+        line = _LIST_MARKER.sub("", line)
+    if line[:1] in "【[(（" or not _CLOSING_BRACKETS.isdisjoint(line[-2:]):
+        line = _BRACKETS.sub("", line)
+    return line
 
 
 def _ends_sentence(line: str) -> bool:
