@@ -180,10 +180,9 @@ def test_the_child_gives_the_first_screens_cached_english(before: str) -> None:
         assert result is None or result["english"] == {}
         return
     from reader.documents.loading import load_document
+    from reader.glossary.layers import open_layers
     from reader.translation.engines.gloss import GlossEngine
     from reader.translation.pipeline import Translator
-
-    from reader.glossary.layers import open_layers
 
     doc = load_document(seed("001"))
     glossary = open_layers(None, document=str(seed("001")))  # what the reader opens
