@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from rich._unicode_data._versions import VERSIONS
 from rich.cells import cell_len, get_character_cell_size
 
+from reader import cells
 from reader.documents import cleaning
 from reader.documents.cleaning import (
     boilerplate_mask,
@@ -436,8 +437,8 @@ def _chars(ranges: str) -> str:
 @pytest.mark.parametrize("version", ["auto", *VERSIONS])
 def test_cell_width_ranges_agree_with_every_rich_table(version: str) -> None:
     measure = get_character_cell_size.__wrapped__  # uncached: 173,000 characters, ~0.13 s
-    assert {measure(c, version) for c in _chars(cleaning._ONE_CELL)} == {1}
-    assert {measure(c, version) for c in _chars(cleaning._TWO_CELLS)} == {2}
+    assert {measure(c, version) for c in _chars(cells.ONE_CELL)} == {1}
+    assert {measure(c, version) for c in _chars(cells.TWO_CELLS)} == {2}
 
 
 CELL_ALPHABET = st.one_of(

@@ -111,10 +111,10 @@ def output_width(wide: bool = False) -> int | None:
 
 
 def display_width(text: str) -> int:
-    """Terminal cells: Chinese characters take two (measured as the TUI does, by rich.cells)."""
-    from rich.cells import cell_len  # a few ms; rich comes with textual
+    """Terminal cells: Chinese characters take two (`reader.cells`, as the TUI measures)."""
+    from reader.cells import cell_width
 
-    return cell_len(text)
+    return cell_width(text)
 
 
 def truncate(text: str, width: int) -> str:
