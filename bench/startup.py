@@ -35,7 +35,6 @@ import contextlib
 import fcntl
 import os
 import pty
-import re
 import select
 import signal
 import statistics
@@ -48,6 +47,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.terminal, tests.tiny_model: the tests' own helpers
+from tests.terminal import visible  # noqa: E402 - after the path it needs
+
 TREE = ROOT  # the checkout measured (--tree)
 SEED = next((ROOT / "seeds").glob("001_*.txt"))
 GLOSSARY = ROOT / "glossary.csv"
@@ -102,11 +104,6 @@ def generate(path: Path, size: int) -> Path:
     return path
 
 
-ESCAPE = re.compile(  # CSI (colours, cursor moves), OSC (titles), charset, any other ESC x
-    rb"\x1b(?:\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|.)"
-)
-
-
 def run(
     argv: list[str], env: dict[str, str], lexicon: Path | None = None, needle: str | None = None
 ) -> tuple[float, int]:
@@ -137,13 +134,12 @@ def run(
         )
         os.close(slave)
         status, elapsed, shown = None, 0.0, b""
-        wanted = needle.encode() if needle else None
         while status is None:
             ready, _, _ = select.select([master], [], [], 0.002)
             if ready:
                 with contextlib.suppress(OSError):
                     shown += os.read(master, 65536)  # drain, or the child blocks on a full pty
-                if wanted and not elapsed and wanted in ESCAPE.sub(b"", shown):
+                if needle and not elapsed and needle in visible(shown):
                     elapsed = time.perf_counter() - start
                     os.killpg(proc.pid, signal.SIGKILL)
             pid, wait_status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -151,10 +147,10 @@ def run(
                 status = wait_status
         if not elapsed:
             elapsed = time.perf_counter() - start
-            if wanted:
+            if needle:
                 raise SystemExit(f"{argv}: ended without showing {needle!r}")
         os.close(master)
-    if wanted:
+    if needle:
         return elapsed, usage.ru_maxrss // 1024
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{argv} failed with {os.waitstatus_to_exitcode(status)}")
@@ -174,8 +170,6 @@ def measure(
 
 def first_characters(path: Path) -> str:
     """The first characters of the document's first paragraph, as the reader shows them."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from reader.documents.loading import load_document
 
     return load_document(path).paragraphs[0].text[:8]
@@ -196,8 +190,6 @@ def build_lexicon(tmp: Path, env: dict[str, str]) -> tuple[Path | None, float]:
 
 def install_tiny_model(tmp: Path, env: dict[str, str]) -> str | None:
     """Build and install the tiny Argos package into tmp; the engine name, or None (why printed)."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     try:  # needs pytest, numpy, sentencepiece and ctranslate2 (the test extra)
         from tests.tiny_model import build_tiny_package
 

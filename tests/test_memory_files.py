@@ -150,3 +150,33 @@ def test_a_corrupt_post_edit_file_is_salvaged_and_reported(tmp_path: Path) -> No
     assert aside.stat().st_size == len(data)
     kept = sum(reopened.post_edit(f"p{i}", f"第{i}段。") is not None for i in range(400))
     assert 0 < kept < 400  # what could be read survived
+
+
+def test_a_read_only_memory_makes_migrates_and_repairs_nothing(tmp_path: Path) -> None:
+    """The reader's preload child reads beside the process that writes (reader.ui.preload)."""
+    with pytest.raises(ReaderError, match="post-edits"):  # nothing to read: said, not made
+        TranslationMemory(tmp_path / "m.sqlite3", read_only=True)
+    assert list(tmp_path.iterdir()) == []
+
+    writer = TranslationMemory(tmp_path / "m.sqlite3")
+    writer.put(key("一"), "one")
+    writer.set_post_edit("/a.txt", "p1", "第一段。", "The first paragraph.")
+    reader = TranslationMemory(tmp_path / "m.sqlite3", read_only=True)
+    assert reader.get(key("一")) is not None and reader.get(key("一")).english == "one"
+    assert reader.post_edit("p1", "第一段。", "/a.txt") == "The first paragraph."
+    reader.put(key("二"), "two")  # refused by SQLite: the writer's file is untouched
+    assert writer.get(key("二")) is None
+    reader.close()
+    writer.close()
+
+    cache = tmp_path / "m.sqlite3"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{cache}{suffix}").unlink(missing_ok=True)
+    cache.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4080)  # damaged
+    damaged = cache.read_bytes()
+    seen: list[str] = []
+    reader = TranslationMemory(cache, read_only=True, on_warning=seen.append)
+    assert reader.get(key("一")) is None  # goes without it
+    reader.close()
+    assert cache.read_bytes() == damaged
+    assert not list(tmp_path.glob("*.corrupt-*")), "a reader must not move the file aside"

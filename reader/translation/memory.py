@@ -144,33 +144,26 @@ class _Store:
         except sqlite3.OperationalError:
             raise
         except sqlite3.DatabaseError as error:
-            if self.read_only:  # repairing is the writer's: this reader goes without
-                raise sqlite3.OperationalError(str(error)) from None
             self.rebuild(error)
         assert self.conn is not None
         return self.conn
 
     def _connect(self) -> sqlite3.Connection:
-        if self.read_only:
-            # no file made, no schema, no column added: a reader beside the writing process
+        # the UI thread reads while a worker thread writes; TranslationMemory's lock serialises
+        if self.read_only:  # no file made, no schema, no column added: a reader beside a writer
             uri = f"{self.path.absolute().as_uri()}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT)
-            try:
-                conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()
-            except BaseException:
-                conn.close()
-                raise
-            return conn
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # the UI thread reads while a worker thread writes; TranslationMemory's lock serialises
-        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt the file
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(self.schema)
-            if self.table == "post_edit":
-                _add_source_column(conn)
+            if not self.read_only:
+                conn.execute("PRAGMA journal_mode=WAL")
+                # NORMAL in WAL mode: a power cut may lose the last commits, never corrupt it
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(self.schema)
+                if self.table == "post_edit":
+                    _add_source_column(conn)
             conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()
         except BaseException:
             conn.close()
@@ -178,7 +171,10 @@ class _Store:
         return conn
 
     def rebuild(self, error: Exception) -> None:
-        """Salvage readable rows, move the damaged file aside, start a new one with them."""
+        """Salvage readable rows, move the damaged file aside, start a new one with them; a
+        read-only store leaves that to the writer and goes without (OperationalError)."""
+        if self.read_only:
+            raise sqlite3.OperationalError(str(error))
         if self.conn is not None:
             self.conn.close()
             self.conn = None
@@ -283,7 +279,6 @@ class TranslationMemory:
         self._on_warning = on_warning
         self._lock = threading.RLock()
         self._cache_failed = False  # warned once; the run continues uncached
-        self.read_only = read_only
         self._edits = _Store(self.edits_path, EDITS_SCHEMA, "post_edit", self._warn, read_only)
         try:
             self._edits.open()
@@ -510,8 +505,6 @@ class TranslationMemory:
         except sqlite3.OperationalError:
             raise  # locked, disk full, cannot open: not corruption
         except sqlite3.DatabaseError as error:
-            if store.read_only:  # repairing is the writer's
-                raise sqlite3.OperationalError(str(error)) from None
             # damaged while open (malformed page): salvage, rebuild once and carry on
             store.rebuild(error)
             if store is self._cache:

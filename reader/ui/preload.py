@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from reader.documents.document import Document
     from reader.errors import ReaderError
     from reader.glossary.layers import LayeredGlossary
+    from reader.translation.engines.base import TranslationEngine
     from reader.translation.pipeline import ParagraphTranslation
     from reader.ui.messages import DocumentLoaded, LoadFailed
 
@@ -90,7 +91,7 @@ class Preload:
         try:
             while chunk := os.read(fd, 1 << 20):
                 buffer += chunk
-                while len(buffer) >= 8 and len(buffer) >= 8 + (size := _length(buffer)):
+                while len(buffer) >= 8 + (size := int.from_bytes(buffer[:8], "big")):
                     with self._changed:
                         self._frames.append(bytes(buffer[8 : 8 + size]))
                         self._changed.notify_all()
@@ -105,12 +106,16 @@ class Preload:
                 self._done = True
                 self._changed.notify_all()
 
+    def _wait(self, index: int, timeout: float | None) -> bool:
+        """Whether frame `index` is in, waiting up to `timeout` s (None: until the child is
+        done). Holds the condition's lock on return."""
+        return self._changed.wait_for(lambda: len(self._frames) > index or self._done, timeout)
+
     def _frame(self, index: int, timeout: float | None) -> object | None:
         """Frame `index` unpickled, waiting up to `timeout` (None: until the child is done)
         for it; None when it did not come."""
         with self._changed:
-            self._changed.wait_for(lambda: len(self._frames) > index or self._done, timeout)
-            if len(self._frames) <= index:
+            if not self._wait(index, timeout) or len(self._frames) <= index:
                 return None
             frame, self._frames[index] = self._frames[index], b""
         try:
@@ -122,7 +127,7 @@ class Preload:
     def ready(self, timeout: float = 0.0) -> bool:
         """Whether the child's document (or its error) is in, waiting up to `timeout` s."""
         with self._changed:
-            return self._changed.wait_for(lambda: bool(self._frames) or self._done, timeout)
+            return self._wait(0, timeout)
 
     def message(self, path: str) -> DocumentLoaded | LoadFailed | None:
         """The loaded document (or why it cannot be read), waiting for the child; None when
@@ -149,10 +154,6 @@ class Preload:
                 return
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
-
-
-def _length(buffer: bytearray) -> int:
-    return int.from_bytes(buffer[:8], "big")
 
 
 def _child(
@@ -183,6 +184,7 @@ def _child(
             position = load_position(key) if key else None
             _send(fd, (doc, key, warnings, position is not None))
             start = position.paragraph_index if position is not None else 0
+            # a few above the position too: the screen may open scrolled a little back
             cached = _cached(doc, layers, engine, max(0, start - 5), FIRST_SCREEN)
             if cached is not None:
                 _send(fd, cached)
@@ -222,8 +224,12 @@ def _cached(
         found = Translator(engine, glossary, memory).cached(doc, ids)
     finally:
         memory.close()
-    identity = (engine.name, engine.model_id, engine.settings_key)
-    return Cached(identity, list(found.values()))
+    return Cached(identity(engine), list(found.values()))
+
+
+def identity(engine: TranslationEngine) -> tuple[str, str, str]:
+    """What of an engine keys the translation memory (see MemoryKey)."""
+    return engine.name, engine.model_id, engine.settings_key
 
 
 def read_document(

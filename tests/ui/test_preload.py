@@ -12,7 +12,6 @@ import fcntl
 import json
 import os
 import pty
-import re
 import select
 import signal
 import struct
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, seed
+from tests.terminal import visible
 
 COMPARE = """
 import json, sys
@@ -108,9 +108,6 @@ def test_a_failed_child_leaves_the_load_to_the_reader(how: str) -> None:
     assert "Traceback" not in out.stderr  # the child says nothing on the terminal
 
 
-ESCAPE = re.compile(rb"\x1b(?:\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|.)")
-
-
 def _until_shown(argv: list[str], env: dict[str, str], needle: str) -> str:
     """What `argv` shows on a 100x30 terminal (escape sequences taken out) up to and with
     `needle`; then it is killed."""
@@ -127,7 +124,7 @@ def _until_shown(argv: list[str], env: dict[str, str], needle: str) -> str:
             if select.select([master], [], [], 0.05)[0]:
                 with contextlib.suppress(OSError):
                     out += os.read(master, 65536)
-                shown = ESCAPE.sub(b"", out).decode(errors="replace")
+                shown = visible(out)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)

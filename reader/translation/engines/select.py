@@ -85,7 +85,7 @@ def _select(name: str, *, load: bool) -> tuple[TranslationEngine, str]:
 
 
 def _ct2(
-    info: installed.ModelInfo, *, strict: bool, why: str, load: bool = True
+    info: installed.ModelInfo, *, strict: bool, why: str, load: bool
 ) -> tuple[TranslationEngine, str]:
     # only with a model installed; its load is seconds
     from reader.translation.engines.argos import CTranslate2Engine

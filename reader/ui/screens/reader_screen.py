@@ -42,6 +42,7 @@ from reader.ui.messages import (
     TermsFound,
     TranslationFinished,
 )
+from reader.ui.preload import identity
 from reader.ui.screens.glossary_editing import GlossaryEditing
 from reader.ui.screens.reading_actions import ReadingActions
 from reader.ui.screens.word_lookup import WordLookup
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from reader.glossary.edit import TermEdit
     from reader.glossary.matching import TermHit
     from reader.translation.earlier_edits import EarlierEdit
+    from reader.translation.pipeline import ParagraphTranslation
     from reader.ui.app import ReaderApp
     from reader.ui.preload import Cached, Preload
     from reader.ui.services import Services
@@ -158,8 +160,6 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
 
     # -- loading -------------------------------------------------------------------------------
 
-    # every worker has a `description`: without one Textual repr()s the arguments on the UI
-    # thread (a 10 MB Document: 1.06 s and 32 MB of text)
     def _show_preloaded(self, preload: Preload) -> None:
         """The child's document, shown in this very first paint (before it, on this thread:
         unpickling takes ~1 ms for seed 001, ~75 ms for 2 MB)."""
@@ -178,6 +178,8 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         else:
             self.post_message(result)
 
+    # every worker has a `description`: without one Textual repr()s the arguments on the UI
+    # thread (a 10 MB Document: 1.06 s and 32 MB of text)
     @work(thread=True, exclusive=True, group="cached", exit_on_error=False, description="cached")
     def await_cached(self, preload: Preload) -> None:
         """The child's cached English, when it comes after the first paint (seconds before
@@ -190,22 +192,29 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self._show_cached(message.cached)
 
     def _show_cached(self, cached: Cached) -> None:
-        """English from the memory, for paragraphs the run has not already given."""
+        """English from the memory, for paragraphs the run has not already given, while the
+        engine is not known to be another one (checked again when it is ready)."""
+        translator = self.services.translator
+        if translator is not None and identity(translator.engine) != cached.engine:
+            return  # the engine loaded first and is not the one named: its run translates
         fresh = [t for t in cached.translations if t.paragraph_id not in self.view.translations]
         if fresh:
-            self._cached = cached.engine, [t.paragraph_id for t in fresh]
-            self.view.set_translations(fresh)
+            if translator is None:
+                self._cached = cached.engine, [t.paragraph_id for t in fresh]
+            self._translations_shown(fresh)
             self._show_status()
-            if os.environ.get(EXIT_AFTER_PAINT) == "translated" and self._first_shown_translated():
-                self.call_after_refresh(self.app.exit)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="load")
     def load_in_background(self, path: str, replace: bool) -> None:
-        preload, self.preload = (self.preload, None) if not replace else (None, self.preload)
-        result = preload.message(path) if preload is not None else None
-        if result is not None:
-            self.post_message(result)
-            return
+        preload = None if replace else self.preload  # the first document's, not another's
+        if preload is not None:
+            self.preload = None
+            result = preload.message(path)
+            if result is not None:
+                self.post_message(result)
+                if (cached := preload.cached()) is not None:
+                    self.post_message(CachedFound(cached))
+                return
         data, self.data = (self.data, None) if not replace else (None, self.data)
         result = load(path, self.encoding if not replace else None, self.services, data)
         if not replace:
@@ -338,10 +347,9 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self.engine_name = message.name
         translator = self.services.translator
         if self._cached is not None and translator is not None:
-            engine = translator.engine
             named, ids = self._cached
             self._cached = None
-            if named != (engine.name, engine.model_id, engine.settings_key):
+            if named != identity(translator.engine):
                 self.start_translation(redo=ids)  # the model did not load: another engine
         if message.first and self.services.is_gloss:
             self.notify(
@@ -352,14 +360,17 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self._show_status()
 
     def on_paragraphs_translated(self, message: ParagraphsTranslated) -> None:
-        self.view.set_translations(message.translations)
-        if os.environ.get(EXIT_AFTER_PAINT) == "translated" and self._first_shown_translated():
-            self.call_after_refresh(self.app.exit)
+        self._translations_shown(message.translations)
         if self.run is not None and self.run.accepts(message):
             self.run.done = message.done
             self.status.progress(message.done, message.total)
         self._show_status()
         self._schedule_panel_refresh()
+
+    def _translations_shown(self, translations: list[ParagraphTranslation]) -> None:
+        self.view.set_translations(translations)
+        if os.environ.get(EXIT_AFTER_PAINT) == "translated" and self._first_shown_translated():
+            self.call_after_refresh(self.app.exit)
 
     def _first_shown_translated(self) -> bool:
         if self.doc is None or not self.doc.paragraphs:
