@@ -37,16 +37,23 @@ def run(args: argparse.Namespace) -> int:
 
     # the document loads on the other core while Textual starts (see reader.ui.preload)
     preload = Preload.start(args.file, args.encoding, args.glossary, data, args.engine)
-    from reader.ui.app import ReaderApp  # textual: ~150 ms, only when the reader opens
+    try:
+        from reader.ui.app import ReaderApp  # textual: ~150 ms, only when the reader opens
 
-    app = ReaderApp(
-        args.file,
-        encoding=args.encoding,
-        engine=args.engine,
-        glossary=args.glossary,
-        data=data,
-        preload=preload,
-    )
+        app = ReaderApp(
+            args.file,
+            encoding=args.encoding,
+            engine=args.engine,
+            glossary=args.glossary,
+            data=data,
+            preload=preload,
+        )
+    except BaseException:  # ctrl+c during the import, a broken install: the main screen back
+        if preload is not None:
+            preload.undo_paint()
+        raise
+    if preload is not None:
+        preload.take_terminal()  # the child's first paint is done or will not start
     app.run()  # prints its crash report, if any
     return 2 if app.crash_report is not None else 0
 

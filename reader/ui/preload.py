@@ -6,12 +6,18 @@ other, and the text came a frame after a "Loading…" screen. A child process do
 the other core; the screen shows the text in its first paint when the child is done by then.
 
 Guarantees:
-- the child reads nothing from and writes nothing to the terminal (its standard streams are
-  /dev/null, ctrl+c is the parent's), and always ends with `os._exit`; it sends back frames
-  (an 8-byte length, a pickle): first the `Document`, its key, its warnings and whether a
-  reading position was kept, or the one-line error of a document that cannot be read; then
-  what the translation memory holds for the first screen (`Cached`, read-only: the child
-  never writes, migrates or repairs a file the reader's own process may be writing);
+- the child reads nothing from the terminal (its standard streams are /dev/null, ctrl+c is
+  the parent's) and always ends with `os._exit`; it sends back frames (an 8-byte length, a
+  pickle): first a preview (`reader.documents.loading.preview_document`: a large text's
+  first screen, or None), then the `Document`, its key, its warnings and whether a reading
+  position was kept, or the one-line error of a document that cannot be read; then what the
+  translation memory holds for the first screen (`Cached`, read-only: the child never writes,
+  migrates or repairs a file the reader's own process may be writing);
+- the first paint: when no reading position was kept (the view opens at the top) and the
+  reader's terminal is stderr, the child draws the first screen's Chinese there
+  (`reader.ui.first_paint`) as soon as it has it, unless the reader took the terminal first:
+  one byte in a pipe is the terminal, taken by whoever writes to it before Textual starts
+  (`take_terminal`), so the two never write at once;
 - anything unexpected (no fork on this system, other threads running, the child crashing,
   killed or sending garbage) makes `message()` return None and the caller load the document
   itself, as it did before; the child's failure is never the user's;
@@ -23,8 +29,10 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +48,11 @@ if TYPE_CHECKING:
 
 
 FIRST_SCREEN = 60  # paragraphs from the reading position whose English the child looks up
+# The terminal token: FREE until the child paints (then PAINTED); the reader waits at most
+# TOKEN_WAIT for a paint under way (a screen's text is one write of ~10 KB: < 1 ms)
+FREE, PAINTED = b"F", b"P"
+TOKEN_WAIT = 0.5
+PREVIEW, DOCUMENT, CACHED = range(3)  # the frames, in the order the child sends them
 
 
 @dataclass
@@ -52,8 +65,10 @@ class Cached:
 
 
 class Preload:
-    def __init__(self, pid: int, fd: int) -> None:
+    def __init__(self, pid: int, fd: int, token: int) -> None:
         self.pid = pid
+        self.painted = False  # the child drew the first screen (known once the terminal is taken)
+        self._token = token
         self.seen_before = False  # a reading position was kept: its English is likely cached
         self._frames: list[bytes] = []
         self._changed = threading.Condition()
@@ -76,14 +91,37 @@ class Preload:
             return None
         try:
             read_end, write_end = os.pipe()
+            token, token_back = os.pipe()
+            os.write(token_back, FREE)
+            os.set_blocking(token, False)  # taken by whoever reads it first, never waited on
             pid = os.fork()
         except OSError:
             return None
         if pid == 0:  # the child
             os.close(read_end)
-            _child(write_end, path, encoding, glossary, data, engine)
+            _child(write_end, (token, token_back), path, encoding, glossary, data, engine)
         os.close(write_end)
-        return cls(pid, read_end)
+        os.close(token_back)  # the child's copy: its end of file says it is gone
+        return cls(pid, read_end, token)
+
+    def take_terminal(self) -> None:
+        """The terminal is the reader's from now on (before Textual starts): waits for a
+        first paint under way; `painted` says whether the child drew one."""
+        deadline = time.monotonic() + TOKEN_WAIT
+        while (got := _take(self._token)) is None and (left := deadline - time.monotonic()) > 0:
+            select.select([self._token], [], [], left)
+        # none back in time, or the child ended while holding it: it may have drawn
+        self.painted = got != FREE
+        os.close(self._token)
+
+    def undo_paint(self) -> None:
+        """Leave the child's first paint (the alternate screen) when Textual never ran."""
+        from reader.ui.first_paint import UNDO
+
+        self.take_terminal()
+        if self.painted:
+            with contextlib.suppress(OSError):
+                os.write(2, UNDO.encode())
 
     def _read(self, fd: int) -> None:
         """Frames of an 8-byte length and a pickle, as they come, until the child is done."""
@@ -127,14 +165,21 @@ class Preload:
     def ready(self, timeout: float = 0.0) -> bool:
         """Whether the child's document (or its error) is in, waiting up to `timeout` s."""
         with self._changed:
-            return self._wait(0, timeout)
+            return self._wait(DOCUMENT, timeout)
+
+    def preview(self, timeout: float = 0.0) -> Document | None:
+        """The document's first screen, loaded alone (a large text), while the whole loads."""
+        from reader.documents.document import Document
+
+        answer = self._frame(PREVIEW, timeout)
+        return answer if isinstance(answer, Document) else None
 
     def message(self, path: str) -> DocumentLoaded | LoadFailed | None:
         """The loaded document (or why it cannot be read), waiting for the child; None when
         the child gave no usable answer."""
         from reader.ui.messages import DocumentLoaded, LoadFailed
 
-        answer = self._frame(0, None)
+        answer = self._frame(DOCUMENT, None)
         if isinstance(answer, str):
             return LoadFailed(path, answer)
         if not isinstance(answer, tuple) or len(answer) != 4:
@@ -145,7 +190,7 @@ class Preload:
     def cached(self, timeout: float | None = None) -> Cached | None:
         """The first screen's cached English (after `message`), waiting up to `timeout` s;
         None when there is none to give (an LLM engine, no memory, the child failed)."""
-        answer = self._frame(1, timeout)
+        answer = self._frame(CACHED, timeout)
         return answer if isinstance(answer, Cached) else None
 
     def cancel(self) -> None:
@@ -158,30 +203,47 @@ class Preload:
 
 def _child(
     fd: int,
+    token: tuple[int, int],
     path: str,
     encoding: str | None,
     glossary: str | Sequence[str] | None,
     data: bytes | None,
     engine: str,
 ) -> None:
-    """In the forked child: load and send the document, then the first screen's cached
-    English; exit. Never returns."""
+    """In the forked child: send a preview, the document, then the first screen's cached
+    English, drawing the first screen on the way; exit. Never returns."""
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl+c is for the reader
+        terminal = os.dup(2) if _paints_on(2) else None
         null = os.open(os.devnull, os.O_RDWR)
         for std in (0, 1, 2):
             os.dup2(null, std)
+        from reader.documents.loading import preview_document, read_source
+        from reader.documents.positions import document_key, load_position
         from reader.errors import ReaderError
 
+        data = data if data is not None else read_source(path)
+        key = document_key(path, data) if path != "-" else ""
+        position = load_position(key) if key else None
+        preview = None
+        if position is None:
+            with contextlib.suppress(ReaderError):  # the whole load says what is wrong
+                preview = preview_document(path, data, encoding)
+        _send(fd, preview)
+
+        def first_paint(doc: Document) -> None:
+            if terminal is not None and position is None:
+                _paint(terminal, token, [p.text for p in doc.paragraphs])
+
+        if preview is not None:
+            first_paint(preview)
         try:
-            doc, key, warnings, layers = _load(path, encoding, glossary, data)
+            shown = None if preview is not None else first_paint
+            doc, key, warnings, layers = _load(path, encoding, glossary, data, shown)
         except (ReaderError, OSError) as error:
             _send(fd, failure_line(path, error))
         else:
-            from reader.documents.positions import load_position
-
-            position = load_position(key) if key else None
             _send(fd, (doc, key, warnings, position is not None))
             start = position.paragraph_index if position is not None else 0
             # a few above the position too: the screen may open scrolled a little back
@@ -193,6 +255,32 @@ def _child(
         pass
     finally:
         os._exit(status)
+
+
+def _paints_on(fd: int) -> bool:
+    """Whether `fd` is the terminal Textual will draw on (its driver writes to stderr)."""
+    return os.isatty(fd) and os.environ.get("TERM", "dumb") not in ("dumb", "")
+
+
+def _take(token: int) -> bytes | None:
+    """The token's byte (b"" once the other end is gone), or None while someone holds it."""
+    try:
+        return os.read(token, 1)
+    except BlockingIOError:
+        return None
+
+
+def _paint(terminal: int, token: tuple[int, int], texts: list[str]) -> None:
+    """Draw the first screen if the terminal is still free; it is given back as PAINTED."""
+    if _take(token[0]) != FREE:
+        return  # the reader has it: Textual is starting
+    from reader.ui.first_paint import paint
+
+    drawn = False
+    try:
+        drawn = paint(terminal, texts)
+    finally:
+        os.write(token[1], PAINTED if drawn else FREE)
 
 
 def _send(fd: int, answer: object) -> None:
@@ -237,9 +325,11 @@ def read_document(
     encoding: str | None,
     open_glossary: Callable[[str], LayeredGlossary],
     data: bytes | None = None,
+    shown: Callable[[Document], object] | None = None,
 ) -> tuple[Document, str, list[str]]:
     """Read, decode and clean the document: it, its key (the reading position's and the
-    post-edits'; '' for stdin) and its warnings with those of its glossary layers."""
+    post-edits'; '' for stdin) and its warnings with those of its glossary layers; `shown`
+    gets the document before the glossary opens (the first paint)."""
     # lazy: off the TUI's first paint (~45 ms of imports)
     from reader.documents.loading import load_document, read_source
     from reader.documents.positions import document_key
@@ -247,6 +337,8 @@ def read_document(
     # `data`: already read and checked by `reader read` (stdin can be read only once)
     data = data if data is not None else read_source(path)
     doc = load_document(path, encoding, data=data)
+    if shown is not None:
+        shown(doc)
     problems = open_glossary(path).problems  # its project glossary, if another one
     warnings = [*doc.warnings, *(str(p) for p in problems)]
     return doc, document_key(path, data) if path != "-" else "", warnings
@@ -260,7 +352,11 @@ def failure_line(path: str, error: ReaderError | OSError) -> str:
 
 
 def _load(
-    path: str, encoding: str | None, glossary: str | Sequence[str] | None, data: bytes | None
+    path: str,
+    encoding: str | None,
+    glossary: str | Sequence[str] | None,
+    data: bytes | None,
+    shown: Callable[[Document], object] | None,
 ) -> tuple[Document, str, list[str], LayeredGlossary]:
     from reader.glossary.layers import open_layers
 
@@ -270,5 +366,5 @@ def _load(
         opened.append(open_layers(glossary, document=document))
         return opened[-1]
 
-    doc, key, warnings = read_document(path, encoding, open_glossary, data)
+    doc, key, warnings = read_document(path, encoding, open_glossary, data, shown)
     return doc, key, warnings, opened[-1]

@@ -70,8 +70,8 @@ if TYPE_CHECKING:
 # callback before the first frame runs before anything is written)
 EXIT_AFTER_PAINT = "READER_EXIT_AFTER_PAINT"
 # How long the first paint may wait for a preloaded document: a "Loading…" frame for less is
-# only a flicker (seed 001 is loaded ~0.1 s before the screen mounts); a 2 MB one (~0.6 s
-# after) gets a "Loading…" frame first
+# only a flicker (seed 001 is loaded ~0.1 s before the screen mounts); a 2 MB one (~0.4 s
+# after) shows its preview (its first screen, loaded alone) until then
 PRELOAD_WAIT = 0.1
 # and for its cached English, when the document was read before (seed 001: ~0.1 s after the
 # text; the first open does not wait)
@@ -153,6 +153,11 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         elif self.preload is not None and self.preload.ready(PRELOAD_WAIT):
             self._show_preloaded(self.preload)
         else:
+            if self.preload is not None and (preview := self.preload.preview()) is not None:
+                # a large text's first screen, shown (not yet read: no terms, no English)
+                # until the whole is in; the same text the child drew on the terminal
+                traditional = preview.script == "traditional"
+                self.view.set_document(preview.paragraphs, {}, traditional=traditional)
             # after the first paint: the worker's imports would hold the GIL the frame needs
             self.call_after_refresh(self.load_in_background, self.path, False)
         self.watch(self.view, "scroll_y", self._schedule_reorder, init=False)

@@ -5,7 +5,7 @@ Guarantees:
   an LRU cache of rendered rows keyed by (row, width, row version, view version, cursor state),
   as Toolong's `log_lines.py` does; no widget per paragraph;
 - a row's height is max(wrapped Chinese, wrapped English) + 1 blank line, side by side; stacked
-  (Chinese above English) below `STACK_BELOW` columns;
+  (Chinese above English) below `columns.STACK_BELOW` columns;
 - rows are laid out exactly only when they come into view; the others carry an O(1) estimate
   (`reader.documents.wrapping.estimate_height`), so a 2 MB document gets its scroll height at
   once; when rows change height (the English arrives, the terminal is resized), the cursor
@@ -55,20 +55,13 @@ from reader.documents.search import Query, chinese_spans, english_spans
 from reader.documents.wrapping import estimate_height, wrap
 from reader.translation.alignment import SentencePair, pair_at, sentence_pairs
 from reader.translation.review import STATUSES, Span, TermSpans
+from reader.ui import columns
 
 if TYPE_CHECKING:
     from reader.documents.document import Paragraph
     from reader.glossary.matching import TermHit
     from reader.translation.pipeline import ParagraphTranslation
 
-STACK_BELOW = 100  # columns: narrower terminals stack Chinese above English
-GUTTER = 2  # cursor bar + marker (✎ for a post-edited paragraph)
-SEPARATOR = " │ "
-# Share of the text width given to the Chinese: on the seeds, a paragraph's Chinese takes
-# 0.6-0.8x the cells of its English (2 cells per Han character, ~3.2 English letters per Han
-# character), so an even split leaves the Chinese column's rows short. `<`/`>` adjust it.
-ZH_SHARE = 0.45
-ZH_SHARE_RANGE = (0.25, 0.7)
 PinyinMode = Literal["off", "sentence", "all"]
 OFFER_LABEL = "✎? post-edit of an earlier version of this text: A accepts, p edits"
 
@@ -130,7 +123,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         self.selection_anchor: int | None = None  # selection start, offset in Paragraph.text
         self.word_span: tuple[int, int] | None = None  # word under the cursor (dictionary)
         self.search: Query | None = None
-        self.zh_share = ZH_SHARE
+        self.zh_share = columns.ZH_SHARE
         self.show_other_script = False  # `t`: Simplified for a Traditional text and vice versa
         self.original_is_traditional = False
         self._index: dict[str, int] = {}
@@ -206,7 +199,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def adjust_split(self, delta: float) -> None:
         """Give the Chinese column `delta` more (or less) of the width."""
-        low, high = ZH_SHARE_RANGE
+        low, high = columns.ZH_SHARE_RANGE
         share = round(max(low, min(high, self.zh_share + delta)), 2)
         if share != self.zh_share:
             self.zh_share = share
@@ -515,15 +508,10 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def stacked(self) -> bool:
-        return self._layout_width < STACK_BELOW
+        return columns.stacked(self._layout_width)
 
     def _column_widths(self) -> tuple[int, int]:
-        width = self._layout_width
-        if self.stacked:
-            text = max(1, width - GUTTER - 1)
-            return text, text
-        zh = max(1, round((width - GUTTER - len(SEPARATOR)) * self.zh_share))
-        return zh, max(1, width - GUTTER - len(SEPARATOR) - zh)
+        return columns.column_widths(self._layout_width, self.zh_share)
 
     def on_resize(self, event: Resize) -> None:
         width = self.scrollable_content_region.width
@@ -773,7 +761,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
             for n, strip in enumerate(en_strips):
                 rows.append(Strip.join([Strip([bar, mark if n == 0 else blank]), strip]))
         else:
-            sep = Strip([Segment(SEPARATOR, self._style("separator"))])
+            sep = Strip([Segment(columns.SEPARATOR, self._style("separator"))])
             empty_zh, empty_en = Strip.blank(zw), Strip.blank(ew)
             for n in range(layout.height - 1):
                 zh = zh_strips[n] if n < len(zh_strips) else empty_zh
@@ -881,7 +869,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         i = bisect_right(self._offsets, line) - 1
         layout = self._layout(i)
         row_line = line - self._offsets[i]
-        x = event.x - GUTTER
+        x = event.x - columns.GUTTER
         char = 0
         if row_line < len(layout.zh_lines) and 0 <= x < self._column_widths()[0]:
             start, end = layout.zh_lines[row_line]
