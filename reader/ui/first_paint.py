@@ -6,12 +6,14 @@ document's first screen at ~0.1 s. So it draws that text itself, like `less`, an
 first frame, moments later, draws the whole screen over it.
 
 Guarantees:
-- the text is drawn exactly where the reading view draws it (its columns, wrapping and row
-  heights: `reader.ui.columns`, `reader.documents.wrapping`), on the alternate screen, in the
-  terminal's own colours, cursor hidden; only the rows the view will have (none below it);
+- the view's text is drawn exactly where the reading view draws it (its columns, wrapping and
+  row heights: `reader.ui.columns`, `reader.documents.wrapping`): the Chinese, the English the
+  translation memory holds (a document read before) or the view's "…", the separator; on the
+  alternate screen, in the terminal's own colours, cursor hidden; only the rows the view will
+  have (none below it);
 - control characters are written as spaces;
-- nothing else: no English, no colours, no chrome; Textual's first frame repaints every cell
-  (it enters the alternate screen again, which terminals take as a no-op);
+- nothing else: no colours, no cursor bar, no status or footer; Textual's first frame
+  repaints every cell (it enters the alternate screen again, which terminals take as a no-op);
 - Textual-free and small: the child imports it beside the document's loader.
 """
 
@@ -34,49 +36,67 @@ SMALLEST = (20, columns.BELOW_VIEW + 1)  # columns, lines: below these, no paint
 _CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], " ")
 
 
-def first_lines(texts: Sequence[str], width: int, height: int) -> list[tuple[int, str]]:
-    """(row, text) of each line of Chinese the reading view shows first, at the column
-    `columns.GUTTER`, on a terminal `width` x `height` with the view scrolled to the top."""
-    rows = height - columns.BELOW_VIEW
+PENDING = "…"  # the view's English column before a paragraph's English comes
+Row = tuple[str, str | None]  # a paragraph's Chinese and its English (None: not yet)
+
+
+def first_lines(rows: Sequence[Row], width: int, height: int) -> list[tuple[int, int, str]]:
+    """(row, column, text) of what the reading view shows first of `rows` (each paragraph's
+    Chinese, English or PENDING, and the column separator), on a terminal `width` x `height`,
+    scrolled to the top: its styles, cursor bar and scrollbar aside."""
+    lines_shown = height - columns.BELOW_VIEW
     layout = width - columns.SCROLLBAR
-    if not _overflows(texts, layout, rows):
+    if not _overflows(rows, layout, lines_shown):
         layout = width  # no scrollbar: the document fits
-    zh_width, _ = columns.column_widths(layout)
-    lines: list[tuple[int, str]] = []
+    zh_width, en_width = columns.column_widths(layout)
+    stacked = columns.stacked(layout)
+    en_x = columns.GUTTER if stacked else columns.GUTTER + zh_width + len(columns.SEPARATOR)
+    bar_x = columns.GUTTER + zh_width + columns.SEPARATOR.index("│")
+    out: list[tuple[int, int, str]] = []
     y = 0
-    for text in texts:
-        if y >= rows:
+    for zh, en in rows:
+        if y >= lines_shown:
             break
-        spans = wrap(text, zh_width)
-        lines += [(y + n, text[s:e].rstrip()) for n, (s, e) in enumerate(spans) if y + n < rows]
-        # the English column holds one (empty) line until the English comes
-        y += (len(spans) + 1 if columns.stacked(layout) else max(len(spans), 1)) + 1
-    return lines
+        zh_lines = [zh[s:e].rstrip() for s, e in wrap(zh, zh_width)]
+        en_lines = [en[s:e].rstrip() for s, e in wrap(en, en_width)] if en else [PENDING]
+        if stacked:
+            placed = [(y + n, columns.GUTTER, t) for n, t in enumerate(zh_lines)]
+            placed += [(y + len(zh_lines) + n, en_x, t) for n, t in enumerate(en_lines)]
+            height_of = len(zh_lines) + len(en_lines)
+        else:
+            height_of = max(len(zh_lines), len(en_lines))
+            placed = [(y + n, columns.GUTTER, t) for n, t in enumerate(zh_lines)]
+            placed += [(y + n, en_x, t) for n, t in enumerate(en_lines)]
+            placed += [(y + n, bar_x, "│") for n in range(height_of)]
+        out += [(row, x, text) for row, x, text in placed if row < lines_shown and text]
+        y += height_of + 1  # a blank line between paragraphs
+    return sorted(out)
 
 
-def _overflows(texts: Sequence[str], width: int, rows: int) -> bool:
-    """Whether the view's first estimate of the height (BilingualView._estimate, English
-    not yet known) is more than its rows: the vertical scrollbar is shown."""
-    zh_width, _ = columns.column_widths(width)
+def _overflows(rows: Sequence[Row], width: int, lines_shown: int) -> bool:
+    """Whether the view's first estimate of its height (`BilingualView._estimate`) is more
+    than its lines: the vertical scrollbar is shown."""
+    zh_width, en_width = columns.column_widths(width)
     total = 0
-    for text in texts:
-        zh = estimate_height(text, zh_width)
-        total += (zh + 1 if columns.stacked(width) else max(zh, 1)) + 1
-        if total > rows:
+    for zh, en in rows:
+        zh_height = estimate_height(zh, zh_width)
+        en_height = -(-len(en) * 11 // (10 * en_width)) if en else 1
+        stacked = columns.stacked(width)
+        total += (zh_height + en_height if stacked else max(zh_height, en_height)) + 1
+        if total > lines_shown:
             return True
     return False
 
 
-def paint(fd: int, texts: Sequence[str]) -> bool:
-    """Draw the first screen of `texts` on the terminal `fd`; whether anything was written
+def paint(fd: int, rows: Sequence[Row]) -> bool:
+    """Draw the first screen of `rows` on the terminal `fd`; whether anything was written
     (not on a terminal smaller than SMALLEST)."""
     size = os.get_terminal_size(fd)
     if size.columns < SMALLEST[0] or size.lines < SMALLEST[1]:
         return False
-    x = columns.GUTTER + 1
-    lines = first_lines(texts, *size)
-    out = START + "".join(f"\x1b[{y + 1};{x}H{line.translate(_CONTROLS)}" for y, line in lines)
-    view = memoryview(out.encode("utf-8", "replace"))
+    lines = first_lines(rows, *size)
+    moves = (f"\x1b[{y + 1};{x + 1}H{text.translate(_CONTROLS)}" for y, x, text in lines)
+    view = memoryview((START + "".join(moves)).encode("utf-8", "replace"))
     while view:
         view = view[os.write(fd, view) :]
     return True

@@ -13,11 +13,12 @@ Guarantees:
   position was kept, or the one-line error of a document that cannot be read; then what the
   translation memory holds for the first screen (`Cached`, read-only: the child never writes,
   migrates or repairs a file the reader's own process may be writing);
-- the first paint: when no reading position was kept (the view opens at the top) and the
-  reader's terminal is stderr, the child draws the first screen's Chinese there
-  (`reader.ui.first_paint`) as soon as it has it, unless the reader took the terminal first:
-  one byte in a pipe is the terminal, taken by whoever writes to it before Textual starts
-  (`take_terminal`), so the two never write at once;
+- the first paint: when the view opens at the top (no reading position kept, or one at the
+  very start) and the reader's terminal is stderr, the child draws the first screen there
+  (`reader.ui.first_paint`) as soon as it has it (a document read before: with the English
+  the memory holds, as the screen's first frame has it), unless the reader took the terminal
+  first: one byte in a pipe is the terminal, taken by whoever writes to it before Textual
+  starts (`take_terminal`), so the two never write at once;
 - anything unexpected (no fork on this system, other threads running, the child crashing,
   killed or sending garbage) makes `message()` return None and the caller load the document
   itself, as it did before; the child's failure is never the user's;
@@ -226,20 +227,26 @@ def _child(
         data = data if data is not None else read_source(path)
         key = document_key(path, data) if path != "-" else ""
         position = load_position(key) if key else None
+        # the view opens at the top: the first screen is known (elsewhere it depends on the
+        # heights of every row above, most of them estimates)
+        at_top = position is None or (position.paragraph_index == 0 and position.char == 0)
         preview = None
-        if position is None:
+        if at_top:
             with contextlib.suppress(ReaderError):  # the whole load says what is wrong
                 preview = preview_document(path, data, encoding)
         _send(fd, preview)
 
-        def first_paint(doc: Document) -> None:
-            if terminal is not None and position is None:
-                _paint(terminal, token, [p.text for p in doc.paragraphs])
+        def first_paint(doc: Document, english: dict[str, str] | None = None) -> None:
+            if terminal is not None and at_top:
+                english = english or {}
+                rows = [(p.text, english.get(p.id)) for p in doc.paragraphs[:FIRST_SCREEN]]
+                _paint(terminal, token, rows)
 
         if preview is not None:
             first_paint(preview)
         try:
-            shown = None if preview is not None else first_paint
+            # read before: the screen waits for the English the memory holds, and so do we
+            shown = first_paint if preview is None and position is None else None
             doc, key, warnings, layers = _load(path, encoding, glossary, data, shown)
         except (ReaderError, OSError) as error:
             _send(fd, failure_line(path, error))
@@ -248,6 +255,9 @@ def _child(
             start = position.paragraph_index if position is not None else 0
             # a few above the position too: the screen may open scrolled a little back
             cached = _cached(doc, layers, engine, max(0, start - 5), FIRST_SCREEN)
+            if position is not None and preview is None:
+                found = cached.translations if cached is not None else []
+                first_paint(doc, {t.paragraph_id: t.text for t in found})
             if cached is not None:
                 _send(fd, cached)
         status = 0
@@ -270,7 +280,7 @@ def _take(token: int) -> bytes | None:
         return None
 
 
-def _paint(terminal: int, token: tuple[int, int], texts: list[str]) -> None:
+def _paint(terminal: int, token: tuple[int, int], rows: list[tuple[str, str | None]]) -> None:
     """Draw the first screen if the terminal is still free; it is given back as PAINTED."""
     if _take(token[0]) != FREE:
         return  # the reader has it: Textual is starting
@@ -278,7 +288,7 @@ def _paint(terminal: int, token: tuple[int, int], texts: list[str]) -> None:
 
     drawn = False
     try:
-        drawn = paint(terminal, texts)
+        drawn = paint(terminal, rows)
     finally:
         os.write(token[1], PAINTED if drawn else FREE)
 
