@@ -70,8 +70,8 @@ if TYPE_CHECKING:
 # callback before the first frame runs before anything is written)
 EXIT_AFTER_PAINT = "READER_EXIT_AFTER_PAINT"
 # How long the first paint may wait for a preloaded document: a "Loading…" frame for less is
-# only a flicker (seed 001 is loaded ~0.1 s before the screen mounts); a 2 MB one (~0.4 s
-# after) shows its preview (its first screen, loaded alone) until then
+# only a flicker (seed 001 is loaded ~0.1 s before the screen mounts); a large one (2 MB:
+# ~0.3 s after) shows its preview (its first screen, loaded alone) at once instead
 PRELOAD_WAIT = 0.1
 # and for its cached English, when the document was read before (seed 001: ~0.1 s after the
 # text; the first open does not wait)
@@ -150,20 +150,27 @@ class ReaderScreen(GlossaryEditing, ReadingActions, WordLookup):
         self.status.show(f"Loading {self.path}…")
         if self._loaded is not None:
             self.call_after_refresh(self.post_message, self._loaded)
-        elif self.preload is not None and self.preload.ready(PRELOAD_WAIT):
-            self._show_preloaded(self.preload)
+        elif (preload := self.preload) is not None and (
+            # a large text's preview is shown at once: the whole is ~0.3 s away
+            preload.ready() or (not self._show_preview(preload) and preload.ready(PRELOAD_WAIT))
+        ):
+            self._show_preloaded(preload)
         else:
-            if self.preload is not None and (preview := self.preload.preview()) is not None:
-                # a large text's first screen, shown (not yet read: no terms, no English)
-                # until the whole is in; the same text the child drew on the terminal
-                traditional = preview.script == "traditional"
-                self.view.set_document(preview.paragraphs, {}, traditional=traditional)
             # after the first paint: the worker's imports would hold the GIL the frame needs
             self.call_after_refresh(self.load_in_background, self.path, False)
         self.watch(self.view, "scroll_y", self._schedule_reorder, init=False)
         self.watch(self.view, "scroll_y", self.request_pinyin, init=False)
 
     # -- loading -------------------------------------------------------------------------------
+
+    def _show_preview(self, preload: Preload) -> bool:
+        """A large text's first screen, shown until the whole is in (not yet read: no terms,
+        no English; the text the child drew on the terminal); whether there was one."""
+        preview = preload.preview()
+        if preview is not None:
+            traditional = preview.script == "traditional"
+            self.view.set_document(preview.paragraphs, {}, traditional=traditional)
+        return preview is not None
 
     def _show_preloaded(self, preload: Preload) -> None:
         """The child's document, shown in this very first paint (before it, on this thread:
