@@ -16,8 +16,8 @@ tests/tiny_model.py (a real package, 2+2 layers: its load and decode cost is a f
 model, not an estimate of one). The baseline is a bare Textual app showing one line, the best
 any Textual app can do here. Then seed 001 read before (its English in the translation
 memory, its position kept at the start, as a second open finds them): the moment its first
-paragraph's English is on the terminal. Last, the peak RSS with a 10 MB document's text on
-screen.
+paragraph's English is on the terminal. Last, a 10 MB document: its text on the terminal,
+and the peak RSS once all of it is loaded (the status bar counts its paragraphs).
 Every figure is the median of --runs (at least 3) with min and max, with the peak RSS of the
 runs; TARGETS (seconds) and RATIO_TARGETS (to the bare app of the same run, issue 22) are
 checked and printed PASS/FAIL.
@@ -48,10 +48,14 @@ import tempfile
 import termios
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.terminal, tests.tiny_model: the tests' own helpers
 from tests.terminal import visible  # noqa: E402 - after the path it needs
+
+if TYPE_CHECKING:
+    from reader.documents.document import Document
 
 TREE = ROOT  # the checkout measured (--tree)
 SEED = next((ROOT / "seeds").glob("001_*.txt"))
@@ -184,10 +188,14 @@ def measure(
     return [r[0] for r in results], max(r[1] for r in results)
 
 
+def load_document(path: Path) -> Document:
+    from reader.documents.loading import load_document as load
+
+    return load(path)
+
+
 def first_characters(path: Path) -> str:
     """The first characters of the document's first paragraph, as the reader shows them."""
-    from reader.documents.loading import load_document
-
     return load_document(path).paragraphs[0].text[:8]
 
 
@@ -292,7 +300,10 @@ def main() -> None:
         argv = [*reader, "--glossary", str(GLOSSARY), str(SEED)]
         second, _ = measure(argv, env, args.runs, lexicon, english, again)
         gloss = [sys.executable, "-m", "reader", "read", "--engine", "gloss", str(huge)]
-        ten, rss = measure(gloss, env, 1, lexicon, first_characters(huge))
+        ten, _ = measure(gloss, env, 1, lexicon, first_characters(huge))
+        # the whole is in once the status bar counts its paragraphs (the text is its preview's)
+        whole = f"¶1/{len(load_document(huge).paragraphs)}"
+        loaded, rss = measure(gloss, env, 1, lexicon, whole)
 
     cores = os.cpu_count()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -318,7 +329,8 @@ def main() -> None:
                 print(f"  {who:38} {fmt(times)}  {ratios}  {peaks[engine, doc, mode]} MB")
     label = "gloss, seed 001 read before, English"
     print(f"  {label:38} {fmt(second)}  x{statistics.median(second) / bp:4.2f} baseline")
-    print(f"  {'gloss, 10 MB, text shown':38} {ten[0]:6.3f}  (1 run)  peak RSS {rss} MB")
+    print(f"  {'gloss, 10 MB, text shown':38} {ten[0]:6.3f}  (1 run)")
+    print(f"  {'gloss, 10 MB, all of it loaded':38} {loaded[0]:6.3f}  (1 run)  peak RSS {rss} MB")
     print("targets (2 cores)")
     for label, key, limit in TARGETS:
         m = statistics.median(rows[key])

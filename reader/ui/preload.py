@@ -286,7 +286,7 @@ def _paint(terminal: int, token: tuple[int, int], rows: list[tuple[str, str | No
         return  # the reader has it: Textual is starting
     from reader.ui.first_paint import paint
 
-    drawn = False
+    drawn = True  # unless paint says it wrote nothing: a failure may come after a write
     try:
         drawn = paint(terminal, rows)
     finally:
