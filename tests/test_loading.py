@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from reader.documents.cleaning import strip_pinyin_artifacts
 from reader.documents.loading import load_document, load_text
@@ -245,3 +247,26 @@ def test_error_broken_epub_and_docx(tmp_path: Path) -> None:
     assert _error(broken) == (
         f"reader: {broken}: not a valid DOCX file: not a zip archive, or a damaged one"
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    # any code point, surrogates drawn often (hypothesis rarely draws them on its own)
+    text=st.text(
+        st.characters(exclude_categories=()) | st.sampled_from("\ud800\udbff\udc00\udfff第。"),
+        max_size=300,
+    ),
+    fmt=st.sampled_from(["txt", "md", "html"]),
+)
+@example(text="第一段\ud800文字。", fmt="txt")
+@example(text="<p>文字\udfff</p>", fmt="html")
+def test_any_str_loads_into_text_utf8_can_hold(text: str, fmt: str) -> None:
+    """load_text takes a str from anywhere (lone surrogates too): its document is one UTF-8
+    can hold (the memory, the ids and every export encode it), or one line says why not."""
+    try:
+        doc = load_text(text, "doc", fmt)
+    except ReaderError:
+        return
+    for p in doc.paragraphs:
+        p.text.encode("utf-8")
+        p.simplified.encode("utf-8")

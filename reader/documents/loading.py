@@ -24,6 +24,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -71,6 +72,7 @@ __all__ = [  # the reading functions stay importable from here, the one entry po
 PREVIEW_ABOVE = 64_000
 PREVIEW_CHARS = 16_000
 _TITLE_MAX = 50  # a first paragraph this short, not ending a sentence, is the document's title
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load_document(
@@ -165,7 +167,11 @@ def load_text(
     encoding: str = "utf-8",
     warnings: Sequence[str] = (),
 ) -> Document:
-    """A Document from already-decoded text (plain text or, with format="md"/"html", markup)."""
+    """A Document from already-decoded text (plain text or, with format="md"/"html", markup).
+    A lone surrogate (a str from elsewhere: decoding never makes one) becomes U+FFFD, as an
+    undecodable byte does: ids, the memory and exports all need text UTF-8 can hold."""
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
     if format == "md":
         blocks, code = formats.extract_markdown(cleaning.normalise_newlines(text))
         return _from_blocks(source, format, encoding, blocks, code, list(warnings), "")
