@@ -45,8 +45,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # `reader FILE` opens the reader
-    if argv and argv[0] not in COMMANDS and (argv[0] == "-" or not argv[0].startswith("-")):
+    if _opens_the_reader(argv):
         argv = ["read", *argv]
     parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
@@ -74,6 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         say(report(f"`reader {args.command}`", error))
         return 2
+
+
+def _opens_the_reader(argv: Sequence[str]) -> bool:
+    """`reader FILE` and `reader --engine gloss FILE`, as `reader read …`: no command named,
+    and not reader's own --help or --version."""
+    if not argv or argv[0] in ("-h", "--help", "--version"):
+        return False
+    return not any(word in COMMANDS for word in argv)
 
 
 def _run(args: argparse.Namespace) -> int:

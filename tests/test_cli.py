@@ -197,3 +197,19 @@ def test_7_an_unknown_option_shows_the_subcommands_usage(
     err = capsys.readouterr().err
     assert err.startswith(f"usage: reader {command} [-h]"), err
     assert f"reader {command}: error: unrecognized arguments: --bogus\n" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--engine", "gloss", "{missing}"], ["{missing}", "--engine", "gloss"], ["{missing}"]],
+)
+def test_options_before_the_file_still_open_the_reader(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`reader --engine gloss FILE` is `reader read --engine gloss FILE`, as `reader FILE` is:
+    here the reader's own one-line error for a missing file, not the top level's usage."""
+    missing = str(tmp_path / "missing.txt")
+    assert main([a.format(missing=missing) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert "missing.txt" in err
+    assert "usage:" not in err
