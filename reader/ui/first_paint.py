@@ -13,7 +13,8 @@ Guarantees:
   have (none below it);
 - control characters are written as spaces;
 - nothing else: no colours, no cursor bar, no status or footer; Textual's first frame
-  repaints every cell (it enters the alternate screen again, which terminals take as a no-op);
+  repaints every cell (it enters the alternate screen again, which tmux and xterm take as a
+  no-op);
 - Textual-free and small: the child imports it beside the document's loader.
 """
 
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 START = "\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J"  # alternate screen, cursor hidden, cleared
-UNDO = "\x1b[2J\x1b[?25h\x1b[?1049l"  # back to the main screen, as Textual leaves it
+# back to the main screen, as Textual leaves it (no clearing: were nothing drawn, it would
+# clear the user's main screen)
+UNDO = "\x1b[?25h\x1b[?1049l"
 SMALLEST = (20, columns.BELOW_VIEW + 1)  # columns, lines: below these, no paint
 # control characters (ESC above all) are never written as they are: a document cannot drive
 # the terminal

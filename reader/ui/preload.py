@@ -90,13 +90,18 @@ class Preload:
         locks the child would inherit held) or the system refuses."""
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return None
+        opened: list[int] = []
         try:
             read_end, write_end = os.pipe()
+            opened += (read_end, write_end)
             token, token_back = os.pipe()
+            opened += (token, token_back)
             os.write(token_back, FREE)
             os.set_blocking(token, False)  # taken by whoever reads it first, never waited on
             pid = os.fork()
         except OSError:
+            for fd in opened:
+                os.close(fd)
             return None
         if pid == 0:  # the child
             os.close(read_end)
@@ -111,6 +116,8 @@ class Preload:
         deadline = time.monotonic() + TOKEN_WAIT
         while (got := _take(self._token)) is None and (left := deadline - time.monotonic()) > 0:
             select.select([self._token], [], [], left)
+        if got is None:  # a paint stuck in a write (ctrl+s, a slow link): it ends here, and
+            self.cancel()  # the reader loads the document itself
         # none back in time, or the child ended while holding it: it may have drawn
         self.painted = got != FREE
         os.close(self._token)
@@ -239,7 +246,8 @@ def _child(
         def first_paint(doc: Document, english: dict[str, str] | None = None) -> None:
             if terminal is not None and at_top:
                 english = english or {}
-                rows = [(p.text, english.get(p.id)) for p in doc.paragraphs[:FIRST_SCREEN]]
+                # all of them: whether the view has a scrollbar depends on the whole height
+                rows = [(p.text, english.get(p.id)) for p in doc.paragraphs]
                 _paint(terminal, token, rows)
 
         if preview is not None:

@@ -31,7 +31,8 @@ ALT_SCREEN = b"\x1b[?1049h"  # the child's paint starts with it, and so does Tex
 # Runs `reader read` with the race made certain one way: "paint" holds the reader until the
 # child has drawn (it sends its last frame after drawing; on a loaded machine the child could
 # lose); "preview" slows the child's whole load, so that Textual's first frame shows the
-# preview the child drew (sent just before it draws, ~5 ms); "late" holds the child's paint
+# preview the child drew (sent just before it draws, ~5 ms); "stuck" has the child's paint
+# never end; "late" holds the child's paint
 # until the reader has taken the terminal; "fail" has the reader fail after the paint, before
 # Textual ever starts.
 RUN = """
@@ -59,6 +60,9 @@ if how == "late":
     preload._paint = late_draw
 if how == "preview":
     preload._load = slow_load
+if how == "stuck":  # a paint that never ends (ctrl+s on the terminal, a stalled link)
+    import reader.ui.first_paint
+    reader.ui.first_paint.paint = lambda *args: time.sleep(120)  # past the test deadline
 if how == "fail":
     import reader.ui.app
     def broken(self, *args, preload=None, **kwargs):
@@ -73,7 +77,7 @@ sys.exit(main())
 
 
 def _run(how: str, path: Path, size: tuple[int, int], home: Path, until: str) -> bytes:
-    """The bytes `reader read path` writes on a `size` (columns, lines) pty until the last row
+    """The bytes `reader read path` writes on a `size` (columns, lines) pty until the screen
     shows `until` (or the process ends)."""
     columns, lines = size
     master, slave = pty.openpty()
@@ -88,8 +92,8 @@ def _run(how: str, path: Path, size: tuple[int, int], home: Path, until: str) ->
     deadline = time.monotonic() + 60
     try:
         while time.monotonic() < deadline:
-            if until in pyte_screen(out, size).display[-1]:
-                break  # Textual's first frame is complete: the footer is its last row
+            if until in "".join(pyte_screen(out, size).display):
+                break  # with "Help": Textual's first frame is complete (the footer, its last row)
             if select.select([master], [], [], 0.05)[0]:
                 try:
                     out += os.read(master, 65536)
@@ -209,6 +213,15 @@ def test_the_child_does_not_paint_once_the_reader_has_the_terminal(tmp_path: Pat
     out = _run("late", seed("001"), (100, 30), tmp_path, until="Help")
     assert out.count(ALT_SCREEN) == 1  # Textual's alone
     assert START.encode() not in out
+
+
+def test_a_paint_that_never_ends_is_ended_and_the_reader_loads_the_text(
+    tmp_path: Path,
+) -> None:
+    first = load_document(seed("001")).paragraphs[0].text[:6]
+    out = _run("stuck", seed("001"), (100, 30), tmp_path, until=first)
+    assert out.count(ALT_SCREEN) == 1  # Textual's alone: the child wrote nothing
+    assert first in "".join(pyte_screen(out, (100, 30)).display)
 
 
 def test_a_reader_that_fails_before_textual_leaves_the_alternate_screen(tmp_path: Path) -> None:
