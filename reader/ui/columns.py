@@ -3,6 +3,8 @@ the first paint (`reader.ui.first_paint`) draws the text where the view will dra
 
 from __future__ import annotations
 
+from reader.documents.wrapping import estimate_height
+
 STACK_BELOW = 100  # columns: narrower terminals stack Chinese above English
 GUTTER = 2  # cursor bar + marker (✎ for a post-edited paragraph)
 SEPARATOR = " │ "
@@ -29,3 +31,18 @@ def column_widths(width: int, zh_share: float = ZH_SHARE) -> tuple[int, int]:
         return text, text
     zh = max(1, round((width - GUTTER - len(SEPARATOR)) * zh_share))
     return zh, max(1, width - GUTTER - len(SEPARATOR) - zh)
+
+
+def row_height(zh_lines: int, en_lines: int, stacked: bool) -> int:
+    """A paragraph's rows: its Chinese and English lines side by side (or stacked), and the
+    blank line after it."""
+    return (zh_lines + en_lines if stacked else max(zh_lines, en_lines)) + 1
+
+
+def estimate_row_height(zh: str, en: str, width: int, zh_share: float = ZH_SHARE) -> int:
+    """`row_height` in O(1), before the row is wrapped: every Chinese character wide, English
+    ~10% longer than its characters over the width (a line's ragged end); no English yet takes
+    one line (the view's "…")."""
+    zh_width, en_width = column_widths(width, zh_share)
+    en_lines = -(-len(en) * 11 // (10 * en_width)) if en else 1
+    return row_height(estimate_height(zh, zh_width), en_lines, stacked(width))

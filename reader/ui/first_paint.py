@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from reader.documents.wrapping import estimate_height, wrap
+from reader.documents.wrapping import wrap
 from reader.ui import columns
 
 if TYPE_CHECKING:
@@ -62,30 +62,23 @@ def first_lines(rows: Sequence[Row], width: int, height: int) -> list[tuple[int,
             break
         zh_lines = [zh[s:e].rstrip() for s, e in wrap(zh, zh_width)]
         en_lines = [en[s:e].rstrip() for s, e in wrap(en, en_width)] if en else [PENDING]
-        if stacked:
-            placed = [(y + n, columns.GUTTER, t) for n, t in enumerate(zh_lines)]
-            placed += [(y + len(zh_lines) + n, en_x, t) for n, t in enumerate(en_lines)]
-            height_of = len(zh_lines) + len(en_lines)
-        else:
-            height_of = max(len(zh_lines), len(en_lines))
-            placed = [(y + n, columns.GUTTER, t) for n, t in enumerate(zh_lines)]
-            placed += [(y + n, en_x, t) for n, t in enumerate(en_lines)]
-            placed += [(y + n, bar_x, "│") for n in range(height_of)]
+        height = columns.row_height(len(zh_lines), len(en_lines), stacked)
+        en_y = y + len(zh_lines) if stacked else y  # stacked: the English under the Chinese
+        placed = [(y + n, columns.GUTTER, t) for n, t in enumerate(zh_lines)]
+        placed += [(en_y + n, en_x, t) for n, t in enumerate(en_lines)]
+        if not stacked:  # the separator on each of the paragraph's lines
+            placed += [(y + n, bar_x, "│") for n in range(height - 1)]
         out += [(row, x, text) for row, x, text in placed if row < lines_shown and text]
-        y += height_of + 1  # a blank line between paragraphs
+        y += height
     return sorted(out)
 
 
 def _overflows(rows: Sequence[Row], width: int, lines_shown: int) -> bool:
     """Whether the view's first estimate of its height (`BilingualView._estimate`) is more
     than its lines: the vertical scrollbar is shown."""
-    zh_width, en_width = columns.column_widths(width)
     total = 0
     for zh, en in rows:
-        zh_height = estimate_height(zh, zh_width)
-        en_height = -(-len(en) * 11 // (10 * en_width)) if en else 1
-        stacked = columns.stacked(width)
-        total += (zh_height + en_height if stacked else max(zh_height, en_height)) + 1
+        total += columns.estimate_row_height(zh, en or "", width)
         if total > lines_shown:
             return True
     return False

@@ -5,9 +5,11 @@ terminal is never written by both; a document cannot drive the terminal through 
 from __future__ import annotations
 
 import contextlib
+import csv
 import fcntl
 import os
 import pty
+import random
 import select
 import signal
 import struct
@@ -148,12 +150,29 @@ def big_document(tmp_path: Path) -> Path:
     return path
 
 
+def glossary_document(tmp_path: Path) -> Path:
+    """Paragraphs of the shipped glossary's terms and renderings, mixed as documents mix
+    them (Han, Latin words, digits, full-width and ASCII punctuation, spaces), of random
+    lengths: wrapping on more than the seeds' prose."""
+    rows = list(csv.DictReader((ROOT / "glossary.csv").open(encoding="utf-8")))
+    pick = random.Random(22)
+    paragraphs = []
+    while rows:
+        take, rows = rows[: pick.randint(1, 12)], rows[12:]
+        marks = ["（", "）", "，", "、", " ", "。", "—", ": ", "“", "”", "2020年", " 19 "]
+        parts = [f"{r['zh']}{pick.choice(marks)}{r['en']}{pick.choice(marks)}" for r in take]
+        paragraphs.append("".join(parts))
+    pick.shuffle(paragraphs)
+    return _write(tmp_path / "glossary.txt", "\n\n".join(paragraphs))
+
+
 DOCUMENTS = {
     "001": lambda tmp: seed("001"),
     "003": lambda tmp: seed("003"),  # Traditional
     "000": lambda tmp: seed("000"),
     "004": lambda tmp: seed("004"),
     "big": big_document,
+    "glossary": glossary_document,
     # it fits: no scrollbar
     "short": lambda tmp: _write(tmp / "short.txt", "标题\n\n短文一段。\n\n第二段。\n"),
 }
@@ -176,6 +195,9 @@ def _write(path: Path, text: str) -> Path:
         ("000", (140, 40)),
         ("big", (140, 40)),  # its preview, in the child's paint and Textual's first frame
         ("short", (120, 40)),
+        ("glossary", (80, 24)),
+        ("glossary", (120, 40)),
+        ("glossary", (140, 40)),
     ],
 )
 def test_the_first_paint_is_where_textual_draws_the_text(

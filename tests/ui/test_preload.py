@@ -108,9 +108,14 @@ def test_a_failed_child_leaves_the_load_to_the_reader(how: str) -> None:
     assert "Traceback" not in out.stderr  # the child says nothing on the terminal
 
 
+# Textual's start: the alternate screen, then the mouse on (the preload child's own first
+# paint, before it, enters the alternate screen and hides the cursor)
+TEXTUAL_STARTS = b"\x1b[?1049h\x1b[?1000h"
+
+
 def _until_shown(argv: list[str], env: dict[str, str], needle: str) -> str:
-    """What `argv` shows on a 100x30 terminal (escape sequences taken out) up to and with
-    `needle`; then it is killed."""
+    """What Textual shows of `argv` on a 100x30 terminal (escape sequences taken out) up to
+    and with `needle`; then it is killed."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     proc = subprocess.Popen(
@@ -124,7 +129,8 @@ def _until_shown(argv: list[str], env: dict[str, str], needle: str) -> str:
             if select.select([master], [], [], 0.05)[0]:
                 with contextlib.suppress(OSError):
                     out += os.read(master, 65536)
-                shown = visible(out)
+                if (start := out.find(TEXTUAL_STARTS)) >= 0:
+                    shown = visible(out[start:])
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -135,8 +141,9 @@ def _until_shown(argv: list[str], env: dict[str, str], needle: str) -> str:
 
 
 def test_reader_read_shows_the_text_in_its_first_paint(tmp_path: Path) -> None:
-    """Without the preload the first frame says "Loading …" and the text comes in a later
-    one; with it, nothing is painted before the text is."""
+    """Without the preload Textual's first frame says "Loading …" and the text comes in a
+    later one; with it, Textual paints nothing before the text (the child's own paint of it
+    aside)."""
     doc = tmp_path / "short.txt"
     doc.write_text("第一段文字在这里。\n\n第二段文字。\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}

@@ -7,7 +7,7 @@ Guarantees:
 - a row's height is max(wrapped Chinese, wrapped English) + 1 blank line, side by side; stacked
   (Chinese above English) below `columns.STACK_BELOW` columns;
 - rows are laid out exactly only when they come into view; the others carry an O(1) estimate
-  (`reader.documents.wrapping.estimate_height`), so a 2 MB document gets its scroll height at
+  (`reader.ui.columns.estimate_row_height`), so a 2 MB document gets its scroll height at
   once; when rows change height (the English arrives, the terminal is resized), the cursor
   paragraph stays on the same screen line when it was on screen, else the top line's text does;
 - scrolling moves by lines inside a paragraph taller than the screen (either column), and on to
@@ -52,7 +52,7 @@ from textual.strip import Strip
 from reader.documents.ruby import RubyLine, ruby_wrap
 from reader.documents.scripts import to_traditional  # OpenCC itself loads on the first `t`
 from reader.documents.search import Query, chinese_spans, english_spans
-from reader.documents.wrapping import estimate_height, wrap
+from reader.documents.wrapping import wrap
 from reader.translation.alignment import SentencePair, pair_at, sentence_pairs
 from reader.translation.review import STATUSES, Span, TermSpans
 from reader.ui import columns
@@ -547,11 +547,9 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _estimate(self, i: int) -> int:
         p = self.paragraphs[i]
-        zw, ew = self._column_widths()
-        zh = estimate_height(p.text, zw)
         tr = self.translations.get(p.id)
-        en = -(-len(tr.text) * 11 // (10 * ew)) if tr and tr.text else 1
-        return (zh + en if self.stacked else max(zh, en)) + 1
+        english = tr.text if tr else ""
+        return columns.estimate_row_height(p.text, english, self._layout_width, self.zh_share)
 
     def _ensure_offsets(self) -> None:
         if len(self._offsets) != len(self._heights) + 1:
@@ -633,11 +631,7 @@ class BilingualView(ScrollView, can_focus=True, inherit_bindings=False):
         if p.id in self.offers:
             offer = f"{OFFER_LABEL}\n{self.offers[p.id]}"
             offer_lines = wrap(offer, ew)
-        en_height = len(en_lines) + len(offer_lines)
-        if self.stacked:
-            height = len(zh_lines) + en_height + 1
-        else:
-            height = max(len(zh_lines), en_height) + 1
+        height = columns.row_height(len(zh_lines), len(en_lines) + len(offer_lines), self.stacked)
         layout = RowLayout(
             zh, zh_lines, en, en_lines, height, self.stacked, ruby, offer, offer_lines
         )
